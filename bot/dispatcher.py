@@ -92,14 +92,16 @@ def platform(*names: str) -> Filter:
 
 
 def state(*names: str | None) -> Filter:
-    """Match the dialog state of the event's user (``None`` = no dialog in progress). The
-    state comes from ``data["dialog"]`` (see bot.dialog)."""
+    """Match the user's dialog state (``None`` = no dialog in progress), read from the
+    persisted dialogs (the ``dialogs`` service, see bot.dialog) once per dispatch."""
     wanted = set(names)
 
-    def check(event: Event, data: Data) -> bool:
-        dialog = data.get("dialog")
-        current = dialog.state if dialog is not None else None
-        return current in wanted
+    async def check(event: Event, data: Data) -> FilterResult:
+        if "dialog" not in data:
+            dialogs = data.get("dialogs")
+            data["dialog"] = await dialogs.get(event.user_key) if dialogs is not None else None
+        current = data["dialog"].state if data["dialog"] is not None else None
+        return {"dialog": data["dialog"]} if current in wanted else False
 
     return check
 
@@ -131,7 +133,7 @@ class HandlerSpec:
             return None
         extra: Data = {}
         for flt in self.filters:
-            result = flt(event, {**data, **extra})
+            result = flt(event, {**data, **extra} if extra else data)
             if inspect.isawaitable(result):
                 result = await result
             if not result:

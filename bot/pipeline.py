@@ -1,0 +1,79 @@
+"""The path of every inbound event: dedup → lead resolution → behaviour log → router, in the
+user's order, within the platform's deadline.
+
+WeCom and WeChat drop a callback that is not answered within 5 s and retry it. The pipeline
+waits at most ``passive_budget`` seconds: a handler that answered by then is answered in the
+HTTP response (passively); a slower one keeps running in the background, the callback is
+acknowledged, and its answers go out through the send API.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from bot.behaviour import BehaviourLog, behaviour_middleware
+from bot.dedup import DedupGuard
+from bot.dispatcher import Data, Dispatcher, NextHandler
+from bot.events import Event
+from bot.leads import resolve_lead
+from bot.responder import Responder
+
+log = logging.getLogger(__name__)
+
+DUPLICATE = object()
+DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the network
+
+
+def dedup_middleware(guard: DedupGuard):
+    """Outer middleware: only the first delivery of an event goes further."""
+
+    async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
+        if not await guard.claim(event.dedup_key):
+            log.info("duplicate %s ignored", event.dedup_key)
+            return DUPLICATE
+        return await handler(event, data)
+
+    return middleware
+
+
+async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any:
+    """Outer middleware: the lead behind the event's customer identity, as ``lead``."""
+    identity = event.identity
+    data["lead"] = await resolve_lead(identity) if identity is not None else None
+    return await handler(event, data)
+
+
+class EventPipeline:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        guard: DedupGuard,
+        behaviour: BehaviourLog,
+        *,
+        passive_budget: float = DEFAULT_PASSIVE_BUDGET,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.passive_budget = passive_budget
+        self._background: set[asyncio.Task] = set()
+        dispatcher.outer[:0] = [dedup_middleware(guard), lead_middleware, behaviour_middleware(behaviour)]
+
+    async def deliver(self, event: Event, responder: Responder) -> str | None:
+        """Handle ``event``; return the passive reply text, or None to just acknowledge."""
+        handling = asyncio.create_task(self._handle(event, responder))
+        self._background.add(handling)
+        handling.add_done_callback(self._background.discard)
+        ready = asyncio.create_task(responder.passive_ready.wait())
+        try:
+            await asyncio.wait({handling, ready}, timeout=self.passive_budget, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        return responder.close_passive()
+
+    async def _handle(self, event: Event, responder: Responder) -> Any:
+        return await self.dispatcher.feed(event, responder=responder)
+
+    async def drain(self) -> None:
+        """Wait for handlers still running in the background (shutdown, tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
