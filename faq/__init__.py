@@ -1,0 +1,43 @@
+"""FAQ matching: entries, import files, normalisation and the matcher. Pure: no I/O."""
+from faq.batch import match_queries
+from faq.decision import ANSWER, CLARIFY, MISS, DEFAULT_THRESHOLDS, Decision, MatchThresholds, decide, resolve_choice
+from faq.entries import CATEGORIES, RULE_KINDS, SCOPES, FaqEntry, KeywordRule
+from faq.files import (
+    FaqFileError,
+    FaqFileProblem,
+    detect_format,
+    export_faq_file,
+    parse_faq_file,
+    parse_faq_jsonl,
+    parse_faq_yaml,
+)
+from faq.matcher import FaqIndex, FaqMatch, ScoreWeights
+from faq.normalise import normalise
+
+__all__ = [
+    "ANSWER",
+    "CATEGORIES",
+    "CLARIFY",
+    "DEFAULT_THRESHOLDS",
+    "Decision",
+    "FaqEntry",
+    "FaqFileError",
+    "FaqFileProblem",
+    "FaqIndex",
+    "FaqMatch",
+    "KeywordRule",
+    "MISS",
+    "MatchThresholds",
+    "RULE_KINDS",
+    "SCOPES",
+    "ScoreWeights",
+    "decide",
+    "detect_format",
+    "export_faq_file",
+    "match_queries",
+    "normalise",
+    "parse_faq_file",
+    "parse_faq_jsonl",
+    "parse_faq_yaml",
+    "resolve_choice",
+]

@@ -1,0 +1,202 @@
+"""The FAQ index: keyword rules first, then Chinese-aware fuzzy similarity.
+
+Fuzzy matching works on characters, not whitespace tokens (Chinese has none):
+1. candidates: a TF-IDF cosine over character unigrams and bigrams, through an inverted
+   index (very common characters are skipped at this stage only);
+2. scoring: each candidate entry's best text (question or variant) by a blend of that
+   cosine, the share of the query's IDF mass the text covers, and rapidfuzz ``fuzz.ratio``
+   on the normalised strings; keywords present in the query add a bonus.
+Build once with ``FaqIndex.build(entries)``; when entries change, build a new index.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from faq.decision import ANSWER, DEFAULT_THRESHOLDS, MatchThresholds, decide
+from faq.entries import FaqEntry, KeywordRule
+from faq.normalise import normalise, rule_form
+
+CANDIDATE_ENTRIES = 12
+RANKED_LIMIT = 5
+_RULE_KIND_ORDER = {"exact": 0, "regex": 1, "contains": 2}
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """How the fuzzy score (0–100) is blended; tuned on the evaluation set."""
+
+    cosine: float = 0.45
+    coverage: float = 0.30
+    ratio: float = 0.25
+    keyword_bonus: float = 6.0
+    common_share: float = 0.15  # features in more than this share of entries skip stage 1
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    """What a query matched. ``candidates`` are up to five ``(entry_id, score)``, best
+    first; ``choices`` are the entry ids to offer when the outcome is clarify."""
+
+    query: str
+    normalised: str
+    outcome: str
+    entry_id: str | None
+    score: float
+    candidates: tuple[tuple[str, float], ...]
+    choices: tuple[str, ...] = ()
+    rule: KeywordRule | None = None
+
+
+def char_features(text: str) -> dict[str, int]:
+    """Counts of character unigrams and bigrams."""
+    counts: dict[str, int] = defaultdict(int)
+    for index, char in enumerate(text):
+        counts[char] += 1
+        if index:
+            counts[text[index - 1 : index + 1]] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class _Rule:
+    rule: KeywordRule
+    entry: int
+    text: str
+    regex: re.Pattern[str] | None
+
+    def matches(self, form: str) -> bool:
+        if self.regex is not None:
+            return self.regex.search(form) is not None
+        return form == self.text if self.rule.kind == "exact" else self.text in form
+
+
+class FaqIndex:
+    """An immutable search structure over the active entries."""
+
+    def __init__(self, entries: tuple[FaqEntry, ...], weights: ScoreWeights) -> None:
+        self.entries = entries
+        self.weights = weights
+        self._by_id = {entry.id: entry for entry in entries}
+        self._texts: list[str] = []
+        self._text_entry: list[int] = []
+        self._entry_texts: list[list[int]] = []
+        for number, entry in enumerate(entries):
+            forms = dict.fromkeys(t for t in map(normalise, (entry.question, *entry.variants)) if t)
+            self._entry_texts.append(list(range(len(self._texts), len(self._texts) + len(forms))))
+            self._texts += forms
+            self._text_entry += [number] * len(forms)
+        self._keywords = [tuple(k for k in map(normalise, e.keywords) if k) for e in entries]
+        self._rules = self._compile_rules(entries)
+        self._build_tfidf()
+
+    @classmethod
+    def build(cls, entries, weights: ScoreWeights = ScoreWeights()) -> "FaqIndex":
+        """Index the active entries (inactive ones are left out)."""
+        return cls(tuple(entry for entry in entries if entry.active), weights)
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        return self._by_id.get(entry_id)
+
+    @staticmethod
+    def _compile_rules(entries: tuple[FaqEntry, ...]) -> list[_Rule]:
+        rules = []
+        for number, entry in enumerate(entries):
+            for rule in entry.rules:
+                regex = re.compile(rule.pattern, re.IGNORECASE) if rule.kind == "regex" else None
+                rules.append(_Rule(rule, number, rule_form(rule.pattern), regex))
+        rules.sort(key=lambda r: (-r.rule.priority, _RULE_KIND_ORDER[r.rule.kind], r.entry))
+        return rules
+
+    def _build_tfidf(self) -> None:
+        entry_df: dict[str, set[int]] = defaultdict(set)
+        text_features = [char_features(text) for text in self._texts]
+        for number, features in enumerate(text_features):
+            for feature in features:
+                entry_df[feature].add(self._text_entry[number])
+        count = max(len(self.entries), 1)
+        self._idf = {f: math.log((count + 1) / (len(e) + 1)) + 1.0 for f, e in entry_df.items()}
+        self._unknown_idf = math.log(count + 1) + 1.0
+        limit = max(self.weights.common_share * count, 20)
+        common = {f for f, e in entry_df.items() if len(e) > limit}
+        self._vectors: list[dict[str, float]] = []
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, features in enumerate(text_features):
+            vector = {f: c * self._idf[f] for f, c in features.items()}
+            norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+            vector = {f: w / norm for f, w in vector.items()}
+            self._vectors.append(vector)
+            for feature, weight in vector.items():
+                if feature not in common:
+                    postings[feature].append((number, weight))
+        self._postings = dict(postings)
+
+    def _query_vector(self, query: str) -> dict[str, float]:
+        weights = {f: c * self._idf.get(f, self._unknown_idf) for f, c in char_features(query).items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        return {f: w / norm for f, w in weights.items()}
+
+    def _candidate_entries(self, vector: dict[str, float], chat_kind: str | None) -> list[int]:
+        partial: dict[int, float] = defaultdict(float)
+        for feature, weight in vector.items():
+            for text, text_weight in self._postings.get(feature, ()):
+                partial[text] += weight * text_weight
+        best: dict[int, float] = {}
+        for text, score in partial.items():
+            entry = self._text_entry[text]
+            if score > best.get(entry, 0.0) and self.entries[entry].allows(chat_kind):
+                best[entry] = score
+        return sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATE_ENTRIES]
+
+    def _text_score(self, query: str, vector: dict[str, float], text: int) -> float:
+        target = self._vectors[text]
+        cosine = sum(weight * target.get(feature, 0.0) for feature, weight in vector.items())
+        covered = sum(
+            weight for feature, weight in vector.items() if feature in target
+        )  # share of the (normalised) query vector's L1 mass found in the text
+        total = sum(vector.values()) or 1.0
+        ratio = fuzz.ratio(query, self._texts[text]) / 100.0
+        w = self.weights
+        return 100.0 * (w.cosine * cosine + w.coverage * covered / total + w.ratio * ratio)
+
+    def rank(self, normalised: str, chat_kind: str | None = None) -> tuple[tuple[str, float], ...]:
+        """Entries scored against a normalised query, best first (up to five)."""
+        if not normalised:
+            return ()
+        vector = self._query_vector(normalised)
+        scored = []
+        for entry in self._candidate_entries(vector, chat_kind):
+            score = max(self._text_score(normalised, vector, t) for t in self._entry_texts[entry])
+            if any(keyword in normalised for keyword in self._keywords[entry]):
+                score = min(100.0, score + self.weights.keyword_bonus)
+            scored.append((self.entries[entry].id, round(score, 1)))
+        scored.sort(key=lambda pair: pair[1], reverse=True)
+        return tuple(scored[:RANKED_LIMIT])
+
+    def match_rule(self, query: str, chat_kind: str | None = None) -> _Rule | None:
+        """The highest-priority keyword rule matching ``query``, if any."""
+        form = rule_form(query)
+        if not form:
+            return None
+        return next((r for r in self._rules if self.entries[r.entry].allows(chat_kind) and r.matches(form)), None)
+
+    def match(
+        self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
+    ) -> FaqMatch:
+        """Match one customer message. Never raises for odd input: empty, huge or emoji-only
+        text is a miss."""
+        query = query if isinstance(query, str) else ""
+        normalised = normalise(query)
+        hit = self.match_rule(query, chat_kind)
+        if hit is not None:
+            entry_id = self.entries[hit.entry].id
+            return FaqMatch(query, normalised, ANSWER, entry_id, 100.0, ((entry_id, 100.0),), rule=hit.rule)
+        ranked = self.rank(normalised, chat_kind)
+        decision = decide(ranked, thresholds)
+        return FaqMatch(
+            query, normalised, decision.outcome, decision.entry_id, decision.score, ranked, decision.choices
+        )

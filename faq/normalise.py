@@ -1,0 +1,113 @@
+"""Chinese-aware text normalisation shared by FAQ entries and customer queries.
+
+Both sides go through the same steps, so matching compares like with like:
+NFKC (full-width → half-width), traditional → simplified (OpenCC ``t2s``), casefold,
+filler words and sentence particles removed, Chinese numerals → digits, and finally
+everything that is not a letter or a digit (punctuation, emoji, spaces) dropped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import opencc
+
+MAX_QUERY_CHARS = 500
+
+# Removed anywhere: greetings, politeness and "I want to ask" phrases. Longest first.
+FILLER_PHRASES = (
+    "我想请问一下", "我想咨询一下", "想咨询一下", "我想问一下", "想请问一下", "请问一下",
+    "我想问问", "我想了解一下", "想了解一下", "我想问", "想问问", "想问一下", "问一下", "请问",
+    "想问", "咨询一下", "打扰一下", "麻烦问下", "麻烦问一下", "麻烦你", "麻烦您", "麻烦",
+    "你好", "您好", "在吗", "在不在", "谢谢", "多谢", "哈喽", "嗨", "亲亲", "亲",
+    "老板", "客服", "一下",
+)
+# Removed only where a clause ends (before punctuation, a space or the end of the text).
+SENTENCE_PARTICLES = "呢吗嘛啊呀吧哈哦噢嗯啦哇咧"
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+_PARTICLE_AT_END = re.compile(rf"[{SENTENCE_PARTICLES}]+(?=[\s\W]|$)")
+_SPACES = re.compile(r"\s+")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC ``t2s``)."""
+    return _t2s().convert(text)
+
+
+def fold(text: str) -> str:
+    """Width, script and case folded; spaces collapsed. Keeps punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    text = to_simplified(text).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def _section_value(run: str) -> int:
+    """Value of a numeral run below 10,000 (``三百零五`` → 305, ``十五`` → 15)."""
+    total, digit = 0, None
+    for char in run:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        else:
+            total += (1 if digit is None else digit) * _UNITS[char]
+            digit = None
+    return total + (digit or 0)
+
+
+def numeral_value(run: str) -> int | None:
+    """Integer value of a run of Chinese numerals, or None when it is not a number."""
+    if not run or run[0] not in _DIGITS and run[0] != "十":
+        return None
+    if all(char in _DIGITS for char in run):
+        return int("".join(str(_DIGITS[char]) for char in run))
+    high, _, low = run.partition("万")
+    if "万" in low or not high:
+        return None
+    value = _section_value(high)
+    return value * 10_000 + _section_value(low) if "万" in run else value
+
+
+def numerals_to_digits(text: str) -> str:
+    """Chinese numerals → Arabic digits: ``三天`` → ``3天``, ``十五`` → ``15``."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = numeral_value(match.group())
+        return match.group() if value is None else str(value)
+
+    return _NUMERAL_RUN.sub(replace, text)
+
+
+def strip_fillers(text: str, phrases: tuple[str, ...] = FILLER_PHRASES) -> str:
+    """Drop filler phrases anywhere and sentence particles at clause ends."""
+    for phrase in phrases:
+        text = text.replace(phrase, " ")
+    return _PARTICLE_AT_END.sub(" ", text)
+
+
+def keep_letters_and_digits(text: str) -> str:
+    """Drop punctuation, symbols (emoji included) and spaces."""
+    return "".join(char for char in text if unicodedata.category(char)[0] in "LN")
+
+
+def normalise(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """The matching form of ``text``; may be empty (e.g. for emoji-only input)."""
+    text = fold(text[: max_chars * 2])[:max_chars]
+    text = strip_fillers(text)
+    text = numerals_to_digits(text)
+    return keep_letters_and_digits(text)
+
+
+def rule_form(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """The form keyword rules see: like ``normalise`` but filler words are kept, so a rule
+    may target a greeting such as ``你好``."""
+    text = fold(text[: max_chars * 2])[:max_chars]
+    return keep_letters_and_digits(numerals_to_digits(text))
