@@ -28,6 +28,7 @@ class Recorded:
     path: str
     query: dict[str, str]
     body: Any
+    at: float  # test clock time the request arrived
 
 
 @dataclass
@@ -59,7 +60,7 @@ class FakePlatform:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         parsed = json.loads(body.decode("utf-8")) if body else None
-        self.requests.append(Recorded(request.method, request.path, dict(request.query), parsed))
+        self.requests.append(Recorded(request.method, request.path, dict(request.query), parsed, self.clock.time()))
         scripted = self._next_scripted(request.path)
         if scripted is not None:
             return await self._scripted(scripted)
