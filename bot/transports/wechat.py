@@ -1,0 +1,128 @@
+"""``GET/POST /wechat/callback``: the official account's callback.
+
+Plaintext mode (Settings.wechat_aes_key empty): signature = sha1(sort(token, timestamp,
+nonce)) and an XML body in clear. Safe mode (``encrypt_type=aes``): msg_signature =
+sha1(sort(token, timestamp, nonce, Encrypt)), receive id = AppID, and the passive reply is
+encrypted too. The URL check (GET) always uses the plain signature and echoes ``echostr``.
+The account must answer within 5 s (else WeChat retries up to 3 times); "success" means
+"received, no reply" (被动回复用户消息).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce, verify_plain_signature
+from bot.events import AccountEvent, Event, Message
+from bot.responder import Responder
+from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response
+from bot.transports.payloads import PayloadError, parse_xml
+from bot.transports.replies import text_reply_xml
+from bot.transports.wechat_events import parse_wechat
+
+log = logging.getLogger(__name__)
+
+PATH = "/wechat/callback"
+ACK = "success"
+REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
+
+
+class WeChatTransport:
+    def __init__(self, settings: Settings, pipeline: Any, client: Any, clock: Clock) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.client = client
+        self.clock = clock
+        self.crypto = (
+            CallbackCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+            if settings.wechat_aes_key
+            else None
+        )
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
+
+    async def verify_url(self, request: web.Request) -> web.Response:
+        try:
+            self._check_plain_signature(request)
+        except REFUSED as exc:
+            return rejection_response(exc, "wechat")
+        return web.Response(text=query(request, "echostr"))
+
+    async def receive(self, request: web.Request) -> web.Response:
+        try:
+            body = await read_body(request)
+            xml = self._open_aes(request, body) if self.crypto else self._open_plain(request, body)
+        except REFUSED as exc:
+            return rejection_response(exc, "wechat")
+        return await self._handle(parse_wechat(xml), xml)
+
+    def _check_plain_signature(self, request: web.Request) -> None:
+        timestamp = query(request, "timestamp")
+        verify_plain_signature(self.settings.wechat_token, query(request, "signature"), timestamp, query(request, "nonce"))
+        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
+
+    def _open_plain(self, request: web.Request, body: bytes) -> dict[str, Any]:
+        if query(request, "encrypt_type") == "aes":
+            raise CallbackRejected(403, "encrypted callback but no EncodingAESKey is configured")
+        self._check_plain_signature(request)
+        return parse_xml(body)
+
+    def _open_aes(self, request: web.Request, body: bytes) -> dict[str, Any]:
+        assert self.crypto is not None
+        if query(request, "encrypt_type") != "aes":
+            raise CallbackRejected(403, "safe mode is configured but the callback is not encrypted")
+        encrypt = parse_xml(body).get("Encrypt")
+        if not isinstance(encrypt, str) or not encrypt:
+            raise PayloadError("no Encrypt element")
+        timestamp = query(request, "timestamp")
+        self.crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
+        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
+        return parse_xml(self.crypto.decrypt(encrypt))
+
+    async def _handle(self, event: Event, xml: Mapping[str, Any]) -> web.Response:
+        if event.kind == "unknown":
+            log.info("wechat callback of unmodelled type %s acknowledged", getattr(event, "type_name", "?"))
+        reply = await self.pipeline.deliver(event, self._responder(event))
+        if reply is None:
+            return web.Response(text=ACK)
+        return web.Response(text=self._reply_body(xml, reply), content_type="text/xml")
+
+    def _responder(self, event: Event) -> Responder:
+        openid = _openid(event)
+        if not openid:
+            return Responder(None, passive=False)
+        return Responder(self._active_sender(openid), passive=True)
+
+    def _active_sender(self, openid: str):
+        if self.client is None:
+            return None
+
+        async def send(text: str) -> Any:
+            return await self.client.send_custom_text(openid, text)
+
+        return send
+
+    def _reply_body(self, xml: Mapping[str, Any], content: str) -> str:
+        now = str(int(self.clock.time()))
+        plain = text_reply_xml(
+            to_user=str(xml.get("FromUserName", "")),
+            from_user=str(xml.get("ToUserName", "")),
+            create_time=int(now),
+            content=content,
+        )
+        return self.crypto.encrypted_xml(plain, now, random_nonce()) if self.crypto else plain
+
+
+def _openid(event: Event) -> str:
+    """Whom a passive or customer-service reply can reach: the sender of a message or of an
+    account event other than unsubscribe."""
+    if isinstance(event, Message):
+        return event.sender
+    if isinstance(event, AccountEvent) and event.event_type != "unsubscribe":
+        return event.openid
+    return ""

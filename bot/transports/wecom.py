@@ -1,0 +1,109 @@
+"""``GET/POST /wecom/callback``: the WeCom self-built app's callback (encrypted XML).
+
+GET is the URL check: verify msg_signature over echostr, decrypt it, answer the plaintext.
+POST carries ``<xml><ToUserName/><Encrypt/><AgentID/></xml>``; msg_signature =
+sha1(sort(token, timestamp, nonce, Encrypt)) (加解密方案说明). A message may be answered
+passively with an encrypted text reply; anything else gets an empty 200 body. WeCom drops a
+callback not answered within 5 s and retries it up to 3 times, so the pipeline's passive
+budget bounds the wait.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from aiohttp import web
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
+from bot.events import Event, KfMsgOrEvent, Message
+from bot.responder import Responder
+from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response
+from bot.transports.payloads import PayloadError, parse_xml
+from bot.transports.replies import text_reply_xml
+from bot.transports.wecom_events import parse_wecom
+
+log = logging.getLogger(__name__)
+
+PATH = "/wecom/callback"
+REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
+
+
+class WeComTransport:
+    def __init__(self, settings: Settings, pipeline: Any, client: Any, clock: Clock, kf_puller: Any = None) -> None:
+        self.settings = settings
+        self.pipeline = pipeline
+        self.client = client
+        self.clock = clock
+        self.kf_puller = kf_puller
+        self.crypto = CallbackCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
+
+    async def verify_url(self, request: web.Request) -> web.Response:
+        """URL verification: the decrypted echostr, as plain text."""
+        try:
+            plain = self._verified_plaintext(request, query(request, "echostr"))
+        except REFUSED as exc:
+            return rejection_response(exc, "wecom")
+        return web.Response(text=plain)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        try:
+            body = await read_body(request)
+            encrypt = _envelope_encrypt(body)
+            xml = parse_xml(self._verified_plaintext(request, encrypt))
+        except REFUSED as exc:
+            return rejection_response(exc, "wecom")
+        return await self._handle(parse_wecom(xml), xml)
+
+    def _verified_plaintext(self, request: web.Request, encrypt: str) -> str:
+        timestamp = query(request, "timestamp")
+        self.crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
+        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
+        return self.crypto.decrypt(encrypt)
+
+    async def _handle(self, event: Event, xml: Mapping[str, Any]) -> web.Response:
+        if isinstance(event, KfMsgOrEvent) and self.kf_puller is not None:
+            self.kf_puller.schedule(event)
+            return web.Response(text="")
+        if event.kind == "unknown":
+            log.info("wecom callback of unmodelled type %s acknowledged", getattr(event, "type_name", "?"))
+        reply = await self.pipeline.deliver(event, self._responder(event))
+        if reply is None:
+            return web.Response(text="")
+        return web.Response(text=self._encrypted_reply(xml, reply), content_type="text/xml")
+
+    def _responder(self, event: Event) -> Responder:
+        if not isinstance(event, Message):
+            return Responder(None, passive=False)
+        return Responder(self._active_sender(event.sender), passive=True)
+
+    def _active_sender(self, userid: str):
+        if self.client is None:
+            return None
+
+        async def send(text: str) -> Any:
+            return await self.client.send_app_text(userid, text)
+
+        return send
+
+    def _encrypted_reply(self, xml: Mapping[str, Any], content: str) -> str:
+        now = str(int(self.clock.time()))
+        plain = text_reply_xml(
+            to_user=str(xml.get("FromUserName", "")),
+            from_user=str(xml.get("ToUserName", "")),
+            create_time=int(now),
+            content=content,
+        )
+        return self.crypto.encrypted_xml(plain, now, random_nonce())
+
+
+def _envelope_encrypt(body: bytes) -> str:
+    """The Encrypt element of the outer envelope (the only part signed and encrypted)."""
+    encrypt = parse_xml(body).get("Encrypt")
+    if not isinstance(encrypt, str) or not encrypt:
+        raise PayloadError("no Encrypt element")
+    return encrypt
