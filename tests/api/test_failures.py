@@ -2,8 +2,6 @@
 backoff on the test clock, then a clear ApiError; client-side rate limiting per API."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.api import (
