@@ -1,0 +1,47 @@
+"""WeCom app message/send.
+
+Doc facts: touser is "|"-separated, at most 1000 users; touser/toparty/totag may not all be
+empty; unknown users come back in ``invaliduser`` and when none is valid the call fails with
+81013; text content at most 2048 bytes; agentid must be the calling app's.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import errcodes as E
+from .calls import ApiCall, text_content
+from .errcodes import PlatformError, ok
+from .state import PlatformState
+
+TOUSER_MAX = 1000
+TEXT_MAX_BYTES = 2048
+
+MSGTYPES = ("text", "markdown", "textcard", "news", "mpnews", "image", "voice", "video", "file",
+            "template_card", "miniprogram_notice")
+
+
+def message_send(state: PlatformState, call: ApiCall, agent_id: int) -> dict[str, Any]:
+    if call.get("agentid") != agent_id and str(call.get("agentid")) != str(agent_id):
+        raise PlatformError(E.INVALID_AGENTID)
+    msgtype = call.get("msgtype")
+    if msgtype not in MSGTYPES:
+        raise PlatformError(E.INVALID_MSGTYPE)
+    touser = [u for u in str(call.get("touser") or "").split("|") if u]
+    if len(touser) > TOUSER_MAX:
+        raise PlatformError(E.INVALID_USERID_LIST_SIZE, "touser takes at most 1000 users")
+    if touser == ["@all"]:
+        touser = list(state.staff)
+    valid = [u for u in touser if u in state.staff]
+    invalid = [u for u in touser if u not in state.staff]
+    if not valid and not call.get("toparty") and not call.get("totag"):
+        raise PlatformError(E.NO_VALID_RECIPIENT, "no valid recipient")
+    if msgtype == "text":
+        content = text_content(call, TEXT_MAX_BYTES)
+    elif msgtype == "markdown":
+        content = str((call.get("markdown") or {}).get("content", ""))
+    else:
+        content = f"[{msgtype}]"
+    for userid in valid:
+        state.deliver(userid, "app", content, call.api)
+    extra = {"invaliduser": "|".join(invalid)} if invalid else {}
+    return ok(msgid=state.ids.next("appmsg"), **extra)
