@@ -29,7 +29,7 @@ class CallbackUrls:
     @classmethod
     def under(cls, bot_base_url: str) -> "CallbackUrls":
         base = bot_base_url.rstrip("/")
-        return cls(base + "/callback/wecom", base + "/callback/wecom-bot", base + "/callback/wechat")
+        return cls(base + "/wecom/callback", base + "/wecom/bot/callback", base + "/wechat/callback")
 
 
 @dataclass

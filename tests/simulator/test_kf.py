@@ -1,0 +1,75 @@
+"""微信客服: callbacks with a Token, sync_msg paging by cursor, send_msg's 48 h window and
+5-message cap, service state transitions."""
+from __future__ import annotations
+
+
+async def _customer_writes(sim, n, ext="wmKfCustomer"):
+    results = [await sim.kf_customer_text("wkKf001", ext, f"问题 {i}") for i in range(n)]
+    return results[-1].info["token"]
+
+
+async def test_sync_msg_pages_through_the_queue_with_next_cursor_and_has_more(platform, sim):
+    token = await _customer_writes(sim, 5)
+    first = await platform.post("wecom/kf/sync_msg", {"token": token, "open_kfid": "wkKf001", "limit": 2})
+    assert first["errcode"] == 0 and first["has_more"] == 1
+    assert [m["text"]["content"] for m in first["msg_list"]] == ["问题 0", "问题 1"]
+    assert first["msg_list"][0]["origin"] == 3 and first["msg_list"][0]["external_userid"] == "wmKfCustomer"
+    second = await platform.post("wecom/kf/sync_msg",
+                                 {"token": token, "open_kfid": "wkKf001", "limit": 2, "cursor": first["next_cursor"]})
+    third = await platform.post("wecom/kf/sync_msg",
+                                {"token": token, "open_kfid": "wkKf001", "limit": 2, "cursor": second["next_cursor"]})
+    assert [m["text"]["content"] for m in second["msg_list"] + third["msg_list"]] == ["问题 2", "问题 3", "问题 4"]
+    assert third["has_more"] == 0
+    again = await platform.post("wecom/kf/sync_msg", {"token": token, "open_kfid": "wkKf001",
+                                                      "cursor": third["next_cursor"]})
+    assert again["msg_list"] == [] and again["has_more"] == 0
+
+
+async def test_sync_msg_token_is_valid_for_10_minutes_only(platform, sim, clock):
+    token = await _customer_writes(sim, 1)
+    clock.advance(601)
+    answer = await platform.post("wecom/kf/sync_msg", {"token": token, "open_kfid": "wkKf001"})
+    assert answer["errcode"] == 95007
+    assert (await platform.post("wecom/kf/sync_msg", {"token": "forged", "open_kfid": "wkKf001"}))["errcode"] == 95007
+
+
+async def test_sync_msg_without_a_token_is_strictly_rate_limited(platform, sim):
+    await _customer_writes(sim, 1)
+    codes = [(await platform.post("wecom/kf/sync_msg", {"open_kfid": "wkKf001"}))["errcode"] for _ in range(3)]
+    assert codes == [0, 0, 45009]
+
+
+async def test_sync_msg_refuses_an_unknown_account(platform):
+    assert (await platform.post("wecom/kf/sync_msg", {"open_kfid": "wkNope"}))["errcode"] == 95000
+
+
+def _reply(text="您好"):
+    return {"touser": "wmKfCustomer", "open_kfid": "wkKf001", "msgtype": "text", "text": {"content": text}}
+
+
+async def test_send_msg_allows_5_messages_per_customer_message(platform, sim):
+    await _customer_writes(sim, 1)
+    codes = [(await platform.post("wecom/kf/send_msg", _reply(f"答 {i}")))["errcode"] for i in range(6)]
+    assert codes == [0, 0, 0, 0, 0, 95001]
+    await _customer_writes(sim, 1)
+    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 0
+    assert [m["channel"] for m in sim.received("wmKfCustomer")] == ["kf"] * 6
+
+
+async def test_send_msg_only_within_48_hours_of_the_customer_message(platform, sim, clock):
+    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
+    await _customer_writes(sim, 1)
+    clock.advance(48 * 3600 + 1)
+    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
+    state = await platform.post("wecom/kf/service_state/get", {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer"})
+    assert state["service_state"] == 4
+
+
+async def test_after_handing_over_to_a_human_the_bot_may_not_send(platform, sim):
+    await _customer_writes(sim, 1)
+    trans = {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer", "service_state": 3}
+    assert (await platform.post("wecom/kf/service_state/trans", {**trans, "servicer_userid": "lisi"}))["errcode"] == 95014
+    assert (await platform.post("wecom/kf/service_state/trans", {**trans, "servicer_userid": "zhangsan"}))["errcode"] == 0
+    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
+    back = {**trans, "service_state": 1}
+    assert (await platform.post("wecom/kf/service_state/trans", back))["errcode"] == 95016
