@@ -69,9 +69,6 @@ class BehaviourLog:
     async def record_inbound(self, event: Event, lead: Lead | None, *, failed: bool = False) -> BehaviourEvent:
         identity = event.identity
         actor = identity.value if identity else (event.staff_userid or "")
-        welcome_code = getattr(event, "welcome_code", "")
-        if welcome_code and lead is not None:
-            self._remember_welcome(welcome_code, lead.id)
         return await self.record_behaviour(
             lead=lead, kind=event.kind, direction=INBOUND, platform=str(event.platform),
             actor=actor, payload={**event.summary(), "handler_failed": True} if failed else event.summary(),
@@ -112,8 +109,12 @@ class BehaviourLog:
             return [(None, u) for u in users]
         return [(await find_lead(Identity(id_kind, u)), u) for u in users]
 
-    def _remember_welcome(self, code: str, lead_id: int) -> None:
-        self._welcome_leads[code] = lead_id
+    def expect_welcome(self, event: Event, lead: Lead | None) -> None:
+        """Remember whose WelcomeCode this is: send_welcome_msg names only the code."""
+        code = getattr(event, "welcome_code", "")
+        if not code or lead is None:
+            return
+        self._welcome_leads[code] = lead.id
         while len(self._welcome_leads) > self._welcome_memory:
             self._welcome_leads.popitem(last=False)
 
@@ -124,6 +125,7 @@ def behaviour_middleware(behaviour: BehaviourLog):
     marked, so nothing the customer did is lost."""
 
     async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
+        behaviour.expect_welcome(event, data.get("lead"))
         try:
             return await handler(event, data)
         except Exception:

@@ -6,7 +6,7 @@ from tortoise.models import Model
 
 
 class BehaviourEvent(Model):
-    """One touch. ``lead`` is empty for staff-only events; ``channel`` is the lead's
+    """One touch. The lead is empty for staff-only events. The channel is the lead's
     attribution when the event happened, so the row stands on its own."""
 
     id = fields.BigIntField(primary_key=True)

@@ -1,0 +1,152 @@
+"""Siyu's command line: ``python main.py {serve,demo,simulator,migrate,export,...} --help``.
+
+This is the one place that wires features into the bot.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime
+from typing import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+def features(settings: Settings) -> dict:
+    """The routers, services and setups of every feature, in routing priority order: the
+    keyword arguments of ``bot.app.create_app``."""
+    from handlers import onboarding
+
+    return {
+        "routers": [onboarding.router],
+        "services": {},
+        "setups": [],
+    }
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    async def build() -> web.Application:
+        return await create_app(settings, **features(settings))
+
+    print(f"Siyu serving on http://{settings.host}:{settings.port}", flush=True)
+    web.run_app(build(), host=settings.host, port=settings.port, print=None)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from demo.run import run_demo
+
+    return asyncio.run(run_demo(args, settings, features))
+
+
+def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.simulator.runner import run_simulator
+
+    asyncio.run(run_simulator(args.host, args.port, args.bot_url))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.database import migrate
+
+    asyncio.run(migrate(settings.database_url))
+    print(f"database schema is up to date ({settings.database_url.split('://', 1)[0]})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.database import connect, disconnect
+    from bot.export import export_events
+
+    since = _parse_since(args.since)
+
+    async def run() -> int:
+        await connect(settings.database_url)
+        try:
+            return await export_events(sys.stdout, since=since, fmt=args.format)
+        finally:
+            await disconnect()
+
+    count = asyncio.run(run())
+    print(f"exported {count} events", file=sys.stderr)
+    return 0
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"--since must be an ISO date or time, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00; got {value!r}")
+    if parsed.tzinfo is None:
+        from datetime import timezone
+
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
+    parser.add_argument("--config", metavar="FILE", help="a TOML settings file (SIYU_* environment variables win over it)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the bot's callback server (and console)")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="run the bot and the simulator together with sample data (SQLite)")
+    demo.add_argument("--port", type=int, default=8080, help="the bot's port (the simulator takes the next one)")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--database", default="sqlite://data/demo.db", help="database URL for the demo")
+    demo.add_argument("--check", action="store_true", help="start, run the scripted tour once, print it and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    sim = sub.add_parser("simulator", help="run the WeCom/WeChat simulator on its own")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=9000)
+    sim.add_argument("--bot-url", default="http://127.0.0.1:8080", help="where the bot's callbacks are served")
+    sim.set_defaults(func=cmd_simulator)
+
+    mig = sub.add_parser("migrate", help="create or upgrade the database schema, keeping data")
+    mig.set_defaults(func=cmd_migrate)
+
+    export = sub.add_parser("export", help="export data")
+    export_sub = export.add_subparsers(dest="what", required=True, metavar="WHAT")
+    events = export_sub.add_parser("events", help="the behaviour log, one row per event")
+    events.add_argument("--since", metavar="ISO", help="only events at or after this time")
+    events.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    events.set_defaults(func=cmd_export)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings(config_file=args.config)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return args.func(args, settings) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Callbacks arrive signed and encrypted so the bot's own keys open them; a bot slower than
+the timeout gets the request again, up to 3 retries; passive replies come back decrypted."""
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from bot.crypto import CallbackCrypto, sha1_signature
+from bot.transports.payloads import parse_xml
+
+
+def _settings(credentials, fake_bot):
+    return credentials.bot_settings(fake_bot.base_url)
+
+
+async def test_app_callbacks_decrypt_with_the_bots_wecom_keys(sim, fake_bot, credentials):
+    settings = _settings(credentials, fake_bot)
+    await sim.staff_app_text("zhangsan", "本周活动?")
+    received = fake_bot.received[-1]
+    envelope = parse_xml(received.body)
+    assert envelope["ToUserName"] == settings.wecom_corp_id and envelope["AgentID"] == str(settings.wecom_agent_id)
+    crypto = CallbackCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
+    message = parse_xml(crypto.verify_and_decrypt(received.query["msg_signature"], received.query["timestamp"],
+                                                  received.query["nonce"], envelope["Encrypt"]))
+    assert message["MsgType"] == "text" and message["Content"] == "本周活动?" and message["FromUserName"] == "zhangsan"
+    assert int(received.query["timestamp"]) == int(sim.clock.time())
+
+
+async def test_each_callback_has_a_fresh_nonce(sim, fake_bot):
+    await sim.staff_app_text("zhangsan", "a")
+    await sim.staff_app_text("zhangsan", "b")
+    assert fake_bot.received[0].query["nonce"] != fake_bot.received[1].query["nonce"]
+
+
+async def test_kf_callback_carries_a_token_and_the_account(sim, fake_bot, credentials):
+    result = await sim.kf_customer_text("wkKf001", "wmKf", "你好")
+    received = fake_bot.received[-1]
+    crypto = CallbackCrypto(credentials.app_token, credentials.app_aes_key, credentials.corp_id)
+    event = parse_xml(crypto.decrypt(parse_xml(received.body)["Encrypt"]))
+    assert event["Event"] == "kf_msg_or_event"
+    assert event["Token"] == result.info["token"] and event["OpenKfId"] == "wkKf001"
+
+
+async def test_robot_callbacks_are_encrypted_json_with_an_empty_receive_id(sim, fake_bot, credentials):
+    settings = _settings(credentials, fake_bot)
+    await sim.staff_bot_text("lisi", "报价单", chat_id="wrInternal01")
+    received = fake_bot.received[-1]
+    assert received.path == "/wecom/bot/callback"
+    crypto = CallbackCrypto(settings.wecom_bot_token, settings.wecom_bot_aes_key, "")
+    message = json.loads(crypto.verify_and_decrypt(received.query["msg_signature"], received.query["timestamp"],
+                                                   received.query["nonce"], json.loads(received.body)["encrypt"]))
+    assert message["chattype"] == "group" and message["chatid"] == "wrInternal01"
+    assert message["from"] == {"userid": "lisi"} and message["text"]["content"].endswith("报价单")
+    assert message["text"]["content"].startswith("@")
+
+
+async def test_wechat_aes_callbacks_carry_both_signatures(sim, fake_bot, credentials):
+    settings = _settings(credentials, fake_bot)
+    await sim.wechat_follow("oUser1", scene="booth-A12")
+    received = fake_bot.received[-1]
+    q = received.query
+    assert q["encrypt_type"] == "aes" and q["openid"] == "oUser1"
+    assert q["signature"] == sha1_signature(settings.wechat_token, q["timestamp"], q["nonce"])
+    crypto = CallbackCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
+    event = parse_xml(crypto.verify_and_decrypt(q["msg_signature"], q["timestamp"], q["nonce"],
+                                                parse_xml(received.body)["Encrypt"]))
+    assert event["Event"] == "subscribe" and event["EventKey"] == "qrscene_booth-A12"
+    await sim.wechat_follow("oUser1", scene="booth-B07")
+    again = parse_xml(crypto.decrypt(parse_xml(fake_bot.received[-1].body)["Encrypt"]))
+    assert again["Event"] == "SCAN" and again["EventKey"] == "booth-B07"
+
+
+async def test_wechat_plaintext_mode_posts_the_message_itself(clock, fake_bot, credentials):
+    from bot.simulator import CallbackUrls, Simulator
+
+    plain = Simulator(clock, CallbackUrls.under(fake_bot.base_url), credentials, wechat_mode="plain")
+    await plain.wechat_follow("oUser2")
+    received = fake_bot.received[-1]
+    assert "encrypt_type" not in received.query
+    assert parse_xml(received.body)["FromUserName"] == "oUser2"
+
+
+async def test_a_bot_slower_than_the_timeout_gets_the_callback_again(sim, fake_bot):
+    sim.sender.timeout = 0.05
+    fake_bot.hang = 2
+    result = await sim.staff_app_text("zhangsan", "hello")
+    assert result.callback.delivered
+    assert result.callback.attempts == ["timeout", "timeout", "200"]
+    assert len(fake_bot.received) == 3
+    assert len({r.body for r in fake_bot.received}) == 1
+
+
+async def test_the_platform_gives_up_after_3_retries(sim, fake_bot):
+    sim.sender.timeout = 0.05
+    fake_bot.hang = 10
+    result = await sim.staff_app_text("zhangsan", "hello")
+    assert not result.callback.delivered
+    assert result.callback.attempts == ["timeout"] * 4
+    assert len(fake_bot.received) == 4
+
+
+async def test_a_non_200_answer_counts_as_a_failure(sim, fake_bot):
+    fake_bot.answer = lambda _: web.Response(status=500)
+    result = await sim.staff_app_text("zhangsan", "hello")
+    assert result.callback.attempts == ["500"] * 4 and not result.callback.delivered
+
+
+async def test_passive_replies_come_back_decrypted(sim, fake_bot, credentials):
+    crypto = CallbackCrypto(credentials.app_token, credentials.app_aes_key, credentials.corp_id)
+    fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml("<xml><Content>收到</Content></xml>",
+                                                                       r.query["timestamp"], "nonceX"))
+    result = await sim.staff_app_text("zhangsan", "hello")
+    assert result.reply == "<xml><Content>收到</Content></xml>"
+    fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml("<xml/>", "1", "n").replace("<Nonce><![CDATA[n]]>", "<Nonce><![CDATA[m]]>"))
+    tampered = await sim.staff_app_text("zhangsan", "hello")
+    assert tampered.reply is None and "signature" in tampered.callback.reply_error
+
+
+async def test_robot_passive_replies_come_back_as_json(sim, fake_bot, credentials):
+    crypto = CallbackCrypto(credentials.bot_token, credentials.bot_aes_key, "")
+    answer = json.dumps({"msgtype": "text", "text": {"content": "好的"}}, ensure_ascii=False)
+    fake_bot.answer = lambda r: web.json_response(crypto.encrypted_json(answer, r.query["timestamp"], "nonceY"))
+    result = await sim.staff_bot_text("zhangsan", "hi")
+    assert result.callback.reply_json == {"msgtype": "text", "text": {"content": "好的"}}
+
+
+async def test_the_same_callback_can_be_delivered_twice_or_concurrently(sim, fake_bot):
+    envelope = sim.envelope(sim.app_channel, "<xml><MsgId>1</MsgId></xml>")
+    twice = await sim.sender.post_twice(envelope)
+    together = await sim.sender.post_concurrently(envelope, 3)
+    assert all(r.delivered for r in twice + together)
+    assert len(fake_bot.received) == 5 and len({(r.body, r.query["nonce"]) for r in fake_bot.received}) == 1

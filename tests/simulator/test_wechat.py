@@ -1,0 +1,50 @@
+"""Official account: custom messages only within 48 h of the follower's last interaction,
+parametric QR codes with the documented scene limits."""
+from __future__ import annotations
+
+
+def _text(openid="oFan1", content="您好"):
+    return {"touser": openid, "msgtype": "text", "text": {"content": content}}
+
+
+async def test_custom_messages_only_within_48_hours_of_the_last_interaction(platform, sim, clock):
+    await sim.wechat_follow("oFan1", scene="expo")
+    assert (await platform.post("wechat/message/custom/send", _text()))["errcode"] == 0
+    clock.advance(48 * 3600 + 1)
+    assert (await platform.post("wechat/message/custom/send", _text()))["errcode"] == 45015
+    await sim.wechat_text("oFan1", "还在吗")
+    assert (await platform.post("wechat/message/custom/send", _text()))["errcode"] == 0
+    assert [m["channel"] for m in sim.received("oFan1")] == ["custom", "custom"]
+
+
+async def test_unfollowed_and_unknown_users_cannot_be_messaged(platform, sim):
+    await sim.wechat_follow("oFan1")
+    await sim.wechat_unfollow("oFan1")
+    assert (await platform.post("wechat/message/custom/send", _text()))["errcode"] == 45015
+    assert (await platform.post("wechat/message/custom/send", _text("oGhost")))["errcode"] == 40003
+
+
+async def test_too_many_custom_messages_without_a_new_interaction_get_45047(platform, sim):
+    await sim.wechat_follow("oFan1")
+    codes = [(await platform.post("wechat/message/custom/send", _text()))["errcode"] for _ in range(21)]
+    assert codes[:20] == [0] * 20 and codes[20] == 45047
+
+
+async def test_qrcode_create_checks_action_and_scene(platform, sim):
+    permanent = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": "booth-A12"}}}
+    made = await platform.post("wechat/qrcode/create", permanent)
+    assert made["ticket"] and made["url"] and "expire_seconds" not in made
+    temporary = {"action_name": "QR_STR_SCENE", "expire_seconds": 600, "action_info": {"scene": {"scene_str": "x"}}}
+    assert (await platform.post("wechat/qrcode/create", temporary))["expire_seconds"] == 600
+    too_long = {"action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": "s" * 65}}}
+    assert (await platform.post("wechat/qrcode/create", too_long))["errcode"] == 40097
+    assert (await platform.post("wechat/qrcode/create", {"action_name": "QR_WHATEVER"}))["errcode"] == 40097
+    big_id = {"action_name": "QR_LIMIT_SCENE", "action_info": {"scene": {"scene_id": 100_001}}}
+    assert (await platform.post("wechat/qrcode/create", big_id))["errcode"] == 40097
+
+
+async def test_a_scan_of_a_created_scene_carries_its_ticket(platform, sim, fake_bot, credentials):
+    made = await platform.post("wechat/qrcode/create", {"action_name": "QR_LIMIT_STR_SCENE",
+                                                        "action_info": {"scene": {"scene_str": "booth-A12"}}})
+    await sim.wechat_follow("oFan9", scene="booth-A12")
+    assert made["ticket"] in sim.callbacks[-1][1]
