@@ -49,8 +49,7 @@ async def db(database_url):
     yield database_url
     if database_url.startswith(("postgres", "asyncpg")):
         await Tortoise._drop_databases()
-    else:
-        await Tortoise.close_connections()
+    await Tortoise.close_connections()
 
 
 @pytest.fixture
