@@ -10,17 +10,23 @@ lives 5 more minutes), so processes should share one token: use the Redis store.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+import logging
 import math
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Protocol
+from typing import AsyncContextManager, Awaitable, Callable, Protocol
 
 from bot.clock import Clock
 from bot.config import Settings
 
+log = logging.getLogger(__name__)
+
 REFRESH_EARLY = 300.0  # seconds before expiry at which a token is refreshed
 KEY_PREFIX = "siyu:access_token:"
+LOCK_TTL = 30.0  # seconds a refresh lock lives if its holder never releases it
+LOCK_WAIT = 15.0  # seconds a process waits for another's refresh
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ class TokenStore(Protocol):
     async def discard(self, key: str, value: str) -> None:
         """Forget the token under ``key`` only if it is still ``value``."""
 
+    def refresh_lock(self, key: str) -> AsyncContextManager[None]:
+        """Held while one holder of the store fetches a new token for ``key``."""
+
     async def close(self) -> None: ...
 
 
@@ -73,6 +82,9 @@ class MemoryTokenStore:
         token = self._tokens.get(key)
         if token is not None and token.value == value:
             del self._tokens[key]
+
+    def refresh_lock(self, key: str) -> AsyncContextManager[None]:
+        return contextlib.nullcontext()  # one process: AccessTokens' own lock suffices
 
     async def close(self) -> None:
         self._tokens.clear()
@@ -113,6 +125,26 @@ class RedisTokenStore:
     async def discard(self, key: str, value: str) -> None:
         await self._redis.eval(_DISCARD_IF_SAME, 1, self._prefix + key, value)
 
+    @contextlib.asynccontextmanager
+    async def refresh_lock(self, key: str):
+        """A Redis lock, so one process fetches while the others wait and then read its token.
+        It expires by itself if its holder dies; a holder that takes too long is not waited for."""
+        from redis.exceptions import LockError
+
+        lock = self._redis.lock(self._prefix + key + ":refresh", timeout=LOCK_TTL, sleep=0.05, blocking_timeout=LOCK_WAIT)
+        try:
+            acquired = await lock.acquire()
+        except LockError:
+            acquired = False
+        if not acquired:
+            log.warning("token refresh lock for %s not acquired in %s s; fetching anyway", key, LOCK_WAIT)
+        try:
+            yield
+        finally:
+            if acquired:
+                with contextlib.suppress(LockError):
+                    await lock.release()
+
     async def close(self) -> None:
         if self._owns:
             await self._redis.aclose()
@@ -135,7 +167,8 @@ Fetch = Callable[[Credential], Awaitable[tuple[str, float]]]
 
 class AccessTokens:
     """Hands out a valid token per credential. Concurrent callers that find no usable token
-    wait for one fetch (single flight) instead of each calling gettoken."""
+    wait for one fetch (single flight) instead of each calling gettoken; with a shared store,
+    its refresh lock extends that to every process."""
 
     def __init__(self, store: TokenStore, clock: Clock, fetch: Fetch) -> None:
         self._store = store
@@ -150,7 +183,8 @@ class AccessTokens:
         async with self._locks.setdefault(credential.key, asyncio.Lock()):
             token = await self._usable(credential.key)
             if token is None:
-                token = await self._refresh(credential)
+                async with self._store.refresh_lock(credential.key):
+                    token = await self._usable(credential.key) or await self._refresh(credential)
             return token.value
 
     async def invalidate(self, credential: Credential, value: str) -> None:

@@ -2,13 +2,14 @@
 first one fetched. Skipped when no Redis answers on 127.0.0.1:6379."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import replace
 
 import pytest
 
 from bot.api import RedisTokenStore, WeComClient, token_store_for
-from bot.api.tokens import CachedToken
+from bot.api.tokens import AccessTokens, CachedToken, Credential
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -84,3 +85,39 @@ def test_settings_without_redis_use_memory(settings):
     from bot.api import MemoryTokenStore
 
     assert isinstance(token_store_for(settings), MemoryTokenStore)
+
+
+
+class StoreThatTellsWhenItWaits(RedisTokenStore):
+    def __init__(self, *args, reached_lock: asyncio.Event) -> None:
+        super().__init__(*args)
+        self.reached_lock = reached_lock
+
+    def refresh_lock(self, key: str):
+        self.reached_lock.set()
+        return super().refresh_lock(key)
+
+
+async def test_a_process_waits_for_another_processes_refresh(clock, redis, prefix):
+    fetches: list[str] = []
+    first_fetching, release = asyncio.Event(), asyncio.Event()
+
+    async def fetch(credential):
+        fetches.append(credential.key)
+        if len(fetches) == 1:
+            first_fetching.set()
+            await release.wait()
+        return f"token-{len(fetches)}", 7200
+
+    second_waiting = asyncio.Event()
+    process_one = AccessTokens(RedisTokenStore(redis, prefix), clock, fetch)
+    process_two = AccessTokens(StoreThatTellsWhenItWaits(redis, prefix, reached_lock=second_waiting), clock, fetch)
+    credential = Credential("wechat", "wx-test-app", "wechat-secret")
+    one = asyncio.create_task(process_one.get(credential))
+    await first_fetching.wait()
+    two = asyncio.create_task(process_two.get(credential))
+    await second_waiting.wait()
+    release.set()
+    assert (await one, await two) == ("token-1", "token-1")
+    assert len(fetches) == 1
+    assert [k async for k in redis.scan_iter(match=prefix + "*:refresh")] == []
