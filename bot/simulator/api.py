@@ -92,6 +92,11 @@ class PlatformApi:
             self.faults.check(api)
             if api in ("wecom/gettoken", "wechat/token"):
                 return self._token(platform, method, query)
+            if api == "wecom/aibot/response":
+                payload = _json_body(body) if method == "POST" else {}
+                result = wecom_app.aibot_response(self.state, ApiCall(api, payload, query))
+                self.state.record(api, payload)
+                return result
             route = self._routes.get(api)
             if route is None:
                 raise PlatformError(E.API_NOT_FOUND, f"no api {path}")

@@ -137,5 +137,6 @@ def seed_demo(simulator: Simulator) -> None:
 def run_simulator(host: str, port: int, bot_base_url: str) -> None:
     """Serve a seeded simulator until interrupted, posting callbacks to ``bot_base_url``."""
     simulator = Simulator(Clock(), CallbackUrls.under(bot_base_url))
+    simulator.public_url = f"http://{host}:{port}"
     seed_demo(simulator)
     web.run_app(create_simulator_app(simulator), host=host, port=port)

@@ -14,7 +14,7 @@ from .api import PlatformApi
 from .callbacks import CallbackResult, CallbackSender, Channel, Envelope, Mode
 from .credentials import SimulatorCredentials
 from .state import (ArchivedGroupMessage, Customer, CustomerGroup, Follower, GroupMember, KfAccount,
-                    KfMessage, PlatformState, Relation, Staff, WelcomeCode)
+                    KfMessage, PlatformState, Relation, ResponseCode, Staff, WelcomeCode)
 from .wecom_groups import GROUP_MEMBER_LIMIT
 
 
@@ -61,6 +61,8 @@ class Simulator:
         self.sender = CallbackSender(clock, callback_timeout, callback_retries)
         self.wechat_mode = wechat_mode
         self.callbacks: list[tuple[str, str, CallbackResult]] = []  # (mode, plaintext, result)
+        self._msg_seq = 0
+        self.public_url = ""  # where the bot reaches this simulator (for 智能机器人 response_url)
 
     # --- channels -----------------------------------------------------------------------
 
@@ -266,9 +268,12 @@ class Simulator:
         self._staff(userid)
         msg_id = self._msg_id()
         content = f"@{self.credentials.bot_id} {text}" if chat_id else text
-        response_url = f"{self.urls.wecom_bot}#response/{msg_id}"
+        code = ResponseCode(self.state.ids.next("rc"), chat_id or userid, self.clock.time())
+        self.state.response_codes[code.code] = code
+        response_url = (f"{self.public_url.rstrip('/')}/wecom/cgi-bin/aibot/response?response_code={code.code}"
+                        if self.public_url else "")
         plain = payloads.bot_text(msg_id, self.credentials.bot_id, userid, content, chat_id, response_url)
-        return ActorResult(await self._post(self.bot_channel, plain), {"msgid": msg_id})
+        return ActorResult(await self._post(self.bot_channel, plain), {"msgid": msg_id, "response_url": response_url})
 
     def _staff(self, userid: str) -> Staff:
         if userid not in self.state.staff:
@@ -276,7 +281,8 @@ class Simulator:
         return self.state.staff[userid]
 
     def _msg_id(self) -> str:
-        return str(7_000_000_000_000_000_000 + len(self.callbacks) * 1000 + len(self.state.outbox))
+        self._msg_seq += 1
+        return str(7_000_000_000_000_000_000 + self._msg_seq)
 
     # --- official account ---------------------------------------------------------------
 

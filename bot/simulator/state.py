@@ -178,6 +178,16 @@ class KfAccount:
 
 
 @dataclass
+class ResponseCode:
+    """A 智能机器人 response_url's code: one use, within an hour."""
+
+    code: str
+    recipient: str  # the chat id for a group message, else the staff userid
+    issued_at: float
+    used: bool = False
+
+
+@dataclass
 class Follower:
     openid: str
     unionid: str = ""
@@ -256,6 +266,7 @@ class PlatformState:
         self.kf_accounts: dict[str, KfAccount] = {}
         self.kf_log: list[KfMessage] = []  # every account's messages, in arrival order
         self.followers: dict[str, Follower] = {}
+        self.response_codes: dict[str, ResponseCode] = {}
         self.qr_scenes: dict[str, QrScene] = {}
         self.archive: list[ArchivedGroupMessage] = []
         self.outbox: list[OutboxEntry] = []

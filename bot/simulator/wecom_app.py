@@ -1,4 +1,8 @@
-"""WeCom app message/send.
+"""WeCom app message/send, and the 智能机器人's response_url.
+
+response_url (doc 101138): POST ``/cgi-bin/aibot/response?response_code=...`` with a
+markdown or template_card message, no access token; each response_url may be used once,
+within 1 hour.
 
 Doc facts: touser is "|"-separated, at most 1000 users; touser/toparty/totag may not all be
 empty; unknown users come back in ``invaliduser`` and when none is valid the call fails with
@@ -45,3 +49,26 @@ def message_send(state: PlatformState, call: ApiCall, agent_id: int) -> dict[str
         state.deliver(userid, "app", content, call.api)
     extra = {"invaliduser": "|".join(invalid)} if invalid else {}
     return ok(msgid=state.ids.next("appmsg"), **extra)
+
+
+RESPONSE_URL_TTL = 3600
+
+
+def aibot_response(state: PlatformState, call: ApiCall) -> dict[str, Any]:
+    code = state.response_codes.get(call.query.get("response_code", ""))
+    if code is None:
+        raise PlatformError(E.INVALID_PARAMETER, "invalid response_code")
+    if code.used or state.clock.time() - code.issued_at > RESPONSE_URL_TTL:
+        raise PlatformError(E.INVALID_PARAMETER, "response_code used or expired")
+    msgtype = call.get("msgtype")
+    if msgtype == "markdown":
+        content = str((call.get("markdown") or {}).get("content", ""))
+        if not content:
+            raise PlatformError(E.EMPTY_TEXT)
+    elif msgtype == "template_card":
+        content = "[template_card]"
+    else:
+        raise PlatformError(E.INVALID_MSGTYPE)
+    code.used = True
+    state.deliver(code.recipient, "bot", content, call.api)
+    return ok()

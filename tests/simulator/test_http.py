@@ -50,3 +50,29 @@ def test_bot_settings_point_the_bot_at_the_simulator(credentials):
     assert settings.wechat_api_base == "http://127.0.0.1:9100/wechat"
     assert settings.wecom_enabled and settings.wecom_bot_enabled and settings.wechat_enabled
     assert settings.database_url == "sqlite://:memory:"
+
+
+async def test_robot_response_url_answers_once_within_an_hour(api, sim, clock):
+    sim.public_url = str(api.make_url(""))
+    first = await sim.staff_bot_text("lisi", "今天的线索")
+    url = first.info["response_url"]
+    assert url.startswith(sim.public_url.rstrip("/") + "/wecom/cgi-bin/aibot/response?response_code=")
+    path = url[len(sim.public_url.rstrip("/")):]
+    reply = {"msgtype": "markdown", "markdown": {"content": "3 条新线索"}}
+    assert (await (await api.post(path, json=reply)).json())["errcode"] == 0
+    assert (await (await api.post(path, json=reply)).json())["errcode"] != 0
+    later = (await sim.staff_bot_text("lisi", "再来")).info["response_url"]
+    clock.advance(3601)
+    assert (await (await api.post(later[len(sim.public_url.rstrip("/")):], json=reply)).json())["errcode"] != 0
+    assert [m["text"] for m in sim.received("lisi")] == ["3 条新线索"]
+
+
+async def test_the_demo_corp_is_seeded_for_the_browser_page(aiohttp_client, clock):
+    from bot.simulator import CallbackUrls, Simulator, create_simulator_app, seed_demo
+
+    demo = Simulator(clock, CallbackUrls.under("http://127.0.0.1:1"))
+    seed_demo(demo)
+    client = await aiohttp_client(create_simulator_app(demo))
+    directory = await (await client.get("/sim/directory")).json()
+    assert [s["userid"] for s in directory["staff"]] == ["zhangsan", "lisi"]
+    assert directory["kf_accounts"] and directory["groups"]
