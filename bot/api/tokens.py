@@ -131,7 +131,8 @@ class RedisTokenStore:
         It expires by itself if its holder dies; a holder that takes too long is not waited for."""
         from redis.exceptions import LockError
 
-        lock = self._redis.lock(self._prefix + key + ":refresh", timeout=LOCK_TTL, sleep=0.05, blocking_timeout=LOCK_WAIT)
+        name = self._prefix + key + ":refresh"
+        lock = self._redis.lock(name, timeout=LOCK_TTL, sleep=0.05, blocking_timeout=LOCK_WAIT)
         try:
             acquired = await lock.acquire()
         except LockError:

@@ -36,7 +36,7 @@ SENDING_APIS = frozenset({
 })
 
 DEFAULT_TIMEOUT = 10.0
-_TOKEN_IN_TEXT = re.compile(r"(access_token=)[^&\s'\"]+")
+_CREDENTIAL_IN_TEXT = re.compile(r"((?:access_token|corpsecret|secret)=)[^&\s'\"]+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ class RetryPolicy:
     base_delay: float = 1.0
     factor: float = 2.0
     max_delay: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.base_delay < 0 or self.factor < 1:
+            raise ValueError(f"a retry policy needs attempts >= 1, base_delay >= 0 and factor >= 1, got {self}")
 
     def delay(self, retry: int) -> float:
         return min(self.max_delay, self.base_delay * self.factor**retry)
@@ -162,7 +166,7 @@ class ApiTransport:
         except TimeoutError:
             raise TransportError(f"no answer within {self.timeout.total} s", path) from None
         except aiohttp.ClientError as exc:
-            text = _TOKEN_IN_TEXT.sub(r"\1***", f"{type(exc).__name__}: {exc}")
+            text = _CREDENTIAL_IN_TEXT.sub(r"\1***", f"{type(exc).__name__}: {exc}")
             raise TransportError(f"request failed: {text}", path) from None
         if status >= 400:
             raise TransportError(f"HTTP {status} {reason or ''}".rstrip(), path)

@@ -43,7 +43,8 @@ class WeChatClient(ApiTransport):
         **options: Any,
     ) -> None:
         if not settings.wechat_app_id or not settings.wechat_secret:
-            raise ConfigError(f"{settings.env_name('wechat_app_id')} and {settings.env_name('wechat_secret')} are required to call WeChat")
+            names = f"{settings.env_name('wechat_app_id')} and {settings.env_name('wechat_secret')}"
+            raise ConfigError(f"{names} are required to call WeChat")
         owns = token_store is None
         store = token_store_for(settings) if owns else token_store
         super().__init__(settings.wechat_api_base, session, clock, store, on_sent, owns_token_store=owns, **options)

@@ -8,6 +8,7 @@ falling back to the app secret when it is empty.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Sequence
 
 import aiohttp
@@ -26,6 +27,8 @@ JOIN_WAY_CHATS_MAX = 5  # chat_id_list: 最多支持5个
 WELCOME_ATTACHMENTS_MAX = 9  # 欢迎语 attachments: 最多可添加9个附件
 KF_SYNC_LIMIT_MAX = 1000  # sync_msg limit: 默认值和最大值都为1000
 GROUPCHAT_LIST_LIMIT_MAX = 1000  # groupchat/list limit: 取值范围 1 ~ 1000
+KF_MSGID = re.compile(r"[0-9a-zA-Z_-]{1,32}")  # send_msg msgid: 不多于32字节, [0-9a-zA-Z_-]*
+MSG_TEMPLATE_ATTACHMENTS_MAX = 9  # add_msg_template attachments: 最多支持添加9个附件
 KF_SERVICE_STATES = range(5)  # 0 未处理, 1 智能助手, 2 待接入池, 3 人工接待, 4 已结束
 KF_HUMAN = 3
 
@@ -63,13 +66,15 @@ class WeComClient(ApiTransport):
         **options: Any,
     ) -> None:
         if not settings.wecom_corp_id or not settings.wecom_secret:
-            raise ConfigError(f"{settings.env_name('wecom_corp_id')} and {settings.env_name('wecom_secret')} are required to call WeCom")
+            names = f"{settings.env_name('wecom_corp_id')} and {settings.env_name('wecom_secret')}"
+            raise ConfigError(f"{names} are required to call WeCom")
         owns = token_store is None
         store = token_store_for(settings) if owns else token_store
         super().__init__(settings.wecom_api_base, session, clock, store, on_sent, owns_token_store=owns, **options)
         self.agent_id = settings.wecom_agent_id
         self.app = Credential("wecom", settings.wecom_corp_id, settings.wecom_secret)
-        self.contact = Credential("wecom", settings.wecom_corp_id, settings.wecom_contact_secret or settings.wecom_secret)
+        contact_secret = settings.wecom_contact_secret or settings.wecom_secret
+        self.contact = Credential("wecom", settings.wecom_corp_id, contact_secret)
 
     def token_params(self, credential: Credential) -> dict[str, str]:
         return {"corpid": credential.app_id, "corpsecret": credential.secret}
@@ -95,7 +100,9 @@ class WeComClient(ApiTransport):
 
     # 微信客服 (document/path/94670, 94677, 94669)
 
-    async def kf_sync_msg(self, token: str = "", open_kfid: str = "", cursor: str = "", limit: int = KF_SYNC_LIMIT_MAX) -> dict:
+    async def kf_sync_msg(
+        self, token: str = "", open_kfid: str = "", cursor: str = "", limit: int = KF_SYNC_LIMIT_MAX
+    ) -> dict:
         """Read messages and events; ``token`` from the kf_msg_or_event callback lifts the strict limit."""
         check_range("limit", limit, 1, KF_SYNC_LIMIT_MAX)
         payload = compact(cursor=cursor or None, token=token or None, limit=limit, open_kfid=open_kfid or None)
@@ -103,6 +110,8 @@ class WeComClient(ApiTransport):
 
     async def kf_send_text(self, touser: str, open_kfid: str, content: str, msgid: str | None = None) -> dict:
         """Send a text to a customer (within 48 h of their message, at most 5 per message)."""
+        if msgid is not None and not KF_MSGID.fullmatch(msgid):
+            raise ValueError(f"msgid must be 1 to 32 characters of 0-9 a-z A-Z _ -, got {msgid!r}")
         payload = compact(touser=touser, open_kfid=open_kfid, msgid=msgid, msgtype="text", text={"content": content})
         return await self._post("/cgi-bin/kf/send_msg", self.app, payload)
 
@@ -119,7 +128,10 @@ class WeComClient(ApiTransport):
         if service_state == KF_HUMAN and not servicer_userid:
             raise ValueError("servicer_userid is required to hand a conversation to a human (service_state 3)")
         payload = compact(
-            open_kfid=open_kfid, external_userid=external_userid, service_state=service_state, servicer_userid=servicer_userid
+            open_kfid=open_kfid,
+            external_userid=external_userid,
+            service_state=service_state,
+            servicer_userid=servicer_userid,
         )
         return await self._post("/cgi-bin/kf/service_state/trans", self.app, payload)
 
@@ -132,7 +144,8 @@ class WeComClient(ApiTransport):
 
     async def update_contact_way(self, config_id: str, **fields: Any) -> dict:
         _check_contact_way(fields)
-        return await self._post("/cgi-bin/externalcontact/update_contact_way", self.contact, {"config_id": config_id, **fields})
+        payload = {"config_id": config_id, **fields}
+        return await self._post("/cgi-bin/externalcontact/update_contact_way", self.contact, payload)
 
     async def get_contact_way(self, config_id: str) -> dict:
         return await self._post("/cgi-bin/externalcontact/get_contact_way", self.contact, {"config_id": config_id})
@@ -140,14 +153,20 @@ class WeComClient(ApiTransport):
     async def del_contact_way(self, config_id: str) -> dict:
         return await self._post("/cgi-bin/externalcontact/del_contact_way", self.contact, {"config_id": config_id})
 
-    async def send_welcome_msg(self, welcome_code: str, text: str | None = None, attachments: Sequence[dict] | None = None) -> dict:
+    async def send_welcome_msg(
+        self, welcome_code: str, text: str | None = None, attachments: Sequence[dict] | None = None
+    ) -> dict:
         """The welcome message, once per WelcomeCode, within 20 s of the add event."""
         if not text and not attachments:
             raise ValueError("a welcome message needs text or attachments")
         if attachments and len(attachments) > WELCOME_ATTACHMENTS_MAX:
-            raise ValueError(f"a welcome message takes at most {WELCOME_ATTACHMENTS_MAX} attachments, got {len(attachments)}")
+            raise ValueError(
+                f"a welcome message takes at most {WELCOME_ATTACHMENTS_MAX} attachments, got {len(attachments)}"
+            )
         payload = compact(
-            welcome_code=welcome_code, text={"content": text} if text else None, attachments=list(attachments) if attachments else None
+            welcome_code=welcome_code,
+            text={"content": text} if text else None,
+            attachments=list(attachments) if attachments else None,
         )
         return await self._post("/cgi-bin/externalcontact/send_welcome_msg", self.contact, payload)
 
@@ -159,7 +178,9 @@ class WeComClient(ApiTransport):
 
     # 企业客户标签 (document/path/92117, 92118)
 
-    async def get_corp_tag_list(self, tag_ids: Iterable[str] | None = None, group_ids: Iterable[str] | None = None) -> dict:
+    async def get_corp_tag_list(
+        self, tag_ids: Iterable[str] | None = None, group_ids: Iterable[str] | None = None
+    ) -> dict:
         payload = compact(tag_id=list(tag_ids) if tag_ids else None, group_id=list(group_ids) if group_ids else None)
         return await self._post("/cgi-bin/externalcontact/get_corp_tag_list", self.contact, payload)
 
@@ -192,6 +213,13 @@ class WeComClient(ApiTransport):
 
     async def add_msg_template(self, payload: dict) -> dict:
         """Create a mass-send task; each sender confirms it in WeCom before anything goes out."""
+        attachments = payload.get("attachments") or []
+        if not (payload.get("text") or {}).get("content") and not attachments:
+            raise ValueError("a mass-send task needs text or attachments")
+        if len(attachments) > MSG_TEMPLATE_ATTACHMENTS_MAX:
+            raise ValueError(
+                f"a mass-send task takes at most {MSG_TEMPLATE_ATTACHMENTS_MAX} attachments, got {len(attachments)}"
+            )
         return await self._post("/cgi-bin/externalcontact/add_msg_template", self.contact, payload)
 
     async def get_groupmsg_task(self, msgid: str, limit: int = 1000, cursor: str = "") -> dict:
@@ -245,7 +273,8 @@ class WeComClient(ApiTransport):
         return await self._post("/cgi-bin/externalcontact/groupchat/add_join_way", self.contact, payload)
 
     async def get_join_way(self, config_id: str) -> dict:
-        return await self._post("/cgi-bin/externalcontact/groupchat/get_join_way", self.contact, {"config_id": config_id})
+        payload = {"config_id": config_id}
+        return await self._post("/cgi-bin/externalcontact/groupchat/get_join_way", self.contact, payload)
 
     async def update_join_way(
         self,
@@ -264,7 +293,8 @@ class WeComClient(ApiTransport):
         )
 
     async def del_join_way(self, config_id: str) -> dict:
-        return await self._post("/cgi-bin/externalcontact/groupchat/del_join_way", self.contact, {"config_id": config_id})
+        payload = {"config_id": config_id}
+        return await self._post("/cgi-bin/externalcontact/groupchat/del_join_way", self.contact, payload)
 
 
 def _check_contact_way(fields: dict[str, Any]) -> None:

@@ -95,6 +95,11 @@ async def test_the_rate_limiter_refills_over_time(clock):
     assert clock.slept == [1.0]
 
 
+def test_a_retry_policy_needs_at_least_one_attempt():
+    with pytest.raises(ValueError, match="attempts >= 1"):
+        RetryPolicy(attempts=0)
+
+
 def test_a_rate_must_be_positive():
     with pytest.raises(ValueError, match="per_second"):
         Rate(per_second=0)

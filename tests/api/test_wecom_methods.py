@@ -194,3 +194,19 @@ async def test_join_way_limits(wecom, platform):
     with pytest.raises(ValueError, match="room_base_name must be at most 40"):
         await wecom.add_join_way(2, ["wrA"], room_base_name="群" * 41)
     assert platform.requests == []
+
+
+async def test_kf_msgid_must_follow_the_documented_alphabet(wecom, platform):
+    with pytest.raises(ValueError, match="msgid must be 1 to 32 characters"):
+        await wecom.kf_send_text("wmC", "wkKF", "hi", msgid="回复一")
+    with pytest.raises(ValueError, match="msgid must be 1 to 32 characters"):
+        await wecom.kf_send_text("wmC", "wkKF", "hi", msgid="x" * 33)
+    assert platform.requests == []
+
+
+async def test_a_mass_send_needs_content_and_at_most_nine_attachments(wecom, platform):
+    with pytest.raises(ValueError, match="needs text or attachments"):
+        await wecom.add_msg_template({"chat_type": "single", "external_userid": ["wmA"]})
+    with pytest.raises(ValueError, match="at most 9 attachments, got 10"):
+        await wecom.add_msg_template({"text": {"content": "hi"}, "attachments": [{"msgtype": "image"}] * 10})
+    assert platform.requests == []
