@@ -56,6 +56,14 @@ async def test_twenty_concurrent_calls_share_one_token_fetch(wecom, platform, cl
     assert len(platform.calls(SEND)) == 21
 
 
+async def test_twenty_calls_rejected_together_cause_one_refresh(wecom, platform):
+    await wecom.send_app_text("zhangsan", "warm up")
+    platform.expire_all_tokens()
+    answers = await asyncio.gather(*(wecom.send_app_text(f"user{i}", "hi") for i in range(20)))
+    assert all(a["errcode"] == 0 for a in answers)
+    assert len(platform.calls(GETTOKEN)) == 2
+
+
 async def test_concurrent_first_calls_fetch_one_token(wecom, platform):
     await asyncio.gather(*(wecom.get_external_contact(f"wm{i}") for i in range(20)))
     assert len(platform.calls(GETTOKEN)) == 1
