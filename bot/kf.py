@@ -104,7 +104,9 @@ async def record_customer_message(open_kfid: str, external_userid: str, sent_at:
     if await KfConversation.exists(open_kfid=open_kfid, external_userid=external_userid):
         return
     try:
-        await KfConversation.create(open_kfid=open_kfid, external_userid=external_userid, last_customer_message_at=sent_at)
+        await KfConversation.create(
+            open_kfid=open_kfid, external_userid=external_userid, last_customer_message_at=sent_at
+        )
     except IntegrityError:  # created meanwhile by another pull
         await newer.update(last_customer_message_at=sent_at, sent_since=0)
 

@@ -63,7 +63,8 @@ class WeChatTransport:
 
     def _check_plain_signature(self, request: web.Request) -> None:
         timestamp = query(request, "timestamp")
-        verify_plain_signature(self.settings.wechat_token, query(request, "signature"), timestamp, query(request, "nonce"))
+        signature, nonce = query(request, "signature"), query(request, "nonce")
+        verify_plain_signature(self.settings.wechat_token, signature, timestamp, nonce)
         check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
 
     def _open_plain(self, request: web.Request, body: bytes) -> dict[str, Any]:

@@ -42,7 +42,8 @@ def parse_wecom_bot(data: Mapping[str, Any], now: int) -> Event:
     common = dict(platform=P, create_time=as_int(data.get("create_time"), now) or now, raw=data)
     if msg_type == "event":
         name = str(_body(data, "event").get("eventtype", ""))
-        return UnknownEvent(**common, type_name=f"event:{name}", sender=_sender(data), msg_id=str(data.get("msgid", "")))
+        msg_id = str(data.get("msgid", ""))
+        return UnknownEvent(**common, type_name=f"event:{name}", sender=_sender(data), msg_id=msg_id)
     group = data.get("chattype") == "group"
     message = dict(
         **common,

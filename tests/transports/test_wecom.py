@@ -253,3 +253,30 @@ async def test_bad_callbacks_are_refused_and_nothing_is_delivered(client, crypto
     good = await post(client, crypto, clock, TEXT.format(msg_id="good"))
     assert good.status == 200
     assert [e.msg_id for e in pipeline.events] == ["good"]
+
+
+async def test_an_oversized_chunked_body_is_refused_without_reading_it_all(client, crypto, clock, pipeline):
+    params, _ = encrypted_query(crypto, TEXT.format(msg_id="x"), now(clock))
+
+    async def endless():
+        for _ in range(100):
+            yield b"<" * 16384
+
+    resp = await client.post("/wecom/callback", params=params, data=endless())
+    assert resp.status == 413 and pipeline.events == []
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "<xml><MsgType><x>1</x></MsgType><CreateTime><y/></CreateTime></xml>",
+        "<xml><MsgType>event</MsgType><Event>change_external_chat</Event><ChangeType>update</ChangeType>"
+        "<MemChangeList>oops</MemChangeList><JoinScene>abc</JoinScene><ChatId><z>1</z></ChatId></xml>",
+        "<xml><MsgType>text</MsgType><Content><b>bold?</b></Content><MsgId>1</MsgId></xml>",
+        "<xml/>",
+    ],
+)
+async def test_well_formed_but_odd_callbacks_never_cause_a_server_error(client, crypto, clock, pipeline, plain):
+    resp = await post(client, crypto, clock, plain)
+    assert resp.status == 200
+    assert len(pipeline.events) == 1
