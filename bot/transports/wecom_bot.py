@@ -121,9 +121,9 @@ class WeComBotTransport:
             return
         payload = {"msgtype": "markdown", "markdown": {"content": text}}
         async with self.session.post(url, json=payload) as resp:
-            body = await resp.text()
-            if resp.status != 200:
-                log.warning("wecom_bot response_url answered %s: %s", resp.status, body[:200])
+            status, body = resp.status, await resp.text()
+        if status != 200 or _errcode(body) != 0:
+            log.warning("wecom_bot response_url refused the answer (%s): %s", status, body[:200])
 
     def _stream_reply(self, stream_id: str, content: str, finish: bool) -> web.Response:
         return self._encrypted({"msgtype": "stream", "stream": {"id": stream_id, "finish": finish, "content": content}})
@@ -132,3 +132,11 @@ class WeComBotTransport:
         plain = json.dumps(payload, ensure_ascii=False)
         envelope = self.crypto.encrypted_json(plain, str(int(self.clock.time())), random_nonce())
         return web.json_response(envelope)
+
+
+def _errcode(body: str) -> int | None:
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    return answer.get("errcode") if isinstance(answer, dict) else None

@@ -79,8 +79,11 @@ def test_mixed_and_image_messages_are_media_and_events_are_unknown():
 class FakeResponse:
     status = 200
 
+    def __init__(self, body: str):
+        self.body = body
+
     async def text(self):
-        return '{"errcode":0,"errmsg":"ok"}'
+        return self.body
 
     async def __aenter__(self):
         return self
@@ -92,10 +95,11 @@ class FakeResponse:
 class FakeSession:
     def __init__(self):
         self.posts = []
+        self.answer = '{"errcode":0,"errmsg":"ok"}'
 
     def post(self, url, json=None):
         self.posts.append((url, json))
-        return FakeResponse()
+        return FakeResponse(self.answer)
 
 
 @pytest.fixture
@@ -253,3 +257,11 @@ async def test_bad_callbacks_are_refused_and_nothing_is_delivered(client, crypto
     assert resp.status == status and pipeline.events == []
     good = await post(client, crypto, clock, SINGLE_TEXT)
     assert good.status == 200 and [e.msg_id for e in pipeline.events] == ["M-single"]
+
+
+async def test_a_refused_response_url_answer_is_logged(client, crypto, clock, pipeline, session, caplog):
+    session.answer = '{"errcode":40058,"errmsg":"response_code used"}'
+    pipeline.reply = "稍等"
+    await opened(await post(client, crypto, clock, SINGLE_TEXT), crypto)
+    await pipeline.responders[0].text("later")
+    assert "response_url refused the answer" in caplog.text
