@@ -62,6 +62,7 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/externalcontact/group_welcome_template/add": post(g.group_welcome_template_add),
         "wecom/kf/sync_msg": Route("POST", lambda s, call: kf.sync_msg(s, call, api.rate_limits), (APP,)),
         "wecom/kf/send_msg": Route("POST", kf.send_msg, (APP,)),
+        "wecom/kf/send_msg_on_event": Route("POST", kf.send_msg_on_event, (APP,)),
         "wecom/kf/service_state/get": Route("POST", kf.service_state_get, (APP,)),
         "wecom/kf/service_state/trans": Route("POST", kf.service_state_trans, (APP,)),
         "wechat/message/custom/send": Route("POST", wechat.custom_send, (WECHAT,)),

@@ -30,6 +30,8 @@ def _dumps(data: Any) -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, ActorResult):
         return {"callback": _jsonable(value.callback), **value.info}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -64,7 +66,11 @@ async def _sync(value: Any) -> Any:
 
 ACTORS: dict[str, ActorHandler] = {
     "scan_contact_way": lambda s, d: s.scan_contact_way(d["config_id"], d.get("external_userid"),
-                                                        d.get("name", "微信用户"), d.get("unionid", "")),
+                                                        d.get("name", "微信用户"), d.get("unionid", ""),
+                                                        bool(d.get("half", False))),
+    "kf_enter": lambda s, d: s.kf_customer_enters(d["open_kfid"], d["external_userid"], d.get("scene", ""),
+                                                  d.get("scene_param", "")),
+    "verify_urls": lambda s, d: s.verify_urls(),
     "kf_text": lambda s, d: s.kf_customer_text(d["open_kfid"], d["external_userid"], d["text"]),
     "staff_app_text": lambda s, d: s.staff_app_text(d["userid"], d["text"]),
     "staff_bot_text": lambda s, d: s.staff_bot_text(d["userid"], d["text"], d.get("chat_id", "")),

@@ -122,6 +122,27 @@ class CallbackSender:
                     return self._result(envelope, status, text, attempts)
         return CallbackResult(status, text, None, False, attempts)
 
+    async def verify_url(self, channel: Channel) -> CallbackResult:
+        """The GET the admin console sends when the callback URL is saved: the bot must echo
+        the (decrypted) echostr in plain text within the timeout."""
+        timestamp, nonce, echo = str(int(self.clock.time())), random_nonce(16), random_nonce(20)
+        crypto = channel.crypto
+        if channel.mode == Mode.WECHAT_PLAIN or channel.mode == Mode.WECHAT_AES:
+            query = {"signature": sha1_signature(crypto.token, timestamp, nonce), "timestamp": timestamp,
+                     "nonce": nonce, "echostr": echo}
+        else:
+            encrypted, signature = crypto.encrypt(echo, timestamp, nonce)
+            query = {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce, "echostr": encrypted}
+        try:
+            async with aiohttp.ClientSession() as session, asyncio.timeout(self.timeout):
+                async with session.get(channel.url, params=query) as resp:
+                    status, text = resp.status, await resp.text()
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            return CallbackResult(None, "", None, False, [type(exc).__name__])
+        verified = status == 200 and text == echo
+        return CallbackResult(status, text, None, verified, [str(status)],
+                              reply_error="" if verified else "the answer is not the echostr")
+
     async def post_twice(self, envelope: Envelope) -> list[CallbackResult]:
         """The same callback delivered twice in a row (the platform's duplicate)."""
         return [await self.post(envelope), await self.post(envelope)]

@@ -7,7 +7,9 @@ returns messages of the last 3 days, ``limit`` default and maximum 1000, with
 last message and at most 5 messages per customer message (then 95001), and only while the
 session is new (0) or with the smart assistant (1) (else 95018). A session with no customer
 message for 48 hours has ended (4). service_state/trans allows only the documented moves
-(else 95016).
+(else 95016). send_msg_on_event (doc 94677): the enter_session welcome_code allows 1 text
+or menu message within 20 seconds, once; a welcome_code is only issued when the customer
+neither got a welcome nor wrote to the account in the past 48 hours.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ TOKEN_TTL = 600
 HISTORY = 3 * 24 * 3600
 SEND_WINDOW = 48 * 3600
 SEND_PER_CUSTOMER_MSG = 5
+WELCOME_CODE_TTL = 20
 SYNC_MAX_LIMIT = 1000
 TEXT_MAX_BYTES = 2048
 NO_TOKEN_API = "wecom/kf/sync_msg#without_token"
@@ -133,3 +136,27 @@ def service_state_trans(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     current.service_state = target
     current.servicer_userid = servicer if target == 3 else ""
     return ok(msg_code=state.ids.next("kfcode"))
+
+
+EVENT_MSGTYPES = ("text", "msgmenu")
+
+
+def send_msg_on_event(state: PlatformState, call: ApiCall) -> dict[str, Any]:
+    code_value = required_str(call, "code")
+    found = [(acc, acc.event_codes[code_value]) for acc in state.kf_accounts.values() if code_value in acc.event_codes]
+    if not found:
+        raise PlatformError(E.INVALID_PARAMETER, "invalid code")
+    acc, code = found[0]
+    if code.used or state.clock.time() - code.issued_at > code.ttl:
+        raise PlatformError(E.INVALID_PARAMETER, "code used or expired")
+    msgtype = call.get("msgtype")
+    if msgtype not in EVENT_MSGTYPES:
+        raise PlatformError(E.INVALID_MSGTYPE)
+    msgid = call.get("msgid") or state.ids.next("kfevt")
+    if not isinstance(msgid, str) or not CLIENT_MSGID.match(msgid):
+        raise PlatformError(E.INVALID_PARAMETER, "msgid must be 1-32 of [0-9a-zA-Z_-]")
+    content = text_content(call, TEXT_MAX_BYTES) if msgtype == "text" else "[msgmenu]"
+    code.used = True
+    acc.sessions.setdefault(code.external_userid, KfSession()).last_welcome_at = state.clock.time()
+    state.deliver(code.external_userid, "kf", content, call.api)
+    return ok(msgid=msgid)

@@ -9,12 +9,12 @@ from bot.clock import Clock
 from bot.crypto import CallbackCrypto
 
 from . import kf as kf_rules
-from . import payloads
+from . import payloads, wecom_groups
 from .api import PlatformApi
 from .callbacks import CallbackResult, CallbackSender, Channel, Envelope, Mode
 from .credentials import SimulatorCredentials
 from .state import (ArchivedGroupMessage, Customer, CustomerGroup, Follower, GroupMember, KfAccount,
-                    KfMessage, PlatformState, Relation, ResponseCode, Staff, WelcomeCode)
+                    KfEventCode, KfMessage, PlatformState, Relation, ResponseCode, Staff, WelcomeCode)
 from .wecom_groups import GROUP_MEMBER_LIMIT
 
 
@@ -96,6 +96,11 @@ class Simulator:
     def now(self) -> int:
         return self.state.now()
 
+    async def verify_urls(self) -> dict[str, CallbackResult]:
+        """Check the three callback URLs as the admin consoles do when they are saved."""
+        return {str(c.mode): await self.sender.verify_url(c)
+                for c in (self.app_channel, self.bot_channel, self.wechat_channel)}
+
     # --- setup --------------------------------------------------------------------------
 
     def add_staff(self, userid: str, name: str = "") -> Staff:
@@ -122,9 +127,10 @@ class Simulator:
     # --- WeCom customer contact ---------------------------------------------------------
 
     async def scan_contact_way(self, config_id: str, external_userid: str | None = None,
-                               name: str = "微信用户", unionid: str = "") -> ActorResult:
+                               name: str = "微信用户", unionid: str = "", half: bool = False) -> ActorResult:
         """A customer scans a 联系我 QR code: the relation exists and the app gets
-        add_external_contact with State and a fresh WelcomeCode."""
+        add_external_contact with State and a fresh WelcomeCode (add_half_external_contact
+        with ``half``: added without verification, the staff member has not confirmed yet)."""
         way = self.state.contact_ways.get(config_id)
         if way is None:
             raise KeyError(f"no contact way {config_id!r}")
@@ -135,7 +141,8 @@ class Simulator:
         self.state.relations[(userid, ext)] = Relation(userid, ext, self.now(), way.state)
         code = WelcomeCode(self.state.ids.next("wc"), userid, ext, self.clock.time())
         self.state.welcome_codes[code.code] = code
-        plain = payloads.contact_event(self.credentials.corp_id, self.now(), "add_external_contact", userid, ext,
+        change = "add_half_external_contact" if half else "add_external_contact"
+        plain = payloads.contact_event(self.credentials.corp_id, self.now(), change, userid, ext,
                                        State=way.state, WelcomeCode=code.code)
         result = await self._post(self.app_channel, plain)
         return ActorResult(result, {"external_userid": ext, "userid": userid, "welcome_code": code.code,
@@ -160,17 +167,8 @@ class Simulator:
             raise KeyError(f"{userid!r} and {external_userid!r} have no relation")
 
     def confirm_group_message(self, msgid: str, userid: str) -> list[str]:
-        """The sender confirms an add_msg_template task in the client; returns recipients."""
-        template = self.state.msg_templates[msgid]
-        if template.task_status.get(userid) != 0:
-            raise ValueError(f"{userid!r} has no pending task in {msgid!r}")
-        template.task_status[userid] = 2
-        template.send_time[userid] = self.now()
-        targets = template.recipients.get(userid, [])
-        for target in targets:
-            self.state.deliver(target, "group_msg", template.text or "[attachments]",
-                               "wecom/externalcontact/add_msg_template")
-        return targets
+        """The sender confirms an add_msg_template task in the client; returns who received it."""
+        return wecom_groups.confirm(self.state, msgid, userid)
 
     # --- customer groups ----------------------------------------------------------------
 
@@ -247,11 +245,35 @@ class Simulator:
         message = KfMessage(self.state.ids.next("kfmsg"), open_kfid, customer.external_userid, self.now(), "text",
                             {"content": text})
         self.state.kf_log.append(message)
+        return await self._kf_notify(acc, {"msgid": message.msgid, "external_userid": customer.external_userid})
+
+    async def kf_customer_enters(self, open_kfid: str, external_userid: str, scene: str = "",
+                                 scene_param: str = "", name: str = "微信用户") -> ActorResult:
+        """A WeChat customer opens the kf chat (from a link with ``scene``/``scene_param``):
+        an enter_session event, with a welcome_code when the customer neither got a welcome
+        nor wrote in the past 48 hours."""
+        acc = self.state.kf_accounts.get(open_kfid)
+        if acc is None:
+            raise KeyError(f"no kf account {open_kfid!r}")
+        customer = self.add_customer(external_userid, name)
+        ext, now = customer.external_userid, self.clock.time()
+        session = kf_rules.session(self.state, acc, ext)
+        recent = [t for t in (session.last_customer_msg_at, session.last_welcome_at)
+                  if t is not None and now - t <= kf_rules.SEND_WINDOW]
+        body: dict[str, Any] = {"event_type": "enter_session", "scene": scene, "scene_param": scene_param}
+        if not recent:
+            code = KfEventCode(self.state.ids.next("wcode"), ext, now, kf_rules.WELCOME_CODE_TTL)
+            acc.event_codes[code.code] = code
+            body["welcome_code"] = code.code
+        message = KfMessage(self.state.ids.next("kfevt"), open_kfid, ext, self.now(), "event", body, origin=4)
+        self.state.kf_log.append(message)
+        return await self._kf_notify(acc, {"external_userid": ext, "welcome_code": body.get("welcome_code", "")})
+
+    async def _kf_notify(self, acc: KfAccount, info: dict[str, Any]) -> ActorResult:
         token = self.state.ids.next("ENC")
         acc.tokens[token] = self.clock.time()
-        plain = payloads.kf_event(self.credentials.corp_id, self.now(), token, open_kfid)
-        return ActorResult(await self._post(self.app_channel, plain),
-                           {"token": token, "msgid": message.msgid, "external_userid": customer.external_userid})
+        plain = payloads.kf_event(self.credentials.corp_id, self.now(), token, acc.open_kfid)
+        return ActorResult(await self._post(self.app_channel, plain), {"token": token, **info})
 
     # --- staff --------------------------------------------------------------------------
 

@@ -132,6 +132,7 @@ class MsgTemplate:
     recipients: dict[str, list[str]]  # sender userid → external_userids or chat_ids
     task_status: dict[str, int] = field(default_factory=dict)  # userid → 0 pending, 2 sent
     send_time: dict[str, int] = field(default_factory=dict)
+    target_status: dict[str, int] = field(default_factory=dict)  # target → 1 sent, 3 over the monthly cap
 
 
 @dataclass
@@ -145,6 +146,10 @@ class KfMessage:
     origin: int = 3  # 3: from the WeChat customer, 4: system event
 
     def as_sync_item(self) -> dict[str, Any]:
+        if self.msgtype == "event":
+            event = {"open_kfid": self.open_kfid, "external_userid": self.external_userid, **self.body}
+            return {"msgid": self.msgid, "send_time": self.send_time, "origin": self.origin, "msgtype": "event",
+                    "event": event}
         item = {
             "msgid": self.msgid,
             "open_kfid": self.open_kfid,
@@ -166,6 +171,18 @@ class KfSession:
     servicer_userid: str = ""
     last_customer_msg_at: float | None = None
     sent_since_customer_msg: int = 0
+    last_welcome_at: float | None = None
+
+
+@dataclass
+class KfEventCode:
+    """A code from an event (enter_session's welcome_code) for kf/send_msg_on_event."""
+
+    code: str
+    external_userid: str
+    issued_at: float
+    ttl: float
+    used: bool = False
 
 
 @dataclass
@@ -175,6 +192,7 @@ class KfAccount:
     servicers: list[str] = field(default_factory=list)
     tokens: dict[str, float] = field(default_factory=dict)  # callback Token → issued at
     sessions: dict[str, KfSession] = field(default_factory=dict)
+    event_codes: dict[str, KfEventCode] = field(default_factory=dict)
 
 
 @dataclass

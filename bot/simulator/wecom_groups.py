@@ -4,10 +4,13 @@ Doc facts: groupchat/list ``limit`` 1-1000; a join way links at most 5 chat ids 
 ``state`` is at most 30 characters; a customer group holds at most 500 members;
 add_msg_template takes at most 10,000 external_userids, returns ``msgid`` and ``fail_list``
 and sends nothing until the sender confirms in the client (task status 0 → 2; per-recipient
-status 0 unsent, 1 sent, 2 not a contact).
+status 0 unsent, 1 sent, 2 not a contact, 3 over the receiving cap). Each customer or group
+receives at most as many mass messages per month as the month has days (doc 92135).
 """
 from __future__ import annotations
 
+import calendar
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from . import errcodes as E
@@ -20,6 +23,7 @@ JOIN_WAY_MAX_CHATS = 5
 STATE_MAX = 30
 TEMPLATE_MAX_RECIPIENTS = 10_000
 TEMPLATE_TEXT_MAX_BYTES = 4000
+CHINA = timezone(timedelta(hours=8))
 
 
 def _page(call: ApiCall, items: list, default_limit: int, max_limit: int) -> tuple[list, str]:
@@ -204,10 +208,39 @@ def get_groupmsg_send_result(state: PlatformState, call: ApiCall) -> dict[str, A
     sent = template.task_status.get(userid) == 2
     rows = []
     for target in template.recipients.get(userid, []):
-        row = {"userid": userid, "status": 1 if sent else 0}
+        row = {"userid": userid, "status": template.target_status.get(target, 1) if sent else 0}
         row["chat_id" if template.chat_type == "group" else "external_userid"] = target
         if sent:
             row["send_time"] = template.send_time[userid]
         rows.append(row)
     page, next_cursor = _page(call, rows, 500, 1000)
     return ok(send_list=page, next_cursor=next_cursor)
+
+
+def month_cap(timestamp: float) -> tuple[str, int]:
+    """(month key, days in that month) in China time, the mass-send receiving cap."""
+    moment = datetime.fromtimestamp(timestamp, CHINA)
+    return moment.strftime("%Y-%m"), calendar.monthrange(moment.year, moment.month)[1]
+
+
+def confirm(state: PlatformState, msgid: str, userid: str) -> list[str]:
+    """The sender confirms a task: each target under its monthly cap receives the message."""
+    template = state.msg_templates.get(msgid)
+    if template is None:
+        raise KeyError(f"no mass-send task {msgid!r}")
+    if template.task_status.get(userid) != 0:
+        raise ValueError(f"{userid!r} has no pending task in {msgid!r}")
+    template.task_status[userid] = 2
+    template.send_time[userid] = state.now()
+    month, cap = month_cap(state.clock.time())
+    delivered = []
+    for target in template.recipients.get(userid, []):
+        received = [d for d in state.messages_to(target)
+                    if d.channel == "group_msg" and month_cap(d.time)[0] == month]
+        if len(received) >= cap:
+            template.target_status[target] = 3
+            continue
+        template.target_status[target] = 1
+        state.deliver(target, "group_msg", template.text or "[attachments]", "wecom/externalcontact/add_msg_template")
+        delivered.append(target)
+    return delivered

@@ -131,3 +131,32 @@ async def test_the_same_callback_can_be_delivered_twice_or_concurrently(sim, fak
     together = await sim.sender.post_concurrently(envelope, 3)
     assert all(r.delivered for r in twice + together)
     assert len(fake_bot.received) == 5 and len({(r.body, r.query["nonce"]) for r in fake_bot.received}) == 1
+
+
+async def test_url_verification_expects_the_decrypted_echostr(sim, aiohttp_server, credentials):
+    crypto = CallbackCrypto(credentials.app_token, credentials.app_aes_key, credentials.corp_id)
+
+    async def good(request):
+        q = request.query
+        return web.Response(text=crypto.verify_and_decrypt(q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"]))
+
+    async def lazy(request):
+        return web.Response(text=request.query["echostr"])
+
+    app = web.Application()
+    app.router.add_get("/wecom/callback", good)
+    app.router.add_get("/wecom/bot/callback", lazy)
+    app.router.add_get("/wechat/callback", lazy)
+    server = await aiohttp_server(app)
+    from bot.simulator import CallbackUrls
+    sim.urls = CallbackUrls.under(str(server.make_url("")))
+    results = await sim.verify_urls()
+    assert results["wecom_app"].delivered
+    assert not results["wecom_bot"].delivered
+    assert results["wechat_aes"].delivered
+
+
+async def test_a_half_added_customer_arrives_as_add_half_external_contact(platform, sim, credentials):
+    way = await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "scene": 2, "user": ["lisi"]})
+    scanned = await sim.scan_contact_way(way["config_id"], half=True)
+    assert "add_half_external_contact" in sim.callbacks[-1][1] and scanned.info["welcome_code"]

@@ -104,3 +104,16 @@ async def test_groupchat_list_needs_a_limit_and_pages_with_a_cursor(platform, si
     second = await platform.post("wecom/externalcontact/groupchat/list", {"limit": 2, "cursor": first["next_cursor"]})
     ids = [g["chat_id"] for g in first["group_chat_list"] + second["group_chat_list"]]
     assert ids == ["wrGroup001", "wrG0", "wrG1", "wrG2"] and second["next_cursor"] == ""
+
+
+async def test_a_customer_receives_at_most_as_many_mass_messages_a_month_as_it_has_days(platform, sim, clock):
+    way = await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "scene": 2, "user": ["zhangsan"]})
+    await sim.scan_contact_way(way["config_id"], "wmReader")
+    body = {"chat_type": "single", "sender": "zhangsan", "external_userid": ["wmReader"], "text": {"content": "周报"}}
+    assert clock.now().strftime("%Y-%m") == "2023-11"  # the fake clock starts in November: 30 days
+    for _ in range(31):
+        msgid = (await platform.post("wecom/externalcontact/add_msg_template", body))["msgid"]
+        sim.confirm_group_message(msgid, "zhangsan")
+    assert len(sim.received("wmReader")) == 30
+    last = await platform.post("wecom/externalcontact/get_groupmsg_send_result", {"msgid": msgid, "userid": "zhangsan"})
+    assert last["send_list"][0]["status"] == 3

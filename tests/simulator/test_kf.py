@@ -73,3 +73,31 @@ async def test_after_handing_over_to_a_human_the_bot_may_not_send(platform, sim)
     assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
     back = {**trans, "service_state": 1}
     assert (await platform.post("wecom/kf/service_state/trans", back))["errcode"] == 95016
+
+
+async def test_entering_the_chat_gives_a_welcome_code_for_one_message_within_20_seconds(platform, sim, clock):
+    entered = await sim.kf_customer_enters("wkKf001", "wmNew", scene="expo", scene_param="booth=A12")
+    code = entered.info["welcome_code"]
+    assert code
+    items = (await platform.post("wecom/kf/sync_msg", {"token": entered.info["token"], "open_kfid": "wkKf001"}))["msg_list"]
+    event = items[-1]
+    assert event["origin"] == 4 and event["msgtype"] == "event"
+    assert event["event"] == {"event_type": "enter_session", "open_kfid": "wkKf001", "external_userid": "wmNew",
+                              "scene": "expo", "scene_param": "booth=A12", "welcome_code": code}
+    welcome = {"code": code, "msgtype": "text", "text": {"content": "欢迎咨询"}}
+    assert (await platform.post("wecom/kf/send_msg_on_event", welcome))["errcode"] == 0
+    assert (await platform.post("wecom/kf/send_msg_on_event", welcome))["errcode"] != 0
+    late = await sim.kf_customer_enters("wkKf001", "wmOther")
+    clock.advance(21)
+    expired = {"code": late.info["welcome_code"], "msgtype": "text", "text": {"content": "欢迎"}}
+    assert (await platform.post("wecom/kf/send_msg_on_event", expired))["errcode"] != 0
+    assert [m["text"] for m in sim.received("wmNew")] == ["欢迎咨询"]
+
+
+async def test_no_welcome_code_for_a_customer_welcomed_or_writing_within_48_hours(platform, sim):
+    first = await sim.kf_customer_enters("wkKf001", "wmBack")
+    await platform.post("wecom/kf/send_msg_on_event",
+                        {"code": first.info["welcome_code"], "msgtype": "text", "text": {"content": "欢迎"}})
+    assert (await sim.kf_customer_enters("wkKf001", "wmBack")).info["welcome_code"] == ""
+    await sim.kf_customer_text("wkKf001", "wmTalker", "在吗")
+    assert (await sim.kf_customer_enters("wkKf001", "wmTalker")).info["welcome_code"] == ""
