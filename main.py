@@ -49,9 +49,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.simulator.runner import run_simulator
+    from bot.simulator.app import run_simulator
 
-    asyncio.run(run_simulator(args.host, args.port, args.bot_url))
+    run_simulator(args.host, args.port, args.bot_url)
     return 0
 
 
