@@ -55,8 +55,11 @@ async def test_robot_callbacks_are_encrypted_json_with_an_empty_receive_id(sim, 
     assert message["text"]["content"].startswith("@")
 
 
-async def test_wechat_aes_callbacks_carry_both_signatures(sim, fake_bot, credentials):
+async def test_wechat_aes_callbacks_carry_both_signatures(sim, platform, fake_bot, credentials):
     settings = _settings(credentials, fake_bot)
+    for scene in ("booth-A12", "booth-B07"):
+        await platform.post("wechat/qrcode/create", {"action_name": "QR_LIMIT_STR_SCENE",
+                                                     "action_info": {"scene": {"scene_str": scene}}})
     await sim.wechat_follow("oUser1", scene="booth-A12")
     received = fake_bot.received[-1]
     q = received.query

@@ -2,12 +2,19 @@
 parametric QR codes with the documented scene limits."""
 from __future__ import annotations
 
+import pytest
+
 
 def _text(openid="oFan1", content="您好"):
     return {"touser": openid, "msgtype": "text", "text": {"content": content}}
 
 
+def _scene_qr(scene, action="QR_LIMIT_STR_SCENE", **extra):
+    return {"action_name": action, "action_info": {"scene": {"scene_str": scene}}, **extra}
+
+
 async def test_custom_messages_only_within_48_hours_of_the_last_interaction(platform, sim, clock):
+    await platform.post("wechat/qrcode/create", _scene_qr("expo"))
     await sim.wechat_follow("oFan1", scene="expo")
     assert (await platform.post("wechat/message/custom/send", _text()))["errcode"] == 0
     clock.advance(48 * 3600 + 1)
@@ -48,3 +55,13 @@ async def test_a_scan_of_a_created_scene_carries_its_ticket(platform, sim, fake_
                                                         "action_info": {"scene": {"scene_str": "booth-A12"}}})
     await sim.wechat_follow("oFan9", scene="booth-A12")
     assert made["ticket"] in sim.callbacks[-1][1]
+
+
+async def test_only_existing_unexpired_scene_codes_can_be_scanned(platform, sim, clock):
+    with pytest.raises(KeyError):
+        await sim.wechat_follow("oFan2", scene="never-made")
+    await platform.post("wechat/qrcode/create", _scene_qr("live-0612", "QR_STR_SCENE", expire_seconds=600))
+    clock.advance(601)
+    with pytest.raises(ValueError):
+        await sim.wechat_follow("oFan2", scene="live-0612")
+    assert sim.callbacks == [] and "oFan2" not in sim.state.followers
