@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import kf as kf_rules
-from . import payloads
+from . import payloads, wechat
 from .core import ActorResult, SimulatorCore
 from .state import Follower, KfAccount, KfEventCode, KfMessage, ResponseCode, Staff
 
 
 class ChatActors(SimulatorCore):
-    async def kf_customer_text(self, open_kfid: str, external_userid: str, text: str,
+    """Customers, staff and followers writing to the bot's channels."""
+
+    async def kf_customer_text(self, open_kfid: str, external_userid: str | None, text: str,
                                name: str = "微信用户") -> ActorResult:
         """A WeChat customer writes to a kf account: the message is queued for sync_msg and
         the app gets kf_msg_or_event with a fresh Token."""
@@ -29,7 +31,7 @@ class ChatActors(SimulatorCore):
         self.state.kf_log.append(message)
         return await self._kf_notify(acc, {"msgid": message.msgid, "external_userid": customer.external_userid})
 
-    async def kf_customer_enters(self, open_kfid: str, external_userid: str, scene: str = "",
+    async def kf_customer_enters(self, open_kfid: str, external_userid: str | None, scene: str = "",
                                  scene_param: str = "", name: str = "微信用户") -> ActorResult:
         """A WeChat customer opens the kf chat (from a link with ``scene``/``scene_param``):
         an enter_session event, with a welcome_code when the customer neither got a welcome
@@ -101,7 +103,7 @@ class ChatActors(SimulatorCore):
         else:
             event, key = "subscribe", (f"qrscene_{scene}" if scene else "")
         follower.subscribed = True
-        self._interact(follower)
+        wechat.interact(self.state, follower, "scan" if event == "SCAN" else "subscribe")
         plain = payloads.wechat_event(self.credentials.wechat_original_id, openid, self.now(), event, key, ticket)
         return ActorResult(await self._post(self.wechat_channel, plain, openid), {"event": event})
 
@@ -116,13 +118,9 @@ class ChatActors(SimulatorCore):
         follower = self.state.followers.get(openid)
         if follower is None or not follower.subscribed:
             raise ValueError(f"{openid!r} does not follow the account")
-        self._interact(follower)
+        wechat.interact(self.state, follower, "message")
         plain = payloads.wechat_text(self.credentials.wechat_original_id, openid, self.now(), text, self._msg_id())
         return ActorResult(await self._post(self.wechat_channel, plain, openid))
-
-    def _interact(self, follower: Follower) -> None:
-        follower.last_interaction = self.clock.time()
-        follower.custom_sent_since_interaction = 0
 
     def _ticket(self, scene: str) -> str:
         codes = [qr for qr in self.state.qr_scenes.values() if qr.scene == scene]

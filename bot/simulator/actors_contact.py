@@ -8,6 +8,9 @@ from .wecom_groups import GROUP_MEMBER_LIMIT
 
 
 class ContactActors(SimulatorCore):
+    """Customers adding and removing staff, joining and leaving groups and talking in them;
+    staff confirming mass-send tasks."""
+
     async def scan_contact_way(self, config_id: str, external_userid: str | None = None,
                                name: str = "微信用户", unionid: str = "", half: bool = False) -> ActorResult:
         """A customer scans a 联系我 QR code: the relation exists and the app gets
@@ -20,6 +23,8 @@ class ContactActors(SimulatorCore):
             raise ValueError(f"contact way {config_id!r} has no staff user")
         customer = self.add_customer(external_userid, name, unionid)
         ext, userid = customer.external_userid, way.user[0]
+        if (userid, ext) in self.state.relations:
+            raise ValueError(f"{ext!r} is already a contact of {userid!r}")
         self.state.relations[(userid, ext)] = Relation(userid, ext, self.now(), way.state)
         code = WelcomeCode(self.state.ids.next("wc"), userid, ext, self.clock.time())
         self.state.welcome_codes[code.code] = code
@@ -72,6 +77,8 @@ class ContactActors(SimulatorCore):
         if len(group.members) >= GROUP_MEMBER_LIMIT:
             raise ValueError(f"group {chat_id!r} is full (500 members)")
         customer = self.add_customer(external_userid, name)
+        if customer.external_userid in group.members:
+            raise ValueError(f"{customer.external_userid!r} is already in {group.chat_id!r}")
         last = group.member_version
         group.members[customer.external_userid] = GroupMember(
             customer.external_userid, 2, self.now(), join_scene, name=customer.name, unionid=customer.unionid,

@@ -212,6 +212,8 @@ class Follower:
     subscribed: bool = False
     last_interaction: float | None = None
     custom_sent_since_interaction: int = 0
+    allowance: int = 0  # custom messages the last interaction allows...
+    window: float = 0.0  # ...within this many seconds of it
 
 
 @dataclass

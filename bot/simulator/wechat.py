@@ -1,9 +1,10 @@
 """WeChat official account APIs: customer-service messages and parametric QR codes.
 
-Doc facts: message/custom/send only within 48 hours of the follower's last interaction
-(message, click, scan, subscribe), else 45015 ("response out of time limit or subscription
-is canceled", also for unfollowed users); too many messages without a new interaction get
-45047. qrcode/create: QR_SCENE/QR_STR_SCENE are temporary (expire_seconds default 60, at
+Doc facts (客服消息 rules table): what the follower last did sets how many custom messages
+may follow and for how long: sending a message 5 within 48 hours; following, scanning a QR
+code or clicking a menu 3 within 1 minute. Outside the window (or after unfollowing) →
+45015 "response out of time limit or subscription is canceled"; over the count → 45047
+"out of response count limit". qrcode/create: QR_SCENE/QR_STR_SCENE are temporary (expire_seconds default 60, at
 most 2592000), QR_LIMIT_SCENE/QR_LIMIT_STR_SCENE permanent; scene_str 1-64 characters,
 scene_id 1-100000 for permanent codes.
 """
@@ -14,10 +15,9 @@ from typing import Any
 from . import errcodes as E
 from .calls import ApiCall, required_str, text_content
 from .errcodes import PlatformError, ok
-from .state import PlatformState, QrScene
+from .state import Follower, PlatformState, QrScene
 
-CUSTOM_WINDOW = 48 * 3600
-CUSTOM_PER_INTERACTION = 20
+ALLOWANCES = {"message": (5, 48 * 3600), "subscribe": (3, 60), "scan": (3, 60), "click": (3, 60)}
 TEXT_MAX_BYTES = 2048
 QR_ACTIONS = ("QR_SCENE", "QR_STR_SCENE", "QR_LIMIT_SCENE", "QR_LIMIT_STR_SCENE")
 QR_DEFAULT_EXPIRE = 60
@@ -36,13 +36,20 @@ def custom_send(state: PlatformState, call: ApiCall) -> dict[str, Any]:
         raise PlatformError(E.INVALID_MSGTYPE)
     content = text_content(call, TEXT_MAX_BYTES) if msgtype == "text" else f"[{msgtype}]"
     last = follower.last_interaction
-    if not follower.subscribed or last is None or state.clock.time() - last > CUSTOM_WINDOW:
+    if not follower.subscribed or last is None or state.clock.time() - last > follower.window:
         raise PlatformError(E.WECHAT_RESPONSE_OUT_OF_TIME)
-    if follower.custom_sent_since_interaction >= CUSTOM_PER_INTERACTION:
+    if follower.custom_sent_since_interaction >= follower.allowance:
         raise PlatformError(E.WECHAT_RESPONSE_COUNT_LIMIT)
     follower.custom_sent_since_interaction += 1
     state.deliver(follower.openid, "custom", content, call.api)
     return ok()
+
+
+def interact(state: PlatformState, follower: Follower, kind: str) -> None:
+    """The follower did something (message, subscribe, scan, click): it resets the allowance."""
+    follower.allowance, follower.window = ALLOWANCES[kind]
+    follower.last_interaction = state.clock.time()
+    follower.custom_sent_since_interaction = 0
 
 
 def _scene(call: ApiCall, action: str) -> str:
