@@ -66,12 +66,12 @@ class BehaviourLog:
             payload=payload or {},
         )
 
-    async def record_inbound(self, event: Event, lead: Lead | None, *, failed: bool = False) -> BehaviourEvent:
+    async def record_inbound(self, event: Event, lead: Lead | None) -> BehaviourEvent:
         identity = event.identity
         actor = identity.value if identity else (event.staff_userid or "")
         return await self.record_behaviour(
             lead=lead, kind=event.kind, direction=INBOUND, platform=str(event.platform),
-            actor=actor, payload={**event.summary(), "handler_failed": True} if failed else event.summary(),
+            actor=actor, payload=event.summary(),
         )
 
     async def record_reply(self, event: Event, lead: Lead | None, text: str) -> None:
@@ -120,20 +120,24 @@ class BehaviourLog:
 
 
 def behaviour_middleware(behaviour: BehaviourLog):
-    """Outer middleware: record the inbound event on the lead after the handler ran (so the
-    attribution it set is captured). A handler that failed still leaves its event in the log,
-    marked, so nothing the customer did is lost."""
+    """Outer middleware: record the inbound event on the lead before the handler runs (so the
+    timeline reads question, then answer), bring its channel up to date with any attribution
+    the handler set, and mark it when the handler failed: nothing the customer did is lost."""
 
     async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
-        behaviour.expect_welcome(event, data.get("lead"))
+        lead = data.get("lead")
+        behaviour.expect_welcome(event, lead)
+        row = await behaviour.record_inbound(event, lead)
         try:
             return await handler(event, data)
         except Exception:
-            data["handler_failed"] = True
+            row.payload = {**row.payload, "handler_failed": True}
+            await row.save(update_fields=["payload"])
             raise
         finally:
-            lead = data.get("lead")
-            await behaviour.record_inbound(event, lead, failed=data.get("handler_failed", False))
+            if lead is not None and lead.last_channel_id != row.channel_id:
+                row.channel_id = lead.last_channel_id
+                await row.save(update_fields=["channel_id"])
             responder = data.get("responder")
             if responder is not None and responder.passive_text is not None:
                 await behaviour.record_reply(event, lead, responder.passive_text)
