@@ -7,11 +7,17 @@ from typing import Any
 from . import kf as kf_rules
 from . import payloads, wechat
 from .core import ActorResult, SimulatorCore
+from .passive import bot_reply
 from .state import Follower, KfAccount, KfEventCode, KfMessage, ResponseCode, Staff
+
+
+STREAM_MAX_AGE = 360  # a stream reply must finish within 6 minutes
 
 
 class ChatActors(SimulatorCore):
     """Customers, staff and followers writing to the bot's channels."""
+
+    stream_refresh_interval = 1.0
 
     async def kf_customer_text(self, open_kfid: str, external_userid: str | None, text: str,
                                name: str = "微信用户") -> ActorResult:
@@ -66,11 +72,13 @@ class ChatActors(SimulatorCore):
         self._staff(userid)
         plain = payloads.app_text(self.credentials.corp_id, self.credentials.agent_id, self.now(), userid, text,
                                   self._msg_id())
-        return ActorResult(await self._post(self.app_channel, plain))
+        return ActorResult(await self._post(self.app_channel, plain, answer_to=userid))
 
     async def staff_bot_text(self, userid: str, text: str, chat_id: str = "") -> ActorResult:
         """A staff member writes to the 智能机器人 in a single chat, or @-mentions it in an
-        internal group (``chat_id``)."""
+        internal group (``chat_id``). An unfinished stream reply is refreshed as the client
+        does, every ``stream_refresh_interval`` seconds, until it finishes or 6 minutes pass;
+        the finished content reaches the chat."""
         self._staff(userid)
         msg_id = self._msg_id()
         content = f"@{self.credentials.bot_id} {text}" if chat_id else text
@@ -79,7 +87,22 @@ class ChatActors(SimulatorCore):
         response_url = (f"{self.public_url.rstrip('/')}/wecom/cgi-bin/aibot/response?response_code={code.code}"
                         if self.public_url else "")
         plain = payloads.bot_text(msg_id, self.credentials.bot_id, userid, content, chat_id, response_url)
-        return ActorResult(await self._post(self.bot_channel, plain), {"msgid": msg_id, "response_url": response_url})
+        result = await self._post(self.bot_channel, plain)
+        refreshes = await self._follow_stream(result, userid, chat_id)
+        return ActorResult(result, {"msgid": msg_id, "response_url": response_url, "refreshes": refreshes})
+
+    async def _follow_stream(self, result, userid: str, chat_id: str) -> int:
+        shown, stream_id, finished = bot_reply(result.reply) if result.reply else (None, "", True)
+        started, refreshes = self.clock.time(), 0
+        while not finished and stream_id and self.clock.time() - started < STREAM_MAX_AGE:
+            await self.clock.sleep(self.stream_refresh_interval)
+            plain = payloads.bot_stream_refresh(self._msg_id(), self.credentials.bot_id, userid, stream_id, chat_id)
+            refresh = await self._post(self.bot_channel, plain)
+            refreshes += 1
+            shown, _, finished = bot_reply(refresh.reply) if refresh.reply else (None, stream_id, False)
+        if shown:
+            self.state.deliver(chat_id or userid, "passive", shown, "callback/wecom_bot")
+        return refreshes
 
     def _staff(self, userid: str) -> Staff:
         if userid not in self.state.staff:
@@ -105,7 +128,7 @@ class ChatActors(SimulatorCore):
         follower.subscribed = True
         wechat.interact(self.state, follower, "scan" if event == "SCAN" else "subscribe")
         plain = payloads.wechat_event(self.credentials.wechat_original_id, openid, self.now(), event, key, ticket)
-        return ActorResult(await self._post(self.wechat_channel, plain, openid), {"event": event})
+        return ActorResult(await self._post(self.wechat_channel, plain, openid, answer_to=openid), {"event": event})
 
     async def wechat_unfollow(self, openid: str) -> ActorResult:
         follower = self.state.followers[openid]
@@ -120,7 +143,7 @@ class ChatActors(SimulatorCore):
             raise ValueError(f"{openid!r} does not follow the account")
         wechat.interact(self.state, follower, "message")
         plain = payloads.wechat_text(self.credentials.wechat_original_id, openid, self.now(), text, self._msg_id())
-        return ActorResult(await self._post(self.wechat_channel, plain, openid))
+        return ActorResult(await self._post(self.wechat_channel, plain, openid, answer_to=openid))
 
     def _ticket(self, scene: str) -> str:
         codes = [qr for qr in self.state.qr_scenes.values() if qr.scene == scene]

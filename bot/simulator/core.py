@@ -11,6 +11,7 @@ from bot.crypto import CallbackCrypto
 from .api import PlatformApi
 from .callbacks import CallbackResult, CallbackSender, Channel, Envelope, Mode
 from .credentials import SimulatorCredentials
+from .passive import xml_reply_text
 from .state import Customer, CustomerGroup, GroupMember, KfAccount, PlatformState, Staff
 
 
@@ -80,9 +81,15 @@ class SimulatorCore:
         crypto = CallbackCrypto(c.wechat_token, c.wechat_aes_key, c.wechat_app_id)
         return Channel(mode, self.urls.wechat, crypto, c.wechat_original_id)
 
-    async def _post(self, channel: Channel, plain: str, openid: str = "") -> CallbackResult:
+    async def _post(self, channel: Channel, plain: str, openid: str = "", answer_to: str = "") -> CallbackResult:
+        """Post one callback; a passive XML reply reaches ``answer_to`` (who wrote, when the
+        platform shows passive replies for this callback)."""
         result = await self.sender.post(self.sender.envelope(channel, plain, openid))
         self.callbacks.append((str(channel.mode), plain, result))
+        if answer_to and result.reply and channel.mode != Mode.WECOM_BOT:
+            text = xml_reply_text(result.reply)
+            if text:
+                self.state.deliver(answer_to, "passive", text, f"callback/{channel.mode}")
         return result
 
     def envelope(self, channel: Channel, plain: str, openid: str = "") -> Envelope:

@@ -100,3 +100,14 @@ def bot_text(msg_id: str, bot_id: str, userid: str, content: str, chat_id: str =
     if chat_id:
         data["chatid"] = chat_id
     return json.dumps(data, ensure_ascii=False)
+
+
+def bot_stream_refresh(msg_id: str, bot_id: str, userid: str, stream_id: str, chat_id: str = "") -> str:
+    """The 智能机器人 asking for more of an unfinished stream reply."""
+    data: dict[str, Any] = {
+        "msgid": msg_id, "aibotid": bot_id, "chattype": "group" if chat_id else "single",
+        "from": {"userid": userid}, "msgtype": "stream", "stream": {"id": stream_id},
+    }
+    if chat_id:
+        data["chatid"] = chat_id
+    return json.dumps(data, ensure_ascii=False)

@@ -163,3 +163,33 @@ async def test_a_half_added_customer_arrives_as_add_half_external_contact(platfo
     way = await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "scene": 2, "user": ["lisi"]})
     scanned = await sim.scan_contact_way(way["config_id"], half=True)
     assert "add_half_external_contact" in sim.callbacks[-1][1] and scanned.info["welcome_code"]
+
+
+async def test_passive_text_replies_reach_the_person_who_wrote(sim, fake_bot, credentials):
+    crypto = CallbackCrypto(credentials.wechat_token, credentials.wechat_aes_key, credentials.wechat_app_id)
+    reply = "<xml><ToUserName><![CDATA[oFan]]></ToUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[您好!]]></Content></xml>"
+    fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml(reply, r.query["timestamp"], "n1"))
+    await sim.wechat_follow("oFan")
+    assert sim.received("oFan") == [{"channel": "passive", "text": "您好!", "time": sim.clock.time(),
+                                     "api": "callback/wechat_aes"}]
+
+
+async def test_an_unfinished_robot_stream_is_refreshed_until_it_finishes(sim, fake_bot, credentials):
+    crypto = CallbackCrypto(credentials.bot_token, credentials.bot_aes_key, "")
+    answers = iter([
+        {"msgtype": "stream", "stream": {"id": "s1", "finish": False, "content": ""}},
+        {"msgtype": "stream", "stream": {"id": "s1", "finish": False, "content": ""}},
+        {"msgtype": "stream", "stream": {"id": "s1", "finish": True, "content": "查到 3 条线索"}},
+    ])
+
+    def answer(received):
+        plain = json.dumps(next(answers), ensure_ascii=False)
+        return web.json_response(crypto.encrypted_json(plain, received.query["timestamp"], "n2"))
+
+    fake_bot.answer = answer
+    result = await sim.staff_bot_text("lisi", "线索", chat_id="wrTeam")
+    assert result.info["refreshes"] == 2
+    refresh = json.loads(crypto.decrypt(json.loads(fake_bot.received[-1].body)["encrypt"]))
+    assert refresh["msgtype"] == "stream" and refresh["stream"] == {"id": "s1"} and refresh["chatid"] == "wrTeam"
+    assert [m["text"] for m in sim.received("wrTeam")] == ["查到 3 条线索"]
+    assert sim.clock.slept == [1.0, 1.0]
