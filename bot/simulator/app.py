@@ -118,9 +118,18 @@ async def _directory(request: web.Request) -> web.Response:
     }, dumps=_dumps)
 
 
+@web.middleware
+async def _learn_public_url(request: web.Request, handler):
+    """The first request tells the simulator where it is reached (for response_url)."""
+    sim = request.app[SIMULATOR_KEY]
+    if not sim.public_url:
+        sim.public_url = str(request.url.origin())
+    return await handler(request)
+
+
 def create_simulator_app(simulator: Simulator) -> web.Application:
     """The aiohttp application serving one simulator."""
-    app = web.Application()
+    app = web.Application(middlewares=[_learn_public_url])
     app[SIMULATOR_KEY] = simulator
     app.router.add_route("*", "/{platform:wecom|wechat}/cgi-bin/{path:.+}", _api)
     app.router.add_get("/sim/received", _received)
