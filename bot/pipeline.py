@@ -71,7 +71,10 @@ class EventPipeline:
         return responder.close_passive()
 
     async def _handle(self, event: Event, responder: Responder) -> Any:
-        return await self.dispatcher.feed(event, responder=responder)
+        try:
+            return await self.dispatcher.feed(event, responder=responder)
+        finally:
+            responder.handled.set()
 
     async def drain(self) -> None:
         """Wait for handlers still running in the background (shutdown, tests)."""

@@ -23,6 +23,7 @@ class Responder:
         self._passive_open = passive
         self._passive: str | None = None
         self.passive_ready = asyncio.Event()  # set when a passive reply is waiting
+        self.handled = asyncio.Event()  # set when the handlers have finished with the event
         self.sent: list[tuple[str, str]] = []  # ("passive" | "active", text), in order
 
     @property

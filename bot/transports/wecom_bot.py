@@ -4,13 +4,13 @@ Both directions are ``{"encrypt": ...}`` with msg_signature = sha1(sort(token, t
 nonce, encrypt)) and receive id "" (回调和回复的加解密方案). GET verifies the URL by decrypting
 echostr. A message's passive reply is a ``stream`` (a text reply is only accepted for the
 enter_chat event): finished at once when the handlers answered within the passive budget,
-otherwise left open and finished by a later refresh callback with what they sent meanwhile.
+otherwise (the handlers are still running) left open and finished by a later refresh callback
+with what they sent meanwhile.
 Anything sent after the stream finished goes once to the message's response_url (valid 1 h,
 usable once, 主动回复消息) as markdown.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -78,24 +78,18 @@ class WeComBotTransport:
 
     async def _answer_message(self, event: Message) -> web.Response:
         stream = self.streams.open(event.response_url)
-        started = asyncio.get_running_loop().time()
-        reply = await self.pipeline.deliver(event, Responder(self._stream_sender(stream), passive=True))
+        responder = Responder(self._stream_sender(stream), passive=True)
+        reply = await self.pipeline.deliver(event, responder)
         if reply is not None:
             stream.parts.insert(0, reply)
             self.streams.discard(stream.stream_id)
             stream.finished = True
             return self._stream_reply(stream.stream_id, stream.content, True)
-        if stream.parts or self._handler_still_running(started):
+        if stream.parts or not responder.handled.is_set():
             return self._stream_reply(stream.stream_id, "", False)
         self.streams.discard(stream.stream_id)
         stream.finished = True
         return web.Response(text="")
-
-    def _handler_still_running(self, started: float) -> bool:
-        """deliver() returned None: early means the handlers finished without answering; at
-        the full passive budget they may still answer, so the stream stays open."""
-        budget = getattr(self.pipeline, "passive_budget", None)
-        return budget is None or asyncio.get_running_loop().time() - started >= budget
 
     async def _answer_event(self, event: Event) -> web.Response:
         log.info("wecom_bot callback %s acknowledged", getattr(event, "type_name", event.kind))

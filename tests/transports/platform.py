@@ -21,11 +21,12 @@ BILLION_LAUGHS = (
 
 class StubPipeline:
     """Records every delivered event; answers with ``reply`` (passively when it can) or runs
-    ``handler``. ``passive_budget`` is what a transport may read off the real pipeline."""
+    ``handler``. With ``still_running`` the handlers are taken to be still at work when
+    deliver() returns (the real pipeline's deadline passed)."""
 
-    def __init__(self, reply: str | None = None, passive_budget: float = 3.0) -> None:
+    def __init__(self, reply: str | None = None, still_running: bool = False) -> None:
         self.reply = reply
-        self.passive_budget = passive_budget
+        self.still_running = still_running
         self.handler: Callable[[Any, Responder], Awaitable[None]] | None = None
         self.events: list[Any] = []
         self.responders: list[Responder] = []
@@ -37,6 +38,8 @@ class StubPipeline:
             await self.handler(event, responder)
         elif self.reply is not None:
             await responder.text(self.reply)
+        if not self.still_running:
+            responder.handled.set()
         return responder.close_passive()
 
 

@@ -164,7 +164,7 @@ async def test_a_handler_that_finished_without_answering_gets_an_empty_body(clie
 
 
 async def test_a_slow_answer_is_streamed_and_finished_by_a_refresh(client, crypto, clock, pipeline):
-    pipeline.passive_budget = 0.0  # deliver() came back at the budget: the handler is still running
+    pipeline.still_running = True  # deliver() came back at the deadline: the handler is still at work
     first = await opened(await post(client, crypto, clock, SINGLE_TEXT), crypto)
     stream_id = first["stream"]["id"]
     assert first["stream"] == {"id": stream_id, "finish": False, "content": ""}
@@ -193,7 +193,7 @@ async def test_an_answer_after_the_stream_finished_goes_once_to_response_url(cli
 
 
 async def test_a_stream_nobody_answers_finishes_before_wecom_gives_up(client, crypto, clock, pipeline):
-    pipeline.passive_budget = 0.0
+    pipeline.still_running = True
     first = await opened(await post(client, crypto, clock, SINGLE_TEXT), crypto)
     clock.advance(331)
     last = await opened(await post(client, crypto, clock, refresh(first["stream"]["id"])), crypto)
