@@ -42,11 +42,12 @@ class ContactActors(SimulatorCore):
                                        external_userid)
         return ActorResult(await self._post(self.app_channel, plain))
 
-    async def staff_deletes_customer(self, userid: str, external_userid: str) -> ActorResult:
-        """The staff member removes the customer: del_external_contact."""
+    async def staff_deletes_customer(self, userid: str, external_userid: str, by_transfer: bool = False) -> ActorResult:
+        """The staff member removes the customer: del_external_contact (Source
+        DELETE_BY_TRANSFER when the removal came from an on-the-job transfer)."""
         self._drop_relation(userid, external_userid)
         plain = payloads.contact_event(self.credentials.corp_id, self.now(), "del_external_contact", userid,
-                                       external_userid, Source="DELETE_BY_USER")
+                                       external_userid, Source="DELETE_BY_TRANSFER" if by_transfer else "")
         return ActorResult(await self._post(self.app_channel, plain))
 
     def _drop_relation(self, userid: str, external_userid: str) -> None:

@@ -93,3 +93,8 @@ async def test_deleting_either_way_ends_the_relation_and_posts_the_event(platfor
     details = await platform.get("wecom/externalcontact/get", {"external_userid": ext})
     assert details["errcode"] == 84061
     assert (await platform.get("wecom/externalcontact/get", {"external_userid": "wmghost"}))["errcode"] == 40096
+    new_way = await platform.post("wecom/externalcontact/add_contact_way", way())
+    assert (await sim.scan_contact_way(new_way["config_id"], ext)).callback.delivered
+    await sim.staff_deletes_customer("zhangsan", ext)
+    assert "del_external_contact" in sim.callbacks[-1][1] and "Source" not in sim.callbacks[-1][1]
+    assert sim.state.relations == {}
