@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.clock import Clock
+from bot.crypto import CallbackCrypto
 from bot.crypto import CallbackSecurityError
 from bot.transports.payloads import PayloadError
 
@@ -69,3 +70,11 @@ def rejection_response(exc: Exception, channel: str) -> web.Response:
 
 def query(request: web.Request, name: str) -> str:
     return request.query.get(name, "")
+
+
+def verified_plaintext(request: web.Request, crypto: CallbackCrypto, encrypt: str, clock: Clock, max_skew: int) -> str:
+    """Check msg_signature (constant time) and the timestamp window, then decrypt."""
+    timestamp = query(request, "timestamp")
+    crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
+    check_timestamp(timestamp, clock, max_skew)
+    return crypto.decrypt(encrypt)

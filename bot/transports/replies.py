@@ -1,5 +1,10 @@
-"""Passive reply bodies (pure functions)."""
+"""Passive reply bodies."""
 from __future__ import annotations
+
+from typing import Any, Mapping
+
+from bot.clock import Clock
+from bot.crypto import CallbackCrypto, random_nonce
 
 
 def cdata(text: str) -> str:
@@ -17,3 +22,16 @@ def text_reply_xml(to_user: str, from_user: str, create_time: int, content: str)
         f"<MsgType><![CDATA[text]]></MsgType>"
         f"<Content>{cdata(content)}</Content></xml>"
     )
+
+
+def passive_text_reply(xml: Mapping[str, Any], content: str, clock: Clock, crypto: CallbackCrypto | None) -> str:
+    """The reply to the callback ``xml``, encrypted when ``crypto`` is given (WeCom apps and
+    official accounts in 安全模式), plain otherwise."""
+    now = str(int(clock.time()))
+    plain = text_reply_xml(
+        to_user=str(xml.get("FromUserName", "")),
+        from_user=str(xml.get("ToUserName", "")),
+        create_time=int(now),
+        content=content,
+    )
+    return crypto.encrypted_xml(plain, now, random_nonce()) if crypto else plain

@@ -16,12 +16,12 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce, verify_plain_signature
+from bot.crypto import CallbackCrypto, CallbackSecurityError, verify_plain_signature
 from bot.events import AccountEvent, Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response
+from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response, verified_plaintext
 from bot.transports.payloads import PayloadError, parse_xml
-from bot.transports.replies import text_reply_xml
+from bot.transports.replies import passive_text_reply
 from bot.transports.wechat_events import parse_wechat
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,7 @@ class WeChatTransport:
         encrypt = parse_xml(body).get("Encrypt")
         if not isinstance(encrypt, str) or not encrypt:
             raise PayloadError("no Encrypt element")
-        timestamp = query(request, "timestamp")
-        self.crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
-        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
-        return parse_xml(self.crypto.decrypt(encrypt))
+        return parse_xml(verified_plaintext(request, self.crypto, encrypt, self.clock, self.settings.callback_max_skew))
 
     async def _handle(self, event: Event, xml: Mapping[str, Any]) -> web.Response:
         if event.kind == "unknown":
@@ -91,7 +88,7 @@ class WeChatTransport:
         reply = await self.pipeline.deliver(event, self._responder(event))
         if reply is None:
             return web.Response(text=ACK)
-        return web.Response(text=self._reply_body(xml, reply), content_type="text/xml")
+        return web.Response(text=passive_text_reply(xml, reply, self.clock, self.crypto), content_type="text/xml")
 
     def _responder(self, event: Event) -> Responder:
         openid = _openid(event)
@@ -108,15 +105,6 @@ class WeChatTransport:
 
         return send
 
-    def _reply_body(self, xml: Mapping[str, Any], content: str) -> str:
-        now = str(int(self.clock.time()))
-        plain = text_reply_xml(
-            to_user=str(xml.get("FromUserName", "")),
-            from_user=str(xml.get("ToUserName", "")),
-            create_time=int(now),
-            content=content,
-        )
-        return self.crypto.encrypted_xml(plain, now, random_nonce()) if self.crypto else plain
 
 
 def _openid(event: Event) -> str:

@@ -16,12 +16,12 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
+from bot.crypto import CallbackCrypto, CallbackSecurityError
 from bot.events import Event, KfMsgOrEvent, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response
+from bot.transports.checks import CallbackRejected, query, read_body, rejection_response, verified_plaintext
 from bot.transports.payloads import PayloadError, parse_xml
-from bot.transports.replies import text_reply_xml
+from bot.transports.replies import passive_text_reply
 from bot.transports.wecom_events import parse_wecom
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,7 @@ class WeComTransport:
         return await self._handle(parse_wecom(xml), xml)
 
     def _verified_plaintext(self, request: web.Request, encrypt: str) -> str:
-        timestamp = query(request, "timestamp")
-        self.crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
-        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
-        return self.crypto.decrypt(encrypt)
+        return verified_plaintext(request, self.crypto, encrypt, self.clock, self.settings.callback_max_skew)
 
     async def _handle(self, event: Event, xml: Mapping[str, Any]) -> web.Response:
         if isinstance(event, KfMsgOrEvent) and self.kf_puller is not None:
@@ -74,7 +71,7 @@ class WeComTransport:
         reply = await self.pipeline.deliver(event, self._responder(event))
         if reply is None:
             return web.Response(text="")
-        return web.Response(text=self._encrypted_reply(xml, reply), content_type="text/xml")
+        return web.Response(text=passive_text_reply(xml, reply, self.clock, self.crypto), content_type="text/xml")
 
     def _responder(self, event: Event) -> Responder:
         if not isinstance(event, Message):
@@ -90,15 +87,6 @@ class WeComTransport:
 
         return send
 
-    def _encrypted_reply(self, xml: Mapping[str, Any], content: str) -> str:
-        now = str(int(self.clock.time()))
-        plain = text_reply_xml(
-            to_user=str(xml.get("FromUserName", "")),
-            from_user=str(xml.get("ToUserName", "")),
-            create_time=int(now),
-            content=content,
-        )
-        return self.crypto.encrypted_xml(plain, now, random_nonce())
 
 
 def _envelope_encrypt(body: bytes) -> str:

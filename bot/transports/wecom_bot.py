@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
 from bot.events import Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response
+from bot.transports.checks import CallbackRejected, query, read_body, rejection_response, verified_plaintext
 from bot.transports.payloads import PayloadError, parse_json
 from bot.transports.streams import Stream, StreamStore
 from bot.transports.wecom_bot_events import parse_wecom_bot
@@ -71,10 +71,7 @@ class WeComBotTransport:
         return await self._answer_event(event)
 
     def _verified_plaintext(self, request: web.Request, encrypt: str) -> str:
-        timestamp = query(request, "timestamp")
-        self.crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
-        check_timestamp(timestamp, self.clock, self.settings.callback_max_skew)
-        return self.crypto.decrypt(encrypt)
+        return verified_plaintext(request, self.crypto, encrypt, self.clock, self.settings.callback_max_skew)
 
     async def _answer_message(self, event: Message) -> web.Response:
         stream = self.streams.open(event.response_url)
