@@ -20,10 +20,11 @@ Ranked = tuple[tuple[str, float], ...]
 class MatchThresholds:
     """Scores are 0–100. Defaults were tuned on the evaluation set (see docs)."""
 
-    answer: float = 62.0
-    margin: float = 6.0
-    clarify: float = 48.0
-    clarify_window: float = 10.0
+    answer: float = 38.0
+    margin: float = 3.0  # best − runner-up, in points
+    margin_ratio: float = 0.2  # and the runner-up at most (1 − this) × best
+    clarify: float = 36.0
+    clarify_window: float = 8.0
     max_choices: int = 3
 
 
@@ -46,7 +47,8 @@ def decide(ranked: Ranked, thresholds: MatchThresholds = DEFAULT_THRESHOLDS) -> 
         return Decision(MISS)
     best_id, best = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best >= thresholds.answer and best - runner_up >= thresholds.margin:
+    clear = best - runner_up >= thresholds.margin and runner_up <= best * (1 - thresholds.margin_ratio)
+    if best >= thresholds.answer and clear:
         return Decision(ANSWER, best_id, best)
     close = [
         entry_id

@@ -2,7 +2,8 @@
 
 Fuzzy matching works on characters, not whitespace tokens (Chinese has none):
 1. candidates: a TF-IDF cosine over character unigrams and bigrams, through an inverted
-   index (very common characters are skipped at this stage only);
+   index read rarest feature first within a budget (common features are added back
+   for the finalists only);
 2. scoring: each candidate entry's best text (question or variant) by a blend of that
    cosine, the share of the query's IDF mass the text covers, and rapidfuzz ``fuzz.ratio``
    on the normalised strings; keywords present in the query add a bonus.
@@ -10,6 +11,7 @@ Build once with ``FaqIndex.build(entries)``; when entries change, build a new in
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -34,7 +36,7 @@ class ScoreWeights:
     coverage: float = 0.30
     ratio: float = 0.25
     keyword_bonus: float = 6.0
-    common_share: float = 0.15  # features in more than this share of entries skip stage 1
+    posting_budget: int = 800  # candidate stage stops reading postings after this many
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,6 @@ class FaqIndex:
         count = max(len(self.entries), 1)
         self._idf = {f: math.log((count + 1) / (len(e) + 1)) + 1.0 for f, e in entry_df.items()}
         self._unknown_idf = math.log(count + 1) + 1.0
-        limit = max(self.weights.common_share * count, 20)
-        common = {f for f, e in entry_df.items() if len(e) > limit}
         self._vectors: list[dict[str, float]] = []
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, features in enumerate(text_features):
@@ -131,34 +131,47 @@ class FaqIndex:
             vector = {f: w / norm for f, w in vector.items()}
             self._vectors.append(vector)
             for feature, weight in vector.items():
-                if feature not in common:
-                    postings[feature].append((number, weight))
-        self._postings = dict(postings)
+                postings[feature].append((number, weight))
+        self._postings = {feature: tuple(posting) for feature, posting in postings.items()}
 
-    def _query_vector(self, query: str) -> dict[str, float]:
+    def _query_vector(self, query: str) -> list[tuple[str, float]]:
+        """Unit-length TF-IDF weights of the query's features, rarest feature first."""
         weights = {f: c * self._idf.get(f, self._unknown_idf) for f, c in char_features(query).items()}
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {f: w / norm for f, w in weights.items()}
+        return sorted(((f, w / norm) for f, w in weights.items()), key=lambda pair: -self._idf.get(pair[0], 99))
 
-    def _candidate_entries(self, vector: dict[str, float], chat_kind: str | None) -> list[int]:
-        partial: dict[int, float] = defaultdict(float)
-        for feature, weight in vector.items():
-            for text, text_weight in self._postings.get(feature, ()):
-                partial[text] += weight * text_weight
+    def _partial_dots(self, vector: list[tuple[str, float]]) -> tuple[dict[int, float], list[tuple[str, float]]]:
+        """Dot products per text over the rarest features, within a posting budget; the
+        features left out (the most common ones) are returned to be added for finalists."""
+        dots: dict[int, float] = defaultdict(float)
+        scanned, skipped = 0, []
+        for feature, weight in vector:
+            posting = self._postings.get(feature, ())
+            if scanned >= self.weights.posting_budget and posting:
+                skipped.append((feature, weight))
+                continue
+            scanned += len(posting)
+            for text, text_weight in posting:
+                dots[text] += weight * text_weight
+        return dots, skipped
+
+    def _finalists(self, dots: dict[int, float], chat_kind: str | None) -> dict[int, list[int]]:
+        """The best-overlapping entries allowed in this chat, with their overlapping texts."""
         best: dict[int, float] = {}
-        for text, score in partial.items():
+        for text, score in dots.items():
             entry = self._text_entry[text]
-            if score > best.get(entry, 0.0) and self.entries[entry].allows(chat_kind):
+            if score > best.get(entry, 0.0):
                 best[entry] = score
-        return sorted(best, key=best.__getitem__, reverse=True)[:CANDIDATE_ENTRIES]
+        if chat_kind is not None:
+            best = {entry: score for entry, score in best.items() if self.entries[entry].allows(chat_kind)}
+        allowed = heapq.nlargest(CANDIDATE_ENTRIES, best, key=best.__getitem__)
+        return {entry: [t for t in self._entry_texts[entry] if t in dots] for entry in allowed}
 
-    def _text_score(self, query: str, vector: dict[str, float], text: int) -> float:
+    def _text_score(self, query: str, vector, dot: float, skipped, text: int) -> float:
         target = self._vectors[text]
-        cosine = sum(weight * target.get(feature, 0.0) for feature, weight in vector.items())
-        covered = sum(
-            weight for feature, weight in vector.items() if feature in target
-        )  # share of the (normalised) query vector's L1 mass found in the text
-        total = sum(vector.values()) or 1.0
+        cosine = dot + sum(weight * target.get(feature, 0.0) for feature, weight in skipped)
+        covered = sum(weight for feature, weight in vector if feature in target)
+        total = sum(weight for _, weight in vector) or 1.0
         ratio = fuzz.ratio(query, self._texts[text]) / 100.0
         w = self.weights
         return 100.0 * (w.cosine * cosine + w.coverage * covered / total + w.ratio * ratio)
@@ -168,9 +181,10 @@ class FaqIndex:
         if not normalised:
             return ()
         vector = self._query_vector(normalised)
+        dots, skipped = self._partial_dots(vector)
         scored = []
-        for entry in self._candidate_entries(vector, chat_kind):
-            score = max(self._text_score(normalised, vector, t) for t in self._entry_texts[entry])
+        for entry, texts in self._finalists(dots, chat_kind).items():
+            score = max(self._text_score(normalised, vector, dots[t], skipped, t) for t in texts)
             if any(keyword in normalised for keyword in self._keywords[entry]):
                 score = min(100.0, score + self.weights.keyword_bonus)
             scored.append((self.entries[entry].id, round(score, 1)))

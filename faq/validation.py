@@ -89,7 +89,7 @@ def _strings(record: dict, name: str, problems: list[str]) -> tuple[str, ...]:
         return ()
     for index, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
-            problems.append(f"'{name}[{index}]' must be a non-empty string")
+            problems.append(f"'{name}[{index}]' must be a non-empty string (got {item!r}; quote it)")
         elif len(item) > MAX_TEXT_CHARS:
             problems.append(f"'{name}[{index}]' is longer than {MAX_TEXT_CHARS} characters")
     return tuple(item.strip() for item in value if isinstance(item, str) and item.strip())
