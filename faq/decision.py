@@ -20,10 +20,10 @@ Ranked = tuple[tuple[str, float], ...]
 class MatchThresholds:
     """Scores are 0–100. Defaults were tuned on the evaluation set (see docs)."""
 
-    answer: float = 38.0
+    answer: float = 26.0
     margin: float = 3.0  # best − runner-up, in points
     margin_ratio: float = 0.2  # and the runner-up at most (1 − this) × best
-    clarify: float = 36.0
+    clarify: float = 20.0
     clarify_window: float = 8.0
     max_choices: int = 3
 

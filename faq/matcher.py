@@ -6,7 +6,9 @@ Fuzzy matching works on characters, not whitespace tokens (Chinese has none):
    for the finalists only);
 2. scoring: each candidate entry's best text (question or variant) by a blend of that
    cosine, the share of the query's IDF mass the text covers, and rapidfuzz ``fuzz.ratio``
-   on the normalised strings; keywords present in the query add a bonus.
+   on the normalised strings, scaled down when much of the query is not covered (words
+   the FAQ never mentions are a sign of an out-of-scope question); keywords present in the
+   query add a bonus.
 Build once with ``FaqIndex.build(entries)``; when entries change, build a new index.
 """
 from __future__ import annotations
@@ -36,6 +38,7 @@ class ScoreWeights:
     coverage: float = 0.30
     ratio: float = 0.25
     keyword_bonus: float = 6.0
+    coverage_penalty: float = 0.5  # the blend is scaled by coverage to this power
     posting_budget: int = 800  # candidate stage stops reading postings after this many
 
 
@@ -172,9 +175,11 @@ class FaqIndex:
         cosine = dot + sum(weight * target.get(feature, 0.0) for feature, weight in skipped)
         covered = sum(weight for feature, weight in vector if feature in target)
         total = sum(weight for _, weight in vector) or 1.0
+        coverage = covered / total
         ratio = fuzz.ratio(query, self._texts[text]) / 100.0
         w = self.weights
-        return 100.0 * (w.cosine * cosine + w.coverage * covered / total + w.ratio * ratio)
+        blend = w.cosine * cosine + w.coverage * coverage + w.ratio * ratio
+        return 100.0 * blend * coverage**w.coverage_penalty
 
     def rank(self, normalised: str, chat_kind: str | None = None) -> tuple[tuple[str, float], ...]:
         """Entries scored against a normalised query, best first (up to five)."""
