@@ -1,6 +1,6 @@
 """Return codes the fake platform answers with, from the official global return-code lists
-(developer.work.weixin.qq.com/document/path/90313, developers.weixin.qq.com global errcodes)
-and the API pages that name their own codes. One place, so a code can be corrected once."""
+(WeCom 全局错误码 document/path/90313, WeChat 全局返回码) and the API pages that name their
+own codes. One place, so a code can be corrected once."""
 from __future__ import annotations
 
 SYSTEM_BUSY = -1
@@ -25,7 +25,20 @@ MISSING_ACCESS_TOKEN = 41001
 MISSING_CORPID = 41002  # WeChat: appid missing
 MISSING_SECRET = 41004
 MISSING_CONTACT_WAY_TYPE = 41037
-WELCOME_NOT_ALLOWED = 41051  # "externaluser has started chatting": sent already, or code expired
+MISSING_CONTACT_WAY_SCENE = 41038
+INVALID_CONTACT_WAY_TYPE = 41039
+INVALID_CONTACT_WAY_SCENE = 41040
+CONTACT_WAY_TOO_MANY_USERS = 41041  # 「联系我」使用人数超过限制 (100)
+MISSING_CONFIG_ID = 41043
+INVALID_CONFIG_ID = 41044
+MISSING_MSGID = 41046
+INVALID_MSGID = 41047
+NO_CUSTOMER_TO_SEND = 41048  # 无可发送的客户
+MISSING_WELCOME_CODE = 41049
+INVALID_WELCOME_CODE = 41050  # unknown, or older than 20 s
+WELCOME_NOT_ALLOWED = 41051  # "externaluser has started chatting": the welcome went out already
+GROUP_WELCOME_TEMPLATE_LIMIT = 41055
+INVALID_CURSOR = 50100  # 分页查询的游标无效
 ACCESS_TOKEN_EXPIRED = 42001
 EMPTY_TEXT = 44004
 CONTENT_TOO_LONG = 45002
@@ -41,6 +54,8 @@ NO_VALID_RECIPIENT = 81013  # UserID、部门ID、标签ID全部非法或无权�
 RELATION_NOT_FOUND = 84061  # 不存在外部联系人的关系
 KF_INVALID_OPEN_KFID = 95000
 KF_SEND_LIMIT = 95001  # at most 5 messages per customer message
+KF_SEND_TIME_LIMIT = 95002  # only within 48 hours of the customer's message
+KF_OPEN_KFID_NOT_FOUND = 95004
 KF_INVALID_MSG_TOKEN = 95007
 KF_SERVICER_INVALID = 95014
 KF_STATE_TRANSITION = 95016
@@ -69,7 +84,20 @@ MESSAGES = {
     MISSING_CORPID: "corpid missing",
     MISSING_SECRET: "secret missing",
     MISSING_CONTACT_WAY_TYPE: "missing contact way type",
+    MISSING_CONTACT_WAY_SCENE: "missing contact way scene",
+    INVALID_CONTACT_WAY_TYPE: "invalid contact way type",
+    INVALID_CONTACT_WAY_SCENE: "invalid contact way scene",
+    CONTACT_WAY_TOO_MANY_USERS: "contact way user count exceeds the limit",
+    MISSING_CONFIG_ID: "missing config_id",
+    INVALID_CONFIG_ID: "invalid config_id",
+    MISSING_MSGID: "missing msgid",
+    INVALID_MSGID: "invalid msgid",
+    NO_CUSTOMER_TO_SEND: "no customer to send to",
+    MISSING_WELCOME_CODE: "missing welcome_code",
+    INVALID_WELCOME_CODE: "invalid welcome_code",
     WELCOME_NOT_ALLOWED: "externaluser has started chatting",
+    GROUP_WELCOME_TEMPLATE_LIMIT: "group welcome template count exceeds the limit",
+    INVALID_CURSOR: "invalid cursor",
     ACCESS_TOKEN_EXPIRED: "access_token expired",
     EMPTY_TEXT: "empty content",
     CONTENT_TOO_LONG: "content size out of limit",
@@ -85,6 +113,8 @@ MESSAGES = {
     RELATION_NOT_FOUND: "external contact relation not found",
     KF_INVALID_OPEN_KFID: "invalid open_kfid",
     KF_SEND_LIMIT: "send msg count out of limit",
+    KF_SEND_TIME_LIMIT: "send msg time out of limit",
+    KF_OPEN_KFID_NOT_FOUND: "open_kfid not found",
     KF_INVALID_MSG_TOKEN: "invalid msg token",
     KF_SERVICER_INVALID: "invalid servicer",
     KF_STATE_TRANSITION: "service state transition not allowed",

@@ -4,8 +4,9 @@ Doc facts: the kf_msg_or_event callback carries a Token valid for 10 minutes, pa
 sync_msg (which may be called without it, under a strict frequency limit); sync_msg
 returns messages of the last 3 days, ``limit`` default and maximum 1000, with
 ``next_cursor`` and ``has_more``. send_msg is allowed only within 48 hours of the customer's
-last message and at most 5 messages per customer message (then 95001), and only while the
-session is new (0) or with the smart assistant (1) (else 95018). A session with no customer
+last message (else 95002) and at most 5 messages per customer message (then 95001), and
+only while the session is new (0) or with the smart assistant (1) (else 95018, also for a
+customer who never wrote). An unknown open_kfid is 95004. A session with no customer
 message for 48 hours has ended (4). service_state/trans allows only the documented moves
 (else 95016). send_msg_on_event (doc 94677): the enter_session welcome_code allows 1 text
 or menu message within 20 seconds, once; a welcome_code is only issued when the customer
@@ -36,7 +37,7 @@ MSGTYPES = ("text", "image", "voice", "video", "file", "link", "miniprogram", "m
 def account(state: PlatformState, open_kfid: str) -> KfAccount:
     found = state.kf_accounts.get(open_kfid)
     if found is None:
-        raise PlatformError(E.KF_INVALID_OPEN_KFID)
+        raise PlatformError(E.KF_OPEN_KFID_NOT_FOUND)
     return found
 
 
@@ -61,7 +62,7 @@ def _decode_cursor(cursor: str) -> int:
             raise ValueError
         return int(seq)
     except (ValueError, UnicodeDecodeError):
-        raise PlatformError(E.INVALID_PARAMETER, "invalid cursor") from None
+        raise PlatformError(E.INVALID_CURSOR) from None
 
 
 def _check_token(state: PlatformState, token: str, open_kfid: str) -> None:
@@ -109,6 +110,9 @@ def send_msg(state: PlatformState, call: ApiCall) -> dict[str, Any]:
         raise PlatformError(E.INVALID_PARAMETER, "msgid must be 1-32 of [0-9a-zA-Z_-]")
     content = text_content(call, TEXT_MAX_BYTES) if msgtype == "text" else f"[{msgtype}]"
     current = session(state, acc, touser)
+    last = current.last_customer_msg_at
+    if last is not None and state.clock.time() - last > SEND_WINDOW:
+        raise PlatformError(E.KF_SEND_TIME_LIMIT)
     if current.service_state not in (0, 1):
         raise PlatformError(E.KF_SESSION_STATUS_INVALID)
     if current.sent_since_customer_msg >= SEND_PER_CUSTOMER_MSG:

@@ -1,9 +1,10 @@
 """WeCom 客户联系 rules: contact ways, welcome messages, customers, corp tags.
 
 Doc facts: contact way ``state`` and ``remark`` at most 30 characters; ``type`` 1 (single:
-exactly one user) or 2 (multi); ``scene`` 1 (mini program) or 2 (QR code, returns qr_code).
-send_welcome_msg only within 20 s of the add event and only once per WelcomeCode; a second
-call gets 41051; text at most 4000 bytes and at most 9 attachments. Corp tag and tag group
+exactly one user) or 2 (multi, at most 100 users); ``scene`` 1 (mini program) or 2 (QR
+code, returns qr_code); missing/invalid type 41037/41039, scene 41038/41040, config_id
+41043/41044. send_welcome_msg only within 20 s of the add event (else 41050, 无效的欢迎语code)
+and only once per WelcomeCode (then 41051); text at most 4000 bytes, at most 9 attachments. Corp tag and tag group
 names at most 30 characters; mark_tag needs an existing relation.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import errcodes as E
-from .calls import ApiCall, int_field, optional_str, required_str, str_list, text_content
+from .calls import ApiCall, optional_str, required_str, str_list, text_content
 from .errcodes import PlatformError, ok
 from .state import ContactWay, CorpTag, PlatformState, TagGroup
 
@@ -21,34 +22,44 @@ WELCOME_WINDOW = 20
 WELCOME_TEXT_MAX_BYTES = 4000
 WELCOME_MAX_ATTACHMENTS = 9
 TAG_NAME_MAX = 30
+CONTACT_WAY_MAX_USERS = 100
 
 
-def _check_users(state: PlatformState, users: list[str]) -> None:
+def _choice(call: ApiCall, name: str, missing: int, invalid: int) -> int:
+    value = call.get(name)
+    if value is None:
+        raise PlatformError(missing)
+    if value not in (1, 2) or isinstance(value, bool):
+        raise PlatformError(invalid)
+    return value
+
+
+def _check_way_users(state: PlatformState, kind: int, users: list[str], party: list) -> None:
+    if kind == 1 and len(users) != 1:
+        raise PlatformError(E.INVALID_PARAMETER, "a single contact way takes exactly one user")
+    if kind == 2 and not (users or party):
+        raise PlatformError(E.INVALID_PARAMETER, "a multi contact way needs user or party")
+    if len(users) > CONTACT_WAY_MAX_USERS:
+        raise PlatformError(E.CONTACT_WAY_TOO_MANY_USERS)
     for userid in users:
         if userid not in state.staff:
             raise PlatformError(E.INVALID_USERID, f"unknown userid {userid}")
 
 
 def _contact_way(state: PlatformState, call: ApiCall) -> ContactWay:
-    config_id = required_str(call, "config_id")
+    config_id = required_str(call, "config_id", E.MISSING_CONFIG_ID)
     way = state.contact_ways.get(config_id)
     if way is None:
-        raise PlatformError(E.INVALID_PARAMETER, "config_id not found")
+        raise PlatformError(E.INVALID_CONFIG_ID)
     return way
 
 
 def add_contact_way(state: PlatformState, call: ApiCall) -> dict[str, Any]:
-    if call.get("type") is None:
-        raise PlatformError(E.MISSING_CONTACT_WAY_TYPE)
-    kind = int_field(call, "type", (1, 2))
-    scene = int_field(call, "scene", (1, 2))
+    kind = _choice(call, "type", E.MISSING_CONTACT_WAY_TYPE, E.INVALID_CONTACT_WAY_TYPE)
+    scene = _choice(call, "scene", E.MISSING_CONTACT_WAY_SCENE, E.INVALID_CONTACT_WAY_SCENE)
     users = str_list(call, "user")
     party = call.get("party") or []
-    if kind == 1 and len(users) != 1:
-        raise PlatformError(E.INVALID_PARAMETER, "a single contact way takes exactly one user")
-    if kind == 2 and not (users or party):
-        raise PlatformError(E.INVALID_PARAMETER, "a multi contact way needs user or party")
-    _check_users(state, users)
+    _check_way_users(state, kind, users, party)
     way = ContactWay(
         config_id=state.ids.next("cw"),
         type=kind,
@@ -83,9 +94,7 @@ def update_contact_way(state: PlatformState, call: ApiCall) -> dict[str, Any]:
         way.remark = optional_str(call, "remark", REMARK_MAX)
     if "user" in call.body:
         users = str_list(call, "user")
-        if way.type == 1 and len(users) != 1:
-            raise PlatformError(E.INVALID_PARAMETER, "a single contact way takes exactly one user")
-        _check_users(state, users)
+        _check_way_users(state, way.type, users, way.party)
         way.user = users
     if "skip_verify" in call.body:
         way.skip_verify = bool(call.get("skip_verify"))
@@ -101,11 +110,13 @@ def del_contact_way(state: PlatformState, call: ApiCall) -> dict[str, Any]:
 
 
 def send_welcome_msg(state: PlatformState, call: ApiCall) -> dict[str, Any]:
-    code = state.welcome_codes.get(required_str(call, "welcome_code"))
+    code = state.welcome_codes.get(required_str(call, "welcome_code", E.MISSING_WELCOME_CODE))
     if code is None:
-        raise PlatformError(E.INVALID_PARAMETER, "invalid welcome_code")
-    if code.used or state.clock.time() - code.issued_at > WELCOME_WINDOW:
+        raise PlatformError(E.INVALID_WELCOME_CODE)
+    if code.used:
         raise PlatformError(E.WELCOME_NOT_ALLOWED)
+    if state.clock.time() - code.issued_at > WELCOME_WINDOW:
+        raise PlatformError(E.INVALID_WELCOME_CODE, "welcome_code expired: use it within 20 s")
     content = text_content(call, WELCOME_TEXT_MAX_BYTES, required=False)
     attachments = call.get("attachments") or []
     if not isinstance(attachments, list):

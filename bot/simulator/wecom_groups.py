@@ -3,7 +3,8 @@
 Doc facts: groupchat/list ``limit`` 1-1000; a join way links at most 5 chat ids and its
 ``state`` is at most 30 characters; a customer group holds at most 500 members;
 add_msg_template takes at most 10,000 external_userids, returns ``msgid`` and ``fail_list``
-and sends nothing until the sender confirms in the client (task status 0 → 2; per-recipient
+(41048 when nobody can receive it; msgid missing/unknown 41046/41047; a bad paging cursor
+50100) and sends nothing until the sender confirms in the client (task status 0 → 2; per-recipient
 status 0 unsent, 1 sent, 2 not a contact, 3 over the receiving cap). Each customer or group
 receives at most as many mass messages per month as the month has days (doc 92135).
 """
@@ -19,6 +20,7 @@ from .errcodes import PlatformError, ok
 from .state import CustomerGroup, JoinWay, MsgTemplate, PlatformState
 
 GROUP_MEMBER_LIMIT = 500
+GROUP_WELCOME_TEMPLATE_MAX = 100
 JOIN_WAY_MAX_CHATS = 5
 STATE_MAX = 30
 TEMPLATE_MAX_RECIPIENTS = 10_000
@@ -34,7 +36,7 @@ def _page(call: ApiCall, items: list, default_limit: int, max_limit: int) -> tup
     try:
         start = int(cursor) if cursor else 0
     except ValueError:
-        raise PlatformError(E.INVALID_PARAMETER, "invalid cursor") from None
+        raise PlatformError(E.INVALID_CURSOR) from None
     page = items[start:start + limit]
     more = start + limit < len(items)
     return page, str(start + limit) if more else ""
@@ -138,6 +140,8 @@ def group_welcome_template_add(state: PlatformState, call: ApiCall) -> dict[str,
     media = [k for k in ("image", "link", "miniprogram", "file", "video") if call.get(k)]
     if not content and not media:
         raise PlatformError(E.EMPTY_PARAMETER, "text or an attachment is required")
+    if len(state.group_welcome_templates) >= GROUP_WELCOME_TEMPLATE_MAX:
+        raise PlatformError(E.GROUP_WELCOME_TEMPLATE_LIMIT)
     template_id = state.ids.next("gwt")
     state.group_welcome_templates[template_id] = dict(call.body)
     return ok(template_id=template_id)
@@ -159,6 +163,8 @@ def add_msg_template(state: PlatformState, call: ApiCall) -> dict[str, Any]:
         recipients, fail = _group_recipients(state, sender, str_list(call, "chat_id_list"))
     else:
         recipients, fail = _single_recipients(state, sender, targets)
+    if not any(recipients.values()):
+        raise PlatformError(E.NO_CUSTOMER_TO_SEND)
     template = MsgTemplate(state.ids.next("msg"), chat_type, state.now(), content, list(attachments), recipients,
                            task_status={u: 0 for u in recipients})
     state.msg_templates[template.msgid] = template
@@ -188,9 +194,9 @@ def _group_recipients(state: PlatformState, sender: str, chat_ids: list[str]) ->
 
 
 def _template(state: PlatformState, call: ApiCall) -> MsgTemplate:
-    template = state.msg_templates.get(required_str(call, "msgid"))
+    template = state.msg_templates.get(required_str(call, "msgid", E.MISSING_MSGID))
     if template is None:
-        raise PlatformError(E.INVALID_PARAMETER, "msgid not found")
+        raise PlatformError(E.INVALID_MSGID)
     return template
 
 

@@ -22,8 +22,17 @@ async def test_contact_way_state_longer_than_30_characters_is_refused(platform, 
     assert got["contact_way"]["state"] == "展会" * 15
 
 
-async def test_contact_way_needs_type_and_known_staff(platform):
+async def test_contact_way_needs_type_scene_and_known_staff(platform, sim):
     assert (await platform.post("wecom/externalcontact/add_contact_way", {"scene": 2}))["errcode"] == 41037
+    assert (await platform.post("wecom/externalcontact/add_contact_way", way(type=3)))["errcode"] == 41039
+    assert (await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "user": ["zhangsan"]}))["errcode"] == 41038
+    assert (await platform.post("wecom/externalcontact/add_contact_way", way(scene=5)))["errcode"] == 41040
+    for i in range(101):
+        sim.add_staff(f"rep{i}")
+    crowd = way(type=2, user=[f"rep{i}" for i in range(101)])
+    assert (await platform.post("wecom/externalcontact/add_contact_way", crowd))["errcode"] == 41041
+    assert (await platform.post("wecom/externalcontact/get_contact_way", {}))["errcode"] == 41043
+    assert (await platform.post("wecom/externalcontact/get_contact_way", {"config_id": "cwNope"}))["errcode"] == 41044
     assert (await platform.post("wecom/externalcontact/add_contact_way", way(user=["ghost"])))["errcode"] == 40003
     two = way(user=["zhangsan", "lisi"])
     assert (await platform.post("wecom/externalcontact/add_contact_way", two))["errcode"] == 40035
@@ -59,7 +68,10 @@ async def test_welcome_message_only_within_20_seconds_of_the_add_event(platform,
     scanned = await _scan(platform, sim)
     clock.advance(21)
     body = {"welcome_code": scanned.info["welcome_code"], "text": {"content": "欢迎!"}}
-    assert (await platform.post("wecom/externalcontact/send_welcome_msg", body))["errcode"] == 41051
+    assert (await platform.post("wecom/externalcontact/send_welcome_msg", body))["errcode"] == 41050
+    forged = {"welcome_code": "nope", "text": {"content": "欢迎!"}}
+    assert (await platform.post("wecom/externalcontact/send_welcome_msg", forged))["errcode"] == 41050
+    assert (await platform.post("wecom/externalcontact/send_welcome_msg", {"text": {"content": "x"}}))["errcode"] == 41049
     assert sim.received(scanned.info["external_userid"]) == []
 
 

@@ -71,13 +71,23 @@ async def test_customer_group_text_reaches_no_bot_and_is_archived_in_order(sim, 
 
 
 async def test_a_mass_send_takes_at_most_10000_customers(platform, sim):
+    way = await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "scene": 2, "user": ["zhangsan"]})
+    await sim.scan_contact_way(way["config_id"], "wm0")
     over = {"chat_type": "single", "sender": "zhangsan", "external_userid": [f"wm{i}" for i in range(10_001)],
             "text": {"content": "新品发布"}}
     assert (await platform.post("wecom/externalcontact/add_msg_template", over))["errcode"] == 40058
     assert sim.state.msg_templates == {}
     at_limit = {**over, "external_userid": over["external_userid"][:10_000]}
     answer = await platform.post("wecom/externalcontact/add_msg_template", at_limit)
-    assert answer["errcode"] == 0 and answer["msgid"] and len(answer["fail_list"]) == 10_000
+    assert answer["errcode"] == 0 and answer["msgid"] and len(answer["fail_list"]) == 9_999
+
+
+async def test_a_mass_send_nobody_can_receive_is_refused(platform):
+    body = {"chat_type": "single", "sender": "zhangsan", "external_userid": ["wmStranger"],
+            "text": {"content": "新品发布"}}
+    assert (await platform.post("wecom/externalcontact/add_msg_template", body))["errcode"] == 41048
+    assert (await platform.post("wecom/externalcontact/get_groupmsg_task", {}))["errcode"] == 41046
+    assert (await platform.post("wecom/externalcontact/get_groupmsg_task", {"msgid": "nope"}))["errcode"] == 41047
 
 
 async def test_a_mass_send_reaches_customers_only_after_the_sender_confirms(platform, sim):
@@ -104,6 +114,8 @@ async def test_groupchat_list_needs_a_limit_and_pages_with_a_cursor(platform, si
     second = await platform.post("wecom/externalcontact/groupchat/list", {"limit": 2, "cursor": first["next_cursor"]})
     ids = [g["chat_id"] for g in first["group_chat_list"] + second["group_chat_list"]]
     assert ids == ["wrGroup001", "wrG0", "wrG1", "wrG2"] and second["next_cursor"] == ""
+    bad = await platform.post("wecom/externalcontact/groupchat/list", {"limit": 2, "cursor": "garbage"})
+    assert bad["errcode"] == 50100
 
 
 async def test_a_customer_receives_at_most_as_many_mass_messages_a_month_as_it_has_days(platform, sim, clock):

@@ -40,7 +40,7 @@ async def test_sync_msg_without_a_token_is_strictly_rate_limited(platform, sim):
 
 
 async def test_sync_msg_refuses_an_unknown_account(platform):
-    assert (await platform.post("wecom/kf/sync_msg", {"open_kfid": "wkNope"}))["errcode"] == 95000
+    assert (await platform.post("wecom/kf/sync_msg", {"open_kfid": "wkNope"}))["errcode"] == 95004
 
 
 def _reply(text="您好"):
@@ -60,7 +60,7 @@ async def test_send_msg_only_within_48_hours_of_the_customer_message(platform, s
     assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
     await _customer_writes(sim, 1)
     clock.advance(48 * 3600 + 1)
-    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
+    assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95002
     state = await platform.post("wecom/kf/service_state/get", {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer"})
     assert state["service_state"] == 4
 
