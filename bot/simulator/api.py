@@ -138,6 +138,8 @@ class PlatformApi:
             raise PlatformError(E.MISSING_CORPID, "appid missing")
         if query.get("appid") != creds.wechat_app_id:
             raise PlatformError(E.INVALID_CORPID, "invalid appid")
+        if not query.get("secret"):
+            raise PlatformError(E.MISSING_SECRET, "appsecret missing")
         if query.get("secret") != creds.wechat_secret:
             raise PlatformError(E.INVALID_SECRET)
         token = self.tokens.issue(WECHAT)

@@ -20,6 +20,7 @@ EMPTY_PARAMETER = 40063
 INVALID_TAG = 40068
 TAG_NAME_EXISTS = 40071
 INVALID_EXTERNAL_USERID = 40096
+CORP_TAG_LIMIT = 40126  # 企业标签个数达到上限 (3000)
 WECHAT_INVALID_ARGS = 40097
 MISSING_ACCESS_TOKEN = 41001
 MISSING_CORPID = 41002  # WeChat: appid missing
@@ -79,6 +80,7 @@ MESSAGES = {
     INVALID_TAG: "invalid tagid",
     TAG_NAME_EXISTS: "invalid tagname: already exists",
     INVALID_EXTERNAL_USERID: "invalid external userid",
+    CORP_TAG_LIMIT: "corp tag count exceeds the limit",
     WECHAT_INVALID_ARGS: "invalid args",
     MISSING_ACCESS_TOKEN: "access_token missing",
     MISSING_CORPID: "corpid missing",

@@ -4,8 +4,9 @@ Doc facts: contact way ``state`` and ``remark`` at most 30 characters; ``type`` 
 exactly one user) or 2 (multi, at most 100 users); ``scene`` 1 (mini program) or 2 (QR
 code, returns qr_code); missing/invalid type 41037/41039, scene 41038/41040, config_id
 41043/41044. send_welcome_msg only within 20 s of the add event (else 41050, 无效的欢迎语code)
-and only once per WelcomeCode (then 41051); text at most 4000 bytes, at most 9 attachments. Corp tag and tag group
-names at most 30 characters; mark_tag needs an existing relation.
+and only once per WelcomeCode (then 41051); text at most 4000 bytes, at most 9 attachments.
+Corp tag and tag group names at most 30 characters, at most 3000 tags per corp (40126);
+mark_tag needs an existing relation (84061).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ WELCOME_TEXT_MAX_BYTES = 4000
 WELCOME_MAX_ATTACHMENTS = 9
 TAG_NAME_MAX = 30
 CONTACT_WAY_MAX_USERS = 100
+CORP_TAG_MAX = 3000
 
 
 def _choice(call: ApiCall, name: str, missing: int, invalid: int) -> int:
@@ -194,6 +196,8 @@ def add_corp_tag(state: PlatformState, call: ApiCall) -> dict[str, Any]:
             raise PlatformError(E.PARAMETER_OUT_OF_RANGE, "tag name must be 1-30 characters")
         if name in existing or names.count(name) > 1:
             raise PlatformError(E.TAG_NAME_EXISTS)
+    if sum(len(g.tags) for g in state.tag_groups.values()) + len(names) > CORP_TAG_MAX:
+        raise PlatformError(E.CORP_TAG_LIMIT)
     added = [CorpTag(state.ids.next("et"), name, group.group_id, state.now(), int((t or {}).get("order") or 0))
              for name, t in zip(names, raw_tags)]
     group.tags.extend(added)

@@ -58,6 +58,9 @@ async def test_wechat_token_needs_the_app_secret_and_old_tokens_live_five_more_m
     wrong = await (await api.get("/wechat/cgi-bin/token", params={
         "grant_type": "client_credential", "appid": credentials.wechat_app_id, "secret": "nope"})).json()
     assert wrong["errcode"] == 40001
+    missing = await (await api.get("/wechat/cgi-bin/token", params={
+        "grant_type": "client_credential", "appid": credentials.wechat_app_id})).json()
+    assert missing["errcode"] == 41004
     old = await platform.wechat_token()
     new = await platform.wechat_token()
     assert old != new
