@@ -40,7 +40,8 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
     c, g = wecom_contact, wecom_groups
     post = lambda fn, scopes=CUSTOMER_CONTACT: Route("POST", fn, scopes)  # noqa: E731
     return {
-        "wecom/message/send": Route("POST", lambda s, call: wecom_app.message_send(s, call, api.credentials.agent_id), (APP,)),
+        "wecom/message/send": Route(
+            "POST", lambda s, call: wecom_app.message_send(s, call, api.credentials.agent_id), (APP,)),
         "wecom/externalcontact/add_contact_way": post(c.add_contact_way),
         "wecom/externalcontact/get_contact_way": post(c.get_contact_way),
         "wecom/externalcontact/update_contact_way": post(c.update_contact_way),

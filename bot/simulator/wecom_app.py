@@ -6,7 +6,9 @@ within 1 hour.
 
 Doc facts: touser is "|"-separated, at most 1000 users; touser/toparty/totag may not all be
 empty; unknown users come back in ``invaliduser`` and when none is valid the call fails with
-81013; text content at most 2048 bytes; agentid must be the calling app's.
+81013; text content at most 2048 bytes; agentid must be the calling app's. An app may send
+one member at most 30 messages a minute and 1000 an hour (发送应用消息 频率限制; over it,
+45009).
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ from .state import PlatformState
 
 TOUSER_MAX = 1000
 TEXT_MAX_BYTES = 2048
+PER_MEMBER_PER_MINUTE = 30
+PER_MEMBER_PER_HOUR = 1000
 
 MSGTYPES = ("text", "markdown", "textcard", "news", "mpnews", "image", "voice", "video", "file",
             "template_card", "miniprogram_notice")
@@ -45,10 +49,21 @@ def message_send(state: PlatformState, call: ApiCall, agent_id: int) -> dict[str
         content = str((call.get("markdown") or {}).get("content", ""))
     else:
         content = f"[{msgtype}]"
+    _check_member_rate(state, valid)
     for userid in valid:
         state.deliver(userid, "app", content, call.api)
     extra = {"invaliduser": "|".join(invalid)} if invalid else {}
     return ok(msgid=state.ids.next("appmsg"), **extra)
+
+
+def _check_member_rate(state: PlatformState, userids: list[str]) -> None:
+    now = state.clock.time()
+    for userid in userids:
+        sent = [d.time for d in state.messages_to(userid) if d.channel == "app"]
+        last_minute = sum(now - t < 60 for t in sent)
+        last_hour = sum(now - t < 3600 for t in sent)
+        if last_minute >= PER_MEMBER_PER_MINUTE or last_hour >= PER_MEMBER_PER_HOUR:
+            raise PlatformError(E.FREQ_OUT_OF_LIMIT, f"too many messages to {userid}")
 
 
 RESPONSE_URL_TTL = 3600

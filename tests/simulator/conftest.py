@@ -95,6 +95,9 @@ class Platform:
         assert resp.status == 200
         return await resp.json()
 
+    async def errcode(self, path: str, body: dict[str, Any], token: str | None = None) -> int:
+        return (await self.post(path, body, token))["errcode"]
+
     async def get(self, path: str, params: dict[str, str], token: str | None = None) -> dict[str, Any]:
         token = token or await self.wecom_token()
         resp = await self.client.get(f"/wecom/cgi-bin/{path.split('/', 1)[1]}",

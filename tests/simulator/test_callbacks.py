@@ -115,7 +115,8 @@ async def test_passive_replies_come_back_decrypted(sim, fake_bot, credentials):
                                                                        r.query["timestamp"], "nonceX"))
     result = await sim.staff_app_text("zhangsan", "hello")
     assert result.reply == "<xml><Content>收到</Content></xml>"
-    fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml("<xml/>", "1", "n").replace("<Nonce><![CDATA[n]]>", "<Nonce><![CDATA[m]]>"))
+    forged = crypto.encrypted_xml("<xml/>", "1", "n").replace("<Nonce><![CDATA[n]]>", "<Nonce><![CDATA[m]]>")
+    fake_bot.answer = lambda r: web.Response(text=forged)
     tampered = await sim.staff_app_text("zhangsan", "hello")
     assert tampered.reply is None and "signature" in tampered.callback.reply_error
 
@@ -141,7 +142,8 @@ async def test_url_verification_expects_the_decrypted_echostr(sim, aiohttp_serve
 
     async def good(request):
         q = request.query
-        return web.Response(text=crypto.verify_and_decrypt(q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"]))
+        echo = crypto.verify_and_decrypt(q["msg_signature"], q["timestamp"], q["nonce"], q["echostr"])
+        return web.Response(text=echo)
 
     async def lazy(request):
         return web.Response(text=request.query["echostr"])
@@ -167,7 +169,8 @@ async def test_a_half_added_customer_arrives_as_add_half_external_contact(platfo
 
 async def test_passive_text_replies_reach_the_person_who_wrote(sim, fake_bot, credentials):
     crypto = CallbackCrypto(credentials.wechat_token, credentials.wechat_aes_key, credentials.wechat_app_id)
-    reply = "<xml><ToUserName><![CDATA[oFan]]></ToUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[您好!]]></Content></xml>"
+    reply = ("<xml><ToUserName><![CDATA[oFan]]></ToUserName><MsgType><![CDATA[text]]></MsgType>"
+             "<Content><![CDATA[您好!]]></Content></xml>")
     fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml(reply, r.query["timestamp"], "n1"))
     await sim.wechat_follow("oFan")
     assert sim.received("oFan") == [{"channel": "passive", "text": "您好!", "time": sim.clock.time(),

@@ -25,7 +25,7 @@ async def test_contact_way_state_longer_than_30_characters_is_refused(platform, 
 async def test_contact_way_needs_type_scene_and_known_staff(platform, sim):
     assert (await platform.post("wecom/externalcontact/add_contact_way", {"scene": 2}))["errcode"] == 41037
     assert (await platform.post("wecom/externalcontact/add_contact_way", way(type=3)))["errcode"] == 41039
-    assert (await platform.post("wecom/externalcontact/add_contact_way", {"type": 1, "user": ["zhangsan"]}))["errcode"] == 41038
+    assert await platform.errcode("wecom/externalcontact/add_contact_way", {"type": 1, "user": ["zhangsan"]}) == 41038
     assert (await platform.post("wecom/externalcontact/add_contact_way", way(scene=5)))["errcode"] == 41040
     for i in range(101):
         sim.add_staff(f"rep{i}")
@@ -43,7 +43,8 @@ async def _scan(platform, sim, state="expo-2026"):
     return await sim.scan_contact_way(config["config_id"], name="王经理", unionid="ou_wang")
 
 
-async def test_scanning_a_contact_way_posts_add_external_contact_with_state_and_welcome_code(platform, sim, fake_bot, credentials):
+async def test_scanning_a_contact_way_posts_add_external_contact_with_state_and_welcome_code(
+        platform, sim, fake_bot, credentials):
     scanned = await _scan(platform, sim)
     assert scanned.callback.delivered
     received = fake_bot.received[-1]
@@ -71,7 +72,7 @@ async def test_welcome_message_only_within_20_seconds_of_the_add_event(platform,
     assert (await platform.post("wecom/externalcontact/send_welcome_msg", body))["errcode"] == 41050
     forged = {"welcome_code": "nope", "text": {"content": "欢迎!"}}
     assert (await platform.post("wecom/externalcontact/send_welcome_msg", forged))["errcode"] == 41050
-    assert (await platform.post("wecom/externalcontact/send_welcome_msg", {"text": {"content": "x"}}))["errcode"] == 41049
+    assert await platform.errcode("wecom/externalcontact/send_welcome_msg", {"text": {"content": "x"}}) == 41049
     assert sim.received(scanned.info["external_userid"]) == []
 
 

@@ -40,8 +40,10 @@ async def test_group_text_over_http_is_archived_without_a_callback(api, sim, fak
 
 async def test_unknown_apis_and_wrong_methods_get_errcodes(api, platform):
     token = await platform.wecom_token()
-    assert (await (await api.get("/wecom/cgi-bin/message/send", params={"access_token": token})).json())["errcode"] == 43002
-    assert (await (await api.post("/wecom/cgi-bin/no/such/api", params={"access_token": token})).json())["errcode"] == 48001
+    wrong_method = await api.get("/wecom/cgi-bin/message/send", params={"access_token": token})
+    assert (await wrong_method.json())["errcode"] == 43002
+    unknown = await api.post("/wecom/cgi-bin/no/such/api", params={"access_token": token})
+    assert (await unknown.json())["errcode"] == 48001
 
 
 def test_bot_settings_point_the_bot_at_the_simulator(credentials):

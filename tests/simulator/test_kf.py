@@ -61,15 +61,16 @@ async def test_send_msg_only_within_48_hours_of_the_customer_message(platform, s
     await _customer_writes(sim, 1)
     clock.advance(48 * 3600 + 1)
     assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95002
-    state = await platform.post("wecom/kf/service_state/get", {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer"})
+    who = {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer"}
+    state = await platform.post("wecom/kf/service_state/get", who)
     assert state["service_state"] == 4
 
 
 async def test_after_handing_over_to_a_human_the_bot_may_not_send(platform, sim):
     await _customer_writes(sim, 1)
     trans = {"open_kfid": "wkKf001", "external_userid": "wmKfCustomer", "service_state": 3}
-    assert (await platform.post("wecom/kf/service_state/trans", {**trans, "servicer_userid": "lisi"}))["errcode"] == 95014
-    assert (await platform.post("wecom/kf/service_state/trans", {**trans, "servicer_userid": "zhangsan"}))["errcode"] == 0
+    assert await platform.errcode("wecom/kf/service_state/trans", {**trans, "servicer_userid": "lisi"}) == 95014
+    assert await platform.errcode("wecom/kf/service_state/trans", {**trans, "servicer_userid": "zhangsan"}) == 0
     assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
     back = {**trans, "service_state": 1}
     assert (await platform.post("wecom/kf/service_state/trans", back))["errcode"] == 95016
@@ -79,7 +80,8 @@ async def test_entering_the_chat_gives_a_welcome_code_for_one_message_within_20_
     entered = await sim.kf_customer_enters("wkKf001", "wmNew", scene="expo", scene_param="booth=A12")
     code = entered.info["welcome_code"]
     assert code
-    items = (await platform.post("wecom/kf/sync_msg", {"token": entered.info["token"], "open_kfid": "wkKf001"}))["msg_list"]
+    synced = await platform.post("wecom/kf/sync_msg", {"token": entered.info["token"], "open_kfid": "wkKf001"})
+    items = synced["msg_list"]
     event = items[-1]
     assert event["origin"] == 4 and event["msgtype"] == "event"
     assert event["event"] == {"event_type": "enter_session", "open_kfid": "wkKf001", "external_userid": "wmNew",

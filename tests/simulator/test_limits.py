@@ -37,3 +37,11 @@ async def test_message_send_reports_unknown_users_and_refuses_when_none_is_valid
     many = "|".join(["zhangsan"] * 1001)
     assert (await platform.post("wecom/message/send", {**TEXT, "touser": many}))["errcode"] == 40032
     assert (await platform.post("wecom/message/send", {**TEXT, "agentid": 1}))["errcode"] == 40056
+
+
+async def test_an_app_may_send_one_member_30_messages_a_minute(platform, sim, clock):
+    token = await platform.wecom_token()
+    codes = [(await platform.post("wecom/message/send", TEXT, token))["errcode"] for _ in range(31)]
+    assert codes[:30] == [0] * 30 and codes[30] == 45009
+    clock.advance(60)
+    assert (await platform.post("wecom/message/send", TEXT, token))["errcode"] == 0

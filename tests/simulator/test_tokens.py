@@ -54,7 +54,8 @@ async def test_the_customer_contact_secret_cannot_send_app_messages(platform, cr
     assert (await platform.post("wecom/externalcontact/add_contact_way", way, token=token))["errcode"] == 0
 
 
-async def test_wechat_token_needs_the_app_secret_and_old_tokens_live_five_more_minutes(api, platform, clock, credentials):
+async def test_wechat_token_needs_the_app_secret_and_old_tokens_live_five_more_minutes(
+        api, platform, clock, credentials):
     wrong = await (await api.get("/wechat/cgi-bin/token", params={
         "grant_type": "client_credential", "appid": credentials.wechat_app_id, "secret": "nope"})).json()
     assert wrong["errcode"] == 40001
