@@ -59,6 +59,22 @@ class ChatActors(SimulatorCore):
         self.state.kf_log.append(message)
         return await self._kf_notify(acc, {"external_userid": ext, "welcome_code": body.get("welcome_code", "")})
 
+    async def kf_servicer_text(self, open_kfid: str, servicer_userid: str, external_userid: str,
+                               text: str) -> ActorResult:
+        """The receptionist a conversation was handed to (service_state 3) answers from the
+        WeCom client: the customer gets it, and sync_msg shows it with origin 5."""
+        acc = self.state.kf_accounts.get(open_kfid)
+        if acc is None:
+            raise KeyError(f"no kf account {open_kfid!r}")
+        session = kf_rules.session(self.state, acc, external_userid)
+        if session.service_state != 3 or session.servicer_userid != servicer_userid:
+            raise ValueError(f"{servicer_userid!r} is not serving {external_userid!r} on {open_kfid!r}")
+        message = KfMessage(self.state.ids.next("kfsvc"), open_kfid, external_userid, self.now(), "text",
+                            {"content": text}, origin=5, servicer_userid=servicer_userid)
+        self.state.kf_log.append(message)
+        self.state.deliver(external_userid, "kf", text, "client/kf")
+        return await self._kf_notify(acc, {"msgid": message.msgid, "external_userid": external_userid})
+
     async def _kf_notify(self, acc: KfAccount, info: dict[str, Any]) -> ActorResult:
         token = self.state.ids.next("ENC")
         acc.tokens[token] = self.clock.time()

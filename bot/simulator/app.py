@@ -71,6 +71,8 @@ ACTORS: dict[str, ActorHandler] = {
     "kf_enter": lambda s, d: s.kf_customer_enters(d["open_kfid"], d["external_userid"], d.get("scene", ""),
                                                   d.get("scene_param", "")),
     "verify_urls": lambda s, d: s.verify_urls(),
+    "kf_servicer_text": lambda s, d: s.kf_servicer_text(d["open_kfid"], d["servicer_userid"], d["external_userid"],
+                                                        d["text"]),
     "kf_text": lambda s, d: s.kf_customer_text(d["open_kfid"], d["external_userid"], d["text"]),
     "staff_app_text": lambda s, d: s.staff_app_text(d["userid"], d["text"]),
     "staff_bot_text": lambda s, d: s.staff_bot_text(d["userid"], d["text"], d.get("chat_id", "")),

@@ -54,7 +54,9 @@ def _encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"kf:{seq}".encode()).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> int:
+def _decode_cursor(cursor: Any) -> int:
+    if not isinstance(cursor, str):
+        raise PlatformError(E.INVALID_CURSOR)
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, seq = raw.split(":")

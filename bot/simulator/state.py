@@ -143,7 +143,8 @@ class KfMessage:
     send_time: int
     msgtype: str
     body: dict[str, Any]
-    origin: int = 3  # 3: from the WeChat customer, 4: system event
+    origin: int = 3  # 3: from the WeChat customer, 4: system event, 5: a receptionist in WeCom
+    servicer_userid: str = ""
 
     def as_sync_item(self) -> dict[str, Any]:
         if self.msgtype == "event":
@@ -159,6 +160,8 @@ class KfMessage:
             "msgtype": self.msgtype,
         }
         item[self.msgtype] = dict(self.body)
+        if self.servicer_userid:
+            item["servicer_userid"] = self.servicer_userid
         return item
 
 

@@ -2,6 +2,8 @@
 5-message cap, service state transitions."""
 from __future__ import annotations
 
+import pytest
+
 
 async def _customer_writes(sim, n, ext="wmKfCustomer"):
     results = [await sim.kf_customer_text("wkKf001", ext, f"问题 {i}") for i in range(n)]
@@ -74,6 +76,13 @@ async def test_after_handing_over_to_a_human_the_bot_may_not_send(platform, sim)
     assert (await platform.post("wecom/kf/send_msg", _reply()))["errcode"] == 95018
     back = {**trans, "service_state": 1}
     assert (await platform.post("wecom/kf/service_state/trans", back))["errcode"] == 95016
+    await sim.kf_servicer_text("wkKf001", "zhangsan", "wmKfCustomer", "我是张三，为您服务")
+    synced = await platform.post("wecom/kf/sync_msg", {"open_kfid": "wkKf001"})
+    answer = synced["msg_list"][-1]
+    assert answer["origin"] == 5 and answer["servicer_userid"] == "zhangsan"
+    assert sim.received("wmKfCustomer")[-1]["text"] == "我是张三，为您服务"
+    with pytest.raises(ValueError):
+        await sim.kf_servicer_text("wkKf001", "lisi", "wmKfCustomer", "插话")
 
 
 async def test_entering_the_chat_gives_a_welcome_code_for_one_message_within_20_seconds(platform, sim, clock):
