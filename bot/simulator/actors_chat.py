@@ -147,7 +147,10 @@ class ChatActors(SimulatorCore):
         return ActorResult(await self._post(self.wechat_channel, plain, openid, answer_to=openid), {"event": event})
 
     async def wechat_unfollow(self, openid: str) -> ActorResult:
-        follower = self.state.followers[openid]
+        """A follower unfollows: unsubscribe (custom messages now get 45015)."""
+        follower = self.state.followers.get(openid)
+        if follower is None or not follower.subscribed:
+            raise ValueError(f"{openid!r} does not follow the account")
         follower.subscribed = False
         plain = payloads.wechat_event(self.credentials.wechat_original_id, openid, self.now(), "unsubscribe")
         return ActorResult(await self._post(self.wechat_channel, plain, openid))

@@ -4,6 +4,7 @@ and inspection endpoints under ``/sim/...`` for the browser demo."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any, Awaitable, Callable
 
 from aiohttp import web
@@ -25,7 +26,6 @@ async def _api(request: web.Request) -> web.Response:
 
 
 def _dumps(data: Any) -> str:
-    import json
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -64,28 +64,34 @@ async def _sync(value: Any) -> Any:
     return value
 
 
+def _need(data: dict[str, Any], name: str) -> Any:
+    if data.get(name) in (None, ""):
+        raise ValueError(f"{name} is required")
+    return data[name]
+
+
 ACTORS: dict[str, ActorHandler] = {
-    "scan_contact_way": lambda s, d: s.scan_contact_way(d["config_id"], d.get("external_userid"),
-                                                        d.get("name", "微信用户"), d.get("unionid", ""),
-                                                        bool(d.get("half", False))),
-    "kf_enter": lambda s, d: s.kf_customer_enters(d["open_kfid"], d["external_userid"], d.get("scene", ""),
-                                                  d.get("scene_param", "")),
+    "scan_contact_way": lambda s, d: s.scan_contact_way(
+        _need(d, "config_id"), d.get("external_userid"), d.get("name", "微信用户"), d.get("unionid", ""),
+        bool(d.get("half", False))),
+    "customer_deletes_staff": lambda s, d: s.customer_deletes_staff(_need(d, "external_userid"), _need(d, "userid")),
+    "staff_deletes_customer": lambda s, d: s.staff_deletes_customer(_need(d, "userid"), _need(d, "external_userid")),
+    "join_group": lambda s, d: s.join_group(
+        _need(d, "external_userid"), d.get("chat_id"), d.get("join_way"), d.get("name", "微信用户")),
+    "leave_group": lambda s, d: s.leave_group(_need(d, "external_userid"), _need(d, "chat_id")),
+    "group_text": lambda s, d: _sync(s.group_text(_need(d, "chat_id"), _need(d, "sender"), _need(d, "text"))),
+    "confirm_group_message": lambda s, d: _sync(s.confirm_group_message(_need(d, "msgid"), _need(d, "userid"))),
+    "kf_text": lambda s, d: s.kf_customer_text(_need(d, "open_kfid"), d.get("external_userid"), _need(d, "text")),
+    "kf_enter": lambda s, d: s.kf_customer_enters(
+        _need(d, "open_kfid"), d.get("external_userid"), d.get("scene", ""), d.get("scene_param", "")),
+    "kf_servicer_text": lambda s, d: s.kf_servicer_text(
+        _need(d, "open_kfid"), _need(d, "servicer_userid"), _need(d, "external_userid"), _need(d, "text")),
+    "staff_app_text": lambda s, d: s.staff_app_text(_need(d, "userid"), _need(d, "text")),
+    "staff_bot_text": lambda s, d: s.staff_bot_text(_need(d, "userid"), _need(d, "text"), d.get("chat_id", "")),
+    "wechat_follow": lambda s, d: s.wechat_follow(_need(d, "openid"), d.get("scene", "")),
+    "wechat_unfollow": lambda s, d: s.wechat_unfollow(_need(d, "openid")),
+    "wechat_text": lambda s, d: s.wechat_text(_need(d, "openid"), _need(d, "text")),
     "verify_urls": lambda s, d: s.verify_urls(),
-    "kf_servicer_text": lambda s, d: s.kf_servicer_text(d["open_kfid"], d["servicer_userid"], d["external_userid"],
-                                                        d["text"]),
-    "kf_text": lambda s, d: s.kf_customer_text(d["open_kfid"], d["external_userid"], d["text"]),
-    "staff_app_text": lambda s, d: s.staff_app_text(d["userid"], d["text"]),
-    "staff_bot_text": lambda s, d: s.staff_bot_text(d["userid"], d["text"], d.get("chat_id", "")),
-    "wechat_follow": lambda s, d: s.wechat_follow(d["openid"], d.get("scene", "")),
-    "wechat_unfollow": lambda s, d: s.wechat_unfollow(d["openid"]),
-    "wechat_text": lambda s, d: s.wechat_text(d["openid"], d["text"]),
-    "join_group": lambda s, d: s.join_group(d["external_userid"], d.get("chat_id"), d.get("join_way"),
-                                            d.get("name", "微信用户")),
-    "leave_group": lambda s, d: s.leave_group(d["external_userid"], d["chat_id"]),
-    "customer_deletes_staff": lambda s, d: s.customer_deletes_staff(d["external_userid"], d["userid"]),
-    "staff_deletes_customer": lambda s, d: s.staff_deletes_customer(d["userid"], d["external_userid"]),
-    "group_text": lambda s, d: _sync(s.group_text(d["chat_id"], d["sender"], d["text"])),
-    "confirm_group_message": lambda s, d: _sync(s.confirm_group_message(d["msgid"], d["userid"])),
 }
 
 
