@@ -23,6 +23,11 @@ FILLER_PHRASES = (
     "你好", "您好", "在吗", "在不在", "谢谢", "多谢", "哈喽", "嗨", "亲亲", "亲",
     "老板", "客服", "一下",
 )
+# Whole messages that acknowledge rather than ask; they normalise to nothing.
+ACKNOWLEDGEMENTS = frozenset({
+    "好", "好的", "好滴", "好吧", "行", "可以", "收到", "ok", "okay", "嗯", "嗯嗯", "哦", "哦哦", "噢",
+    "明白", "明白了", "知道了", "了解", "了解了", "谢谢", "多谢", "感谢", "谢谢你", "thanks", "thx", "拜拜", "再见",
+})
 # Removed only where a clause ends (before punctuation, a space or the end of the text).
 SENTENCE_PARTICLES = "呢吗嘛啊呀吧哈哦噢嗯啦哇咧"
 
@@ -99,8 +104,11 @@ def keep_letters_and_digits(text: str) -> str:
 
 
 def normalise(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
-    """The matching form of ``text``; may be empty (e.g. for emoji-only input)."""
+    """The matching form of ``text``; empty for emoji-only, filler-only or a bare
+    acknowledgement like ``好的``/``收到``."""
     text = fold(text[: max_chars * 2])[:max_chars]
+    if keep_letters_and_digits(text) in ACKNOWLEDGEMENTS:
+        return ""
     text = strip_fillers(text)
     text = numerals_to_digits(text)
     return keep_letters_and_digits(text)

@@ -47,3 +47,12 @@ def test_huge_text_is_capped():
 
 def test_rule_form_keeps_greetings():
     assert rule_form("你好！") == "你好"
+
+
+@pytest.mark.parametrize("text", ["好的", "收到！", "OK", "嗯嗯", "谢谢～"])
+def test_bare_acknowledgements_are_not_questions(text):
+    assert normalise(text) == ""
+
+
+def test_acknowledgement_words_inside_a_question_are_kept():
+    assert normalise("收到货有破损") == "收到货有破损"
