@@ -87,7 +87,8 @@ class SimulatorCore:
         result = await self.sender.post(self.sender.envelope(channel, plain, openid))
         self.callbacks.append((str(channel.mode), plain, result))
         if answer_to and result.reply and channel.mode != Mode.WECOM_BOT:
-            text = xml_reply_text(result.reply)
+            text, problem = xml_reply_text(result.reply, answer_to, channel.to_user)
+            result.reply_error = result.reply_error or problem
             if text:
                 self.state.deliver(answer_to, "passive", text, f"callback/{channel.mode}")
         return result

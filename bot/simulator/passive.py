@@ -10,11 +10,20 @@ import json
 import re
 
 
-def xml_reply_text(reply: str) -> str | None:
+def xml_reply_text(reply: str, to_user: str, from_user: str) -> tuple[str | None, str]:
+    """(text shown, problem) of an XML passive reply. It must swap the callback's
+    ToUserName/FromUserName (to the person who wrote, from the corp or account) and name a
+    MsgType; otherwise the platform shows nothing (the official account shows an error)."""
     kind = _xml_value(reply, "MsgType")
+    if not kind:
+        return None, "the passive reply has no MsgType"
+    if _xml_value(reply, "ToUserName") != to_user:
+        return None, f"the passive reply's ToUserName is not {to_user!r}"
+    if _xml_value(reply, "FromUserName") != from_user:
+        return None, f"the passive reply's FromUserName is not {from_user!r}"
     if kind == "text":
-        return _xml_value(reply, "Content") or None
-    return f"[{kind}]" if kind else None
+        return _xml_value(reply, "Content") or None, ""
+    return f"[{kind}]", ""
 
 
 def _xml_value(xml: str, name: str) -> str:

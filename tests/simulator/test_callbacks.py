@@ -169,8 +169,9 @@ async def test_a_half_added_customer_arrives_as_add_half_external_contact(platfo
 
 async def test_passive_text_replies_reach_the_person_who_wrote(sim, fake_bot, credentials):
     crypto = CallbackCrypto(credentials.wechat_token, credentials.wechat_aes_key, credentials.wechat_app_id)
-    reply = ("<xml><ToUserName><![CDATA[oFan]]></ToUserName><MsgType><![CDATA[text]]></MsgType>"
-             "<Content><![CDATA[您好!]]></Content></xml>")
+    reply = ("<xml><ToUserName><![CDATA[oFan]]></ToUserName>"
+             f"<FromUserName><![CDATA[{credentials.wechat_original_id}]]></FromUserName>"
+             "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[您好!]]></Content></xml>")
     fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml(reply, r.query["timestamp"], "n1"))
     await sim.wechat_follow("oFan")
     assert sim.received("oFan") == [{"channel": "passive", "text": "您好!", "time": sim.clock.time(),
@@ -196,3 +197,13 @@ async def test_an_unfinished_robot_stream_is_refreshed_until_it_finishes(sim, fa
     assert refresh["msgtype"] == "stream" and refresh["stream"] == {"id": "s1"} and refresh["chatid"] == "wrTeam"
     assert [m["text"] for m in sim.received("wrTeam")] == ["查到 3 条线索"]
     assert sim.clock.slept == [1.0, 1.0]
+
+
+async def test_a_passive_reply_to_the_wrong_user_reaches_nobody(sim, fake_bot, credentials):
+    crypto = CallbackCrypto(credentials.app_token, credentials.app_aes_key, credentials.corp_id)
+    reply = ("<xml><ToUserName><![CDATA[lisi]]></ToUserName><FromUserName><![CDATA[%s]]></FromUserName>"
+             "<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hi]]></Content></xml>" % credentials.corp_id)
+    fake_bot.answer = lambda r: web.Response(text=crypto.encrypted_xml(reply, r.query["timestamp"], "n3"))
+    result = await sim.staff_app_text("zhangsan", "hello")
+    assert result.reply == reply and "ToUserName" in result.callback.reply_error
+    assert sim.received("zhangsan") == [] and sim.received("lisi") == []
