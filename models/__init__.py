@@ -1,10 +1,26 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
 from models.faq import FaqEntryRecord, FaqHit
-from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, Staff
+from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
+from models.onboarding import (
+    ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
+    GroupMembership, LeadProfile,
+)
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
+from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
+    "ChannelSettings",
+    "ChannelTouch",
+    "ConsentRecord",
+    "CorpTagRecord",
+    "CrmAccount",
+    "CrmContact",
+    "GroupJoinWay",
+    "GroupMembership",
+    "LeadProfile",
+    "ApiToken",
+    "AuditEntry",
     "BehaviourEvent",
     "Channel",
     "CustomerGroup",
@@ -15,6 +31,10 @@ __all__ = [
     "KfCursor",
     "Lead",
     "LeadIdentity",
+    "LeadTag",
+    "LoginAttempt",
     "ProcessedCallback",
     "Staff",
+    "StaffSession",
+    "StaffUser",
 ]

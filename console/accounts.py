@@ -1,0 +1,123 @@
+"""Staff users: creation, passwords, and sign-in with throttling of repeated failures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from bot.clock import Clock
+from console.actors import Actor
+from console.passwords import hash_password, verify_password
+from console.permissions import Role, parse_role
+from models import LoginAttempt, StaffUser
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_REMOTE = 20
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
+
+
+class AccountError(ValueError):
+    """A staff-user operation was refused; the message says why."""
+
+
+class LoginThrottled(Exception):
+    """Too many recent failures for this user or address."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+def check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not 1 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
+        raise AccountError("a username is 1-64 characters: letters, digits, '.', '_', '-', '@'")
+    return name
+
+
+async def create_user(
+    username: str,
+    role: str,
+    password: str,
+    *,
+    clock: Clock,
+    display_name: str = "",
+    wecom_userid: str | None = None,
+) -> StaffUser:
+    """Create a staff user; AccountError (or WeakPassword) explains a refusal."""
+    name = check_username(username)
+    try:
+        parsed = parse_role(role)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from None
+    if await StaffUser.exists(username=name):
+        raise AccountError(f"a staff user named {name!r} already exists")
+    try:
+        return await StaffUser.create(
+            username=name,
+            role=parsed.value,
+            password_hash=hash_password(password),
+            display_name=display_name or name,
+            wecom_userid=wecom_userid or None,
+            created_at=clock.now(),
+        )
+    except IntegrityError:
+        raise AccountError(f"{name!r} or WeCom userid {wecom_userid!r} is already taken") from None
+
+
+async def set_password(username: str, password: str) -> StaffUser:
+    user = await StaffUser.get_or_none(username=username.strip().lower())
+    if user is None:
+        raise AccountError(f"no staff user named {username!r}")
+    user.password_hash = hash_password(password)
+    await user.save(update_fields=["password_hash"])
+    return user
+
+
+def user_actor(user: StaffUser) -> Actor:
+    return Actor("user", user.id, user.username, Role(user.role), user.wecom_userid, user.language)
+
+
+def user_json(user: StaffUser) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "wecom_userid": user.wecom_userid,
+        "active": user.active,
+        "created_at": user.created_at.isoformat(),
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+    }
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """Checks credentials, refusing after repeated failures (per user and per address)."""
+
+    clock: Clock
+
+    async def __call__(self, username: str, password: str, remote: str) -> StaffUser | None:
+        name = username.strip().lower()[:64]
+        await self._check_throttle(name, remote)
+        user = await StaffUser.get_or_none(username=name, active=True)
+        ok = verify_password(user.password_hash if user else None, password)
+        now = self.clock.now()
+        await LoginAttempt.create(username=name, remote=remote[:64], succeeded=ok, at=now)
+        if not ok or user is None:
+            return None
+        user.last_login_at = now
+        await user.save(update_fields=["last_login_at"])
+        return user
+
+    async def _check_throttle(self, name: str, remote: str) -> None:
+        since = self.clock.now() - THROTTLE_WINDOW
+        for field, value, limit in (("username", name, MAX_FAILURES_PER_USER), ("remote", remote, MAX_FAILURES_PER_REMOTE)):
+            failures = LoginAttempt.filter(**{field: value}, succeeded=False, at__gte=since)
+            if await failures.count() >= limit:
+                oldest = await failures.order_by("-at").offset(limit - 1).first()
+                retry = oldest.at + THROTTLE_WINDOW - self.clock.now()
+                raise LoginThrottled(max(1, int(retry.total_seconds())))

@@ -1,0 +1,193 @@
+"""The API's own endpoints: leads, behaviour events, staff users, tokens, the audit log;
+plus the OpenAPI document and its docs page."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING, Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from tortoise.expressions import Subquery
+
+from console import schemas as s
+from console.accounts import user_json
+from console.api import ApiCall, ApiError
+from console.audit import entry_json
+from console.leads import (
+    STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
+    lead_json, leads_json, scoped_leads, timeline, visible_lead,
+)
+from console.registry import Param
+from console.tokens import TokenError, create_token, revoke_token, token_json
+from models import ApiToken, AuditEntry, BehaviourEvent, StaffUser
+
+if TYPE_CHECKING:
+    from console.app import Console
+
+PAGE = (
+    Param("page", "integer", "Page number, from 1", minimum=1, maximum=100_000, default=1),
+    Param("per_page", "integer", "Items per page", minimum=1, maximum=100, default=25),
+)
+LEAD_ID = Param("lead_id", "integer", "Lead id", location="path", required=True, minimum=1, maximum=2**31 - 1)
+LEAD_FILTERS = (
+    Param("q", description="Search name, company, tag, channel or identity"),
+    Param("tag", description="Exact tag"),
+    Param("channel", description="Channel code (first or latest channel)"),
+    Param("status", description="Lead stage", enum=STATUSES),
+    Param("owner", description="Owner's WeCom userid"),
+    Param("created_from", "date", "Created on or after (UTC date)"),
+    Param("created_to", "date", "Created on or before (UTC date)"),
+)
+
+
+async def paginate(qs, call: ApiCall, to_json) -> dict[str, Any]:
+    page, per_page = call.params["page"], call.params["per_page"]
+    total = await qs.count()
+    rows = await qs.offset((page - 1) * per_page).limit(per_page)
+    items = await to_json(rows)
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def _rows(fn):
+    async def convert(rows):
+        return [fn(r) for r in rows]
+
+    return convert
+
+
+# --- leads -----------------------------------------------------------------------------------
+
+
+async def list_leads(call: ApiCall) -> dict[str, Any]:
+    p = call.params
+    flt = LeadFilter(
+        q=p["q"] or "", tag=p["tag"] or "", channel=p["channel"] or "", status=p["status"] or "",
+        owner=p["owner"] or "", created_from=p["created_from"], created_to=p["created_to"],
+    )
+    return await paginate(filtered_leads(call.actor, flt), call, leads_json)
+
+
+async def _lead(call: ApiCall):
+    lead = await visible_lead(call.actor, call.params["lead_id"])
+    if lead is None:
+        raise ApiError(404, "not_found", f"no lead {call.params['lead_id']}")
+    return lead
+
+
+async def get_lead(call: ApiCall) -> dict[str, Any]:
+    return await lead_json(await _lead(call))
+
+
+async def lead_timeline(call: ApiCall) -> dict[str, Any]:
+    return await paginate(timeline(await _lead(call)), call, _rows(event_json))
+
+
+async def patch_lead(call: ApiCall) -> dict[str, Any]:
+    lead = await _lead(call)
+    try:
+        before, after = await change_lead(lead, clean_changes(call.actor, call.body))
+    except LeadChangeError as exc:
+        raise ApiError(400, "invalid_body", str(exc)) from None
+    await call.audit("lead.update", target_type="lead", target_id=lead.id, before=before, after=after)
+    return await lead_json(lead)
+
+
+# --- behaviour events --------------------------------------------------------------------------
+
+
+async def list_events(call: ApiCall) -> dict[str, Any]:
+    p = call.params
+    qs = BehaviourEvent.all()
+    if call.actor.own_leads_only:
+        qs = qs.filter(lead_id__in=Subquery(scoped_leads(call.actor).values_list("id", flat=True)))
+    for name, field in (("lead_id", "lead_id"), ("kind", "kind"), ("direction", "direction"), ("platform", "platform")):
+        if p[name] is not None:
+            qs = qs.filter(**{field: p[name]})
+    if p["since"] is not None:
+        qs = qs.filter(occurred_at__gte=datetime.combine(p["since"], time.min, timezone.utc))
+    if p["until"] is not None:
+        qs = qs.filter(occurred_at__lt=datetime.combine(p["until"], time.min, timezone.utc))
+    return await paginate(qs.order_by("-occurred_at", "-id"), call, _rows(event_json))
+
+
+# --- staff users, tokens, audit ------------------------------------------------------------------
+
+
+async def list_users(call: ApiCall) -> dict[str, Any]:
+    return await paginate(StaffUser.all().order_by("username"), call, _rows(user_json))
+
+
+async def list_tokens(call: ApiCall) -> dict[str, Any]:
+    return await paginate(ApiToken.all().order_by("-created_at", "-id"), call, _rows(token_json))
+
+
+async def post_token(call: ApiCall) -> dict[str, Any]:
+    try:
+        row, secret = await create_token(call.body["name"], call.body["role"], clock=call.clock, created_by=call.actor.label)
+    except TokenError as exc:
+        raise ApiError(400, "invalid_body", str(exc)) from None
+    await call.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
+    return {**token_json(row), "token": secret}
+
+
+async def delete_token(call: ApiCall) -> None:
+    row = await ApiToken.get_or_none(id=call.params["token_id"])
+    if row is None:
+        raise ApiError(404, "not_found", f"no token {call.params['token_id']}")
+    before = token_json(row)
+    row = await revoke_token(row.id, clock=call.clock)
+    await call.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=token_json(row))
+
+
+async def list_audit(call: ApiCall) -> dict[str, Any]:
+    qs = AuditEntry.all()
+    for name in ("actor", "action", "target_type", "target_id"):
+        if call.params[name]:
+            qs = qs.filter(**{name: call.params[name]})
+    return await paginate(qs.order_by("-at", "-id"), call, _rows(entry_json))
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def register(console: "Console") -> None:
+    add = console.add_endpoint
+    add("GET", "/leads", list_leads, permission="leads.read", tag="leads", summary="List leads (newest first)", params=(*LEAD_FILTERS, *PAGE), response=s.page_of(s.LEAD))
+    add("GET", "/leads/{lead_id}", get_lead, permission="leads.read", tag="leads", summary="A lead: fields, tags, channels, consent, identities", params=(LEAD_ID,), response=s.LEAD)
+    add("PATCH", "/leads/{lead_id}", patch_lead, permission="leads.write", tag="leads", summary="Change a lead's name, company, stage, tags or owner", params=(LEAD_ID,), body=s.LEAD_PATCH, response=s.LEAD)
+    add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=s.page_of(s.EVENT))
+    add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=s.page_of(s.EVENT), params=(
+        Param("lead_id", "integer", "Only this lead's events", minimum=1, maximum=2**31 - 1),
+        Param("kind", description="Event kind, e.g. contact.added"),
+        Param("direction", description="inbound or outbound", enum=("inbound", "outbound")),
+        Param("platform", description="wecom, wecom_kf, wecom_bot, wechat, archive"),
+        Param("since", "date", "On or after (UTC date)"),
+        Param("until", "date", "Before (UTC date)"),
+        *PAGE,
+    ))
+    add("GET", "/staff-users", list_users, permission="staff.read", tag="staff", summary="List staff users", params=PAGE, response=s.page_of(s.STAFF_USER))
+    add("GET", "/tokens", list_tokens, permission="tokens.read", tag="tokens", summary="List API tokens (never their secrets)", params=PAGE, response=s.page_of(s.TOKEN))
+    add("POST", "/tokens", post_token, permission="tokens.write", tag="tokens", summary="Create an API token; the secret is shown once", body=s.TOKEN_CREATE, response=s.TOKEN_CREATED, status=201)
+    add("DELETE", "/tokens/{token_id}", delete_token, permission="tokens.write", tag="tokens", summary="Revoke an API token", status=204,
+        params=(Param("token_id", "integer", "Token id", location="path", required=True, minimum=1, maximum=2**31 - 1),))
+    add("GET", "/audit", list_audit, permission="audit.read", tag="audit", summary="The audit log (newest first)", response=s.page_of(s.AUDIT_ENTRY), params=(
+        Param("actor", description="e.g. user:alice or token:3:ci"),
+        Param("action", description="e.g. lead.update"),
+        Param("target_type", description="e.g. lead"),
+        Param("target_id", description="The changed object's id"),
+        *PAGE,
+    ))
+    console.api_app.router.add_get("/openapi.json", openapi_json)
+    console.api_app.router.add_get("/docs", api_docs)
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    from console.app import CONSOLE_KEY
+
+    return web.json_response(request.app[CONSOLE_KEY].openapi())
+
+
+async def api_docs(request: web.Request) -> web.Response:
+    from console.app import CONSOLE_KEY
+
+    return aiohttp_jinja2.render_template("api_docs.html", request, {"spec": request.app[CONSOLE_KEY].openapi()})

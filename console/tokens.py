@@ -1,0 +1,69 @@
+"""API bearer tokens: random, shown once, stored as a SHA-256, revocable."""
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bot.clock import Clock
+from console.actors import Actor
+from console.permissions import Role, parse_role, sees_own_leads_only
+from console.sessions import digest
+from models import ApiToken
+
+TOKEN_PREFIX = "siyu_"
+
+
+class TokenError(ValueError):
+    """A token operation was refused; the message says why."""
+
+
+async def create_token(name: str, role: str, *, clock: Clock, created_by: str = "") -> tuple[ApiToken, str]:
+    """A new token; returns the row and the secret (shown once, never stored)."""
+    name = name.strip()
+    if not 1 <= len(name) <= 64:
+        raise TokenError("a token name is 1-64 characters")
+    try:
+        parsed = parse_role(role)
+    except ValueError as exc:
+        raise TokenError(str(exc)) from None
+    if sees_own_leads_only(parsed):
+        raise TokenError(f"a token acts for no one person, so it cannot have the {parsed} role")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = await ApiToken.create(
+        name=name, role=parsed.value, token_hash=digest(secret), prefix=secret[:12],
+        created_by=created_by, created_at=clock.now(),
+    )
+    return row, secret
+
+
+async def token_actor(secret: str, clock: Clock) -> Actor | None:
+    """The actor of a live token (recording its use), or None."""
+    row = await ApiToken.get_or_none(token_hash=digest(secret), revoked_at=None)
+    if row is None:
+        return None
+    row.last_used_at = clock.now()
+    await row.save(update_fields=["last_used_at"])
+    return Actor("token", row.id, row.name, Role(row.role))
+
+
+async def revoke_token(token_id: int, *, clock: Clock) -> ApiToken:
+    row = await ApiToken.get_or_none(id=token_id)
+    if row is None:
+        raise TokenError(f"no token with id {token_id}")
+    if row.revoked_at is None:
+        row.revoked_at = clock.now()
+        await row.save(update_fields=["revoked_at"])
+    return row
+
+
+def token_json(row: ApiToken) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "role": row.role,
+        "prefix": row.prefix,
+        "created_by": row.created_by,
+        "created_at": row.created_at.isoformat(),
+        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
+        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+    }

@@ -1,0 +1,116 @@
+"""The dashboard, the lead list and the lead page, as staff of each role see them."""
+from __future__ import annotations
+
+import csv
+import io
+
+from models import AuditEntry, BehaviourEvent, Lead, LeadTag
+from tests.console.conftest import csrf_of, sign_in
+
+
+async def test_the_dashboard_counts_todays_new_leads_and_charts_events_per_day(client, users, crm, clock):
+    await Lead.filter(id=crm["wang"].id).update(created_at=clock.now())
+    await sign_in(client, "marketer1")
+    html = await (await client.get("/console/")).text()
+    assert '<p class="big" id="new-today">1</p>' in html
+    assert "王工" in html
+    assert "<svg" in html and "近 14 天行为事件" in html
+    day = crm["today"].strftime("%m-%d")
+    assert f"<title>{day}: 3</title>" in html  # the three events of the fixture
+
+
+async def test_the_lead_list_searches_name_company_tag_and_channel(client, users, crm):
+    await sign_in(client, "marketer1")
+    for term, found, hidden in (("王", "王工", "李经理"), ("化工", "李经理", "王工"), ("制造业", "王工", "李经理"), ("工业展", "王工", "李经理")):
+        html = await (await client.get("/console/leads", params={"q": term})).text()
+        assert found in html and hidden not in html, term
+
+
+async def test_the_lead_list_filters_by_channel_tag_and_stage(client, users, crm):
+    await sign_in(client, "marketer1")
+    by_channel = await (await client.get("/console/leads", params={"channel": "site"})).text()
+    assert "李经理" in by_channel and "王工" not in by_channel
+    by_tag = await (await client.get("/console/leads", params={"tag": "制造业"})).text()
+    assert "王工" in by_tag and "李经理" not in by_tag
+    by_stage = await (await client.get("/console/leads", params={"status": "customer"})).text()
+    assert "没有符合条件的线索" in by_stage
+
+
+async def test_the_lead_list_pages_through_many_leads(client, users, db):
+    for i in range(30):
+        await Lead.create(name=f"客户{i:02d}")
+    await sign_in(client, "marketer1")
+    first = await (await client.get("/console/leads")).text()
+    assert "共 30 条" in first and "客户29" in first and "客户04" not in first
+    assert "page=2" in first
+    second = await (await client.get("/console/leads", params={"page": "2"})).text()
+    assert "客户04" in second and "客户29" not in second
+
+
+async def test_the_csv_export_has_the_filtered_leads_and_opens_in_spreadsheets(client, users, crm):
+    await sign_in(client, "marketer1")
+    response = await client.get("/console/leads.csv", params={"channel": "expo2026"})
+    assert response.status == 200 and response.content_type == "text/csv"
+    body = (await response.read()).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body[1:])))
+    assert [(r["name"], r["company"], r["tags"], r["first_channel"]) for r in rows] == [("王工", "华东精密机械", "制造业", "2026 工业展展位")]
+
+
+async def test_csv_cells_cannot_smuggle_spreadsheet_formulas(client, users, db):
+    await Lead.create(name="=HYPERLINK(\"http://x\")")
+    await sign_in(client, "marketer1")
+    body = (await (await client.get("/console/leads.csv")).read()).decode("utf-8")
+    assert "'=HYPERLINK" in body
+
+
+async def test_the_lead_page_shows_the_360_degree_view_and_the_timeline_newest_first(client, users, crm):
+    await sign_in(client, "support1")
+    html = await (await client.get(f"/console/leads/{crm['wang'].id}")).text()
+    for expected in ("王工", "华东精密机械", "wmWANG", "制造业", "2026 工业展展位", "张三", "已同意（v1，2023-11-14）"):
+        assert expected in html, expected
+    assert html.index("message.text") < html.index("contact.added")
+    assert "你们的交期是多久？" in html
+
+
+async def test_sales_see_only_their_own_leads(client, users, crm):
+    await sign_in(client, "sales1")  # WeCom member zhangsan, owner of 王工
+    listing = await (await client.get("/console/leads")).text()
+    assert "王工" in listing and "李经理" not in listing
+    assert (await client.get(f"/console/leads/{crm['li'].id}")).status == 404
+    assert (await client.get("/console/leads.csv")).status == 403
+
+
+async def test_editing_tags_is_saved_and_audited(client, users, crm):
+    await sign_in(client, "support1")
+    lead = crm["wang"]
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+    response = await client.post(f"/console/leads/{lead.id}/tags", data={"tags": "制造业， 华东, 大客户", "csrf_token": csrf_of(page)})
+    assert response.status == 200 and "已保存" in await response.text()
+    assert sorted(await LeadTag.filter(lead=lead).values_list("name", flat=True)) == sorted(["华东", "制造业", "大客户"])
+    entry = await AuditEntry.get(action="lead.update")
+    assert entry.actor == "user:support1" and entry.target_id == str(lead.id)
+    assert entry.before == {"tags": ["制造业"]} and entry.after == {"tags": sorted(["华东", "制造业", "大客户"])}
+
+
+async def test_admins_read_the_audit_log_in_the_console(client, users, crm):
+    await sign_in(client, "support1")
+    page = await (await client.get(f"/console/leads/{crm['wang'].id}")).text()
+    await client.post(f"/console/leads/{crm['wang'].id}/tags", data={"tags": "VIP", "csrf_token": csrf_of(page)})
+    client.session.cookie_jar.clear()
+    await sign_in(client, "admin1")
+    html = await (await client.get("/console/settings/audit")).text()
+    assert "user:support1" in html and "lead.update" in html and "VIP" in html
+
+
+async def test_an_unknown_lead_is_a_friendly_404(client, users, db):
+    await sign_in(client, "admin1")
+    response = await client.get("/console/leads/999")
+    assert response.status == 404 and "找不到该页面" in await response.text()
+
+
+async def test_no_page_loads_anything_from_another_site(client, users, crm):
+    await sign_in(client, "admin1")
+    for path in ("/console/", "/console/leads", f"/console/leads/{crm['wang'].id}", "/console/settings/audit", "/api/docs"):
+        html = await (await client.get(path)).text()
+        assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html, path
