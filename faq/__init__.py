@@ -13,6 +13,7 @@ from faq.files import (
 )
 from faq.matcher import FaqIndex, FaqMatch, ScoreWeights
 from faq.normalise import normalise
+from faq.validation import entry_from_record, entry_to_record
 
 __all__ = [
     "ANSWER",
@@ -33,6 +34,8 @@ __all__ = [
     "ScoreWeights",
     "decide",
     "detect_format",
+    "entry_from_record",
+    "entry_to_record",
     "export_faq_file",
     "match_queries",
     "normalise",

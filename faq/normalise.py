@@ -51,6 +51,7 @@ def to_simplified(text: str) -> str:
 
 def fold(text: str) -> str:
     """Width, script and case folded; spaces collapsed. Keeps punctuation."""
+    text = text.encode("utf-8", "ignore").decode("utf-8")  # lone surrogates cannot be converted
     text = unicodedata.normalize("NFKC", text)
     text = to_simplified(text).casefold()
     return _SPACES.sub(" ", text).strip()

@@ -85,7 +85,9 @@ def test_out_of_scope_questions_are_missed(index):
         assert index.match(query).outcome == MISS, query
 
 
-@pytest.mark.parametrize("query", ["", "   ", "😀😀🎉", "你好！", "？？？", "x" * 100_000, "发" * 5_000])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "😀😀🎉", "你好！", "？？？", "x" * 100_000, "发" * 5_000, "\ud800", "\x00\u200b", None]
+)
 def test_odd_input_is_a_clear_miss_never_an_error(index, query):
     found = index.match(query)
     assert found.outcome == MISS
