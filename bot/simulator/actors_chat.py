@@ -2,11 +2,13 @@
 WeChat users following and writing to the official account."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from . import kf as kf_rules
 from . import payloads, wechat
 from .core import ActorResult, SimulatorCore
+from .wecom_groups import CHINA
 from .passive import bot_reply
 from .state import Follower, KfAccount, KfEventCode, KfMessage, ResponseCode, Staff
 
@@ -119,6 +121,21 @@ class ChatActors(SimulatorCore):
         if shown:
             self.state.deliver(chat_id or userid, "passive", shown, "callback/wecom_bot")
         return refreshes
+
+    async def staff_opens_bot_chat(self, userid: str) -> ActorResult:
+        """A staff member opens the 智能机器人's single chat. Only the first visit of the day
+        (China time) posts enter_chat, whose passive text reply is the welcome shown."""
+        self._staff(userid)
+        day = datetime.fromtimestamp(self.clock.time(), CHINA).date()
+        if self._bot_visits.get(userid) == day:
+            return ActorResult(None, {"event": ""})
+        self._bot_visits[userid] = day
+        plain = payloads.bot_enter_chat(self._msg_id(), self.credentials.bot_id, userid, self.now())
+        result = await self._post(self.bot_channel, plain)
+        shown, _, _ = bot_reply(result.reply) if result.reply else (None, "", True)
+        if shown:
+            self.state.deliver(userid, "passive", shown, "callback/wecom_bot")
+        return ActorResult(result, {"event": "enter_chat"})
 
     def _staff(self, userid: str) -> Staff:
         if userid not in self.state.staff:

@@ -91,6 +91,7 @@ ACTORS: dict[str, ActorHandler] = {
     "wechat_follow": lambda s, d: s.wechat_follow(_need(d, "openid"), d.get("scene", "")),
     "wechat_unfollow": lambda s, d: s.wechat_unfollow(_need(d, "openid")),
     "wechat_text": lambda s, d: s.wechat_text(_need(d, "openid"), _need(d, "text")),
+    "staff_opens_bot_chat": lambda s, d: s.staff_opens_bot_chat(_need(d, "userid")),
     "verify_urls": lambda s, d: s.verify_urls(),
 }
 

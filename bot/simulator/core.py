@@ -59,6 +59,7 @@ class SimulatorCore:
         self.wechat_mode = wechat_mode
         self.callbacks: list[tuple[str, str, CallbackResult]] = []  # (mode, plaintext, result)
         self._msg_seq = 0
+        self._bot_visits: dict[str, Any] = {}  # staff userid → the China-time day of their last 智能机器人 visit
         self.public_url = ""  # where the bot reaches this simulator (for 智能机器人 response_url)
 
     # --- channels -----------------------------------------------------------------------

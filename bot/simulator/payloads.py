@@ -102,6 +102,13 @@ def bot_text(msg_id: str, bot_id: str, userid: str, content: str, chat_id: str =
     return json.dumps(data, ensure_ascii=False)
 
 
+def bot_enter_chat(msg_id: str, bot_id: str, userid: str, now: int) -> str:
+    """The 智能机器人 enter_chat event: the member's first visit of the day to its single chat."""
+    return json.dumps({"msgid": msg_id, "create_time": now, "aibotid": bot_id, "chattype": "single",
+                       "from": {"userid": userid}, "msgtype": "event", "event": {"eventtype": "enter_chat"}},
+                      ensure_ascii=False)
+
+
 def bot_stream_refresh(msg_id: str, bot_id: str, userid: str, stream_id: str, chat_id: str = "") -> str:
     """The 智能机器人 asking for more of an unfinished stream reply."""
     data: dict[str, Any] = {

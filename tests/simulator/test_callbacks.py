@@ -207,3 +207,17 @@ async def test_a_passive_reply_to_the_wrong_user_reaches_nobody(sim, fake_bot, c
     result = await sim.staff_app_text("zhangsan", "hello")
     assert result.reply == reply and "ToUserName" in result.callback.reply_error
     assert sim.received("zhangsan") == [] and sim.received("lisi") == []
+
+
+async def test_opening_the_robot_chat_posts_enter_chat_once_a_day(sim, fake_bot, credentials, clock):
+    crypto = CallbackCrypto(credentials.bot_token, credentials.bot_aes_key, "")
+    welcome = json.dumps({"msgtype": "text", "text": {"content": "我能帮你查线索"}}, ensure_ascii=False)
+    fake_bot.answer = lambda r: web.json_response(crypto.encrypted_json(welcome, r.query["timestamp"], "n4"))
+    first = await sim.staff_opens_bot_chat("zhangsan")
+    event = json.loads(crypto.decrypt(json.loads(fake_bot.received[-1].body)["encrypt"]))
+    assert event["msgtype"] == "event" and event["event"] == {"eventtype": "enter_chat"}
+    assert first.info["event"] == "enter_chat"
+    assert (await sim.staff_opens_bot_chat("zhangsan")).callback is None
+    clock.advance(24 * 3600)
+    assert (await sim.staff_opens_bot_chat("zhangsan")).callback is not None
+    assert [m["text"] for m in sim.received("zhangsan")] == ["我能帮你查线索"] * 2
