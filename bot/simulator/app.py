@@ -109,6 +109,12 @@ async def _outbox(request: web.Request) -> web.Response:
                              dumps=_dumps)
 
 
+async def _callbacks(request: web.Request) -> web.Response:
+    sim = request.app[SIMULATOR_KEY]
+    return web.json_response([{"mode": mode, "plain": plain, "result": _jsonable(result)}
+                              for mode, plain, result in sim.callbacks], dumps=_dumps)
+
+
 async def _archive(request: web.Request) -> web.Response:
     return web.json_response(_jsonable(request.app[SIMULATOR_KEY].state.archive), dumps=_dumps)
 
@@ -144,6 +150,7 @@ def create_simulator_app(simulator: Simulator) -> web.Application:
     app.router.add_get("/sim/received", _received)
     app.router.add_get("/sim/outbox", _outbox)
     app.router.add_get("/sim/archive", _archive)
+    app.router.add_get("/sim/callbacks", _callbacks)
     app.router.add_get("/sim/directory", _directory)
     for name, handler in ACTORS.items():
         app.router.add_post(f"/sim/{name}", _actor(handler))

@@ -79,3 +79,10 @@ async def test_the_demo_corp_is_seeded_for_the_browser_page(aiohttp_client, cloc
     directory = await (await client.get("/sim/directory")).json()
     assert [s["userid"] for s in directory["staff"]] == ["zhangsan", "lisi"]
     assert directory["kf_accounts"] and directory["groups"]
+
+
+async def test_callbacks_are_listed_for_the_demo(api, sim):
+    await api.post("/sim/staff_app_text", json={"userid": "zhangsan", "text": "周报"})
+    listed = await (await api.get("/sim/callbacks")).json()
+    assert listed[0]["mode"] == "wecom_app" and "周报" in listed[0]["plain"]
+    assert listed[0]["result"]["delivered"] is True
