@@ -23,6 +23,13 @@ FILLER_PHRASES = (
     "你好", "您好", "在吗", "在不在", "谢谢", "多谢", "哈喽", "嗨", "亲亲", "亲",
     "老板", "客服", "一下",
 )
+# Colloquial and A-not-A question forms → one plain form (能不能发 ≈ 能发吗 → 能发).
+QUESTION_FORMS = (
+    ("能不能", "能"), ("可不可以", "可以"), ("可以不可以", "可以"), ("有没有", "有"), ("是不是", "是"),
+    ("会不会", "会"), ("要不要", "要"), ("行不行", "行"), ("包不包", "包"), ("收不收", "收"),
+    ("啥时候", "什么时候"), ("啥", "什么"), ("咋样", "怎么样"), ("咋", "怎么"), ("多长时间", "多久"),
+    ("木有", "没有"), ("没得", "没有"),
+)
 # Whole messages that acknowledge rather than ask; they normalise to nothing.
 ACKNOWLEDGEMENTS = frozenset({
     "好", "好的", "好滴", "好吧", "行", "可以", "收到", "ok", "okay", "嗯", "嗯嗯", "哦", "哦哦", "噢",
@@ -93,9 +100,11 @@ def numerals_to_digits(text: str) -> str:
 
 
 def strip_fillers(text: str, phrases: tuple[str, ...] = FILLER_PHRASES) -> str:
-    """Drop filler phrases anywhere and sentence particles at clause ends."""
+    """Drop filler phrases anywhere and sentence particles at clause ends; plain question forms."""
     for phrase in phrases:
         text = text.replace(phrase, " ")
+    for colloquial, plain in QUESTION_FORMS:
+        text = text.replace(colloquial, plain)
     return _PARTICLE_AT_END.sub(" ", text)
 
 

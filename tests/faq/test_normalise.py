@@ -20,6 +20,10 @@ from faq.normalise import MAX_QUERY_CHARS, normalise, numerals_to_digits, rule_f
         ("三百零五米", "305米"),
         ("一万五千米", "15000米"),
         ("二〇二四年", "2024年"),
+        ("能不能发货", "能发货"),  # A-not-A question form
+        ("包不包邮", "包邮"),
+        ("啥时候发货", "什么时候发货"),  # colloquial
+        ("咋开发票", "怎么开发票"),
     ],
 )
 def test_normalise(raw, expected):
