@@ -8,29 +8,30 @@ from models.onboarding import (
 )
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
+from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "BehaviourEvent",
+    "Channel",
     "ChannelSettings",
     "ChannelTouch",
     "ConsentRecord",
     "CorpTagRecord",
     "CrmAccount",
     "CrmContact",
-    "GroupJoinWay",
-    "GroupMembership",
-    "LeadProfile",
-    "ApiToken",
-    "AuditEntry",
-    "BehaviourEvent",
-    "Channel",
     "CustomerGroup",
     "DialogState",
     "FaqEntryRecord",
     "FaqHit",
+    "GroupJoinWay",
+    "GroupMembership",
     "KfConversation",
     "KfCursor",
     "Lead",
     "LeadIdentity",
+    "LeadProfile",
     "LeadTag",
     "LoginAttempt",
     "ProcessedCallback",
