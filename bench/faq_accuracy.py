@@ -100,7 +100,8 @@ def run_baseline(entries, queries: list[dict], cutoff: float) -> dict[str, Tally
         start = time.perf_counter()
         best = process.extractOne(query["query"], texts, scorer=fuzz.WRatio)
         elapsed = (time.perf_counter() - start) * 1000
-        ranked = list(dict.fromkeys(owners[i] for _, _, i in process.extract(query["query"], texts, scorer=fuzz.WRatio, limit=30)))
+        top = process.extract(query["query"], texts, scorer=fuzz.WRatio, limit=30)
+        ranked = list(dict.fromkeys(owners[i] for _, _, i in top))
         chosen = owners[best[2]] if best else None
         outcome = "answer" if best and best[1] >= cutoff else "miss"
         tally = tallies[query["split"]]

@@ -12,8 +12,8 @@ from typing import Any
 
 import jinja2
 
-from faq.normalise import rule_form
 from faq.entries import RULE_KINDS, SCOPES, FaqEntry, KeywordRule
+from faq.normalise import rule_form
 
 MAX_ID_CHARS = 64
 MAX_TEXT_CHARS = 500
