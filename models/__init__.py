@@ -2,12 +2,7 @@
 from models.behaviour import BehaviourEvent
 from models.faq import FaqEntryRecord, FaqHit
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
-from models.onboarding import (
-    ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
-    GroupMembership, LeadProfile,
-)
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
-from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
@@ -15,23 +10,14 @@ __all__ = [
     "AuditEntry",
     "BehaviourEvent",
     "Channel",
-    "ChannelSettings",
-    "ChannelTouch",
-    "ConsentRecord",
-    "CorpTagRecord",
-    "CrmAccount",
-    "CrmContact",
     "CustomerGroup",
     "DialogState",
     "FaqEntryRecord",
     "FaqHit",
-    "GroupJoinWay",
-    "GroupMembership",
     "KfConversation",
     "KfCursor",
     "Lead",
     "LeadIdentity",
-    "LeadProfile",
     "LeadTag",
     "LoginAttempt",
     "ProcessedCallback",

@@ -18,7 +18,7 @@ class Staff(Model):
 
 
 class Channel(Model):
-    """A touchpoint whose QR code brings contacts in. Its code is the contact way's state."""
+    """A touchpoint whose QR code brings contacts in; ``code`` is the contact way's state."""
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=30, unique=True)
@@ -47,8 +47,6 @@ class Lead(Model):
     owner = fields.ForeignKeyField("models.Staff", null=True, related_name="leads", on_delete=fields.SET_NULL)
     consent_at = fields.DatetimeField(null=True)  # when the lead agreed to the processing rules
     consent_version = fields.CharField(max_length=32, default="")  # which rules they agreed to
-    consent_at = fields.DatetimeField(null=True)  # when the lead agreed to the processing rules
-    consent_version = fields.CharField(max_length=32, default="")  # which rules they agreed to
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -68,18 +66,6 @@ class LeadIdentity(Model):
     class Meta:
         table = "lead_identity"
         unique_together = (("kind", "value"),)
-
-
-class LeadTag(Model):
-    """A free-form tag on a lead (e.g. an industry or interest), set by staff or rules."""
-
-    id = fields.IntField(primary_key=True)
-    lead = fields.ForeignKeyField("models.Lead", related_name="tags", on_delete=fields.CASCADE)
-    name = fields.CharField(max_length=64, db_index=True)
-
-    class Meta:
-        table = "lead_tag"
-        unique_together = (("lead", "name"),)
 
 
 class LeadTag(Model):
