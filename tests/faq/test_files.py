@@ -103,3 +103,17 @@ def test_export_round_trips(entries, fmt):
     parse = parse_faq_yaml if fmt == "yaml" else parse_faq_jsonl
     assert parse(text) == entries
     assert export_faq_file(parse(text), fmt) == text
+
+
+def test_unknown_format_is_refused():
+    from faq import parse_faq_file
+
+    with pytest.raises(FaqFileError) as caught:
+        parse_faq_file("x", "csv")
+    assert str(caught.value) == "unknown format 'csv' (expected yaml or jsonl)"
+
+
+def test_format_follows_the_file_name():
+    from faq import detect_format
+
+    assert [detect_format(n) for n in ("faq.JSONL", "faq.yaml", "faq.yml")] == ["jsonl", "yaml", "yaml"]
