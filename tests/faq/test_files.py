@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from faq import FaqFileError, export_faq_file, parse_faq_jsonl, parse_faq_yaml
+from faq import FaqFileError, detect_format, export_faq_file, parse_faq_file, parse_faq_jsonl, parse_faq_yaml
 from faq.validation import regex_problem
 
 
@@ -106,14 +106,10 @@ def test_export_round_trips(entries, fmt):
 
 
 def test_unknown_format_is_refused():
-    from faq import parse_faq_file
-
     with pytest.raises(FaqFileError) as caught:
         parse_faq_file("x", "csv")
     assert str(caught.value) == "unknown format 'csv' (expected yaml or jsonl)"
 
 
 def test_format_follows_the_file_name():
-    from faq import detect_format
-
     assert [detect_format(n) for n in ("faq.JSONL", "faq.yaml", "faq.yml")] == ["jsonl", "yaml", "yaml"]
