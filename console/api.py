@@ -38,9 +38,16 @@ def error_response(status: int, code: str, message: str, headers: Mapping[str, s
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 
 
-@web.middleware
-async def api_errors(request: web.Request, handler) -> web.StreamResponse:
-    """Turn every failure under /api into the one JSON error shape."""
+def api_route(handler):
+    """Wrap an API handler so every failure answers in the one JSON error shape."""
+
+    async def view(request: web.Request) -> web.StreamResponse:
+        return await _guarded(request, handler)
+
+    return view
+
+
+async def _guarded(request: web.Request, handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiError as exc:

@@ -7,21 +7,21 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import aiohttp_jinja2
+import re
+
 import jinja2
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from console.api import api_errors, endpoint_view
+from console.api import ApiError, api_route, endpoint_view
 from console.i18n import Catalogue
 from console.openapi import openapi_document
 from console.permissions import PERMISSIONS
 from console.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
-from console.web import console_middleware, page_view, section_view
+from console.web import console_route, page_view, render_message, section_view
 
 HERE = Path(__file__).parent
-CONSOLE_KEY: web.AppKey["Console"] = web.AppKey("siyu_console", object)  # type: ignore[arg-type]
 
 DEFAULT_SECTIONS = (
     Section("dashboard", "nav.dashboard", "dashboard.read"),
@@ -36,9 +36,10 @@ DEFAULT_SECTIONS = (
 
 class Console:
     """Holds the registry (sections, pages, endpoints), the message catalogue and the
-    template loaders. Create it with :func:`setup_console`."""
+    templates. Create it with :func:`setup_console`; register before the app starts."""
 
-    def __init__(self, settings: Settings, clock: Clock, console_app: web.Application, api_app: web.Application) -> None:
+    def __init__(self, app: web.Application, settings: Settings, clock: Clock) -> None:
+        self.app = app
         self.settings = settings
         self.clock = clock
         self.secret = _secret(settings)
@@ -46,9 +47,8 @@ class Console:
         self.sections: list[Section] = list(DEFAULT_SECTIONS)
         self.pages: list[Page] = []
         self.endpoints: list[Endpoint] = []
-        self.console_app = console_app
-        self.api_app = api_app
         self._loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates")])
+        self.templates = jinja2.Environment(loader=self._loader, autoescape=True)
 
     # --- registration -----------------------------------------------------------------
 
@@ -57,6 +57,7 @@ class Console:
         self._loader.loaders.append(jinja2.FileSystemLoader(directory))
 
     def add_section(self, key: str, title: str, permission: str) -> None:
+        """A new navigation entry (placed before settings)."""
         _check_permission(permission)
         if any(s.key == key for s in self.sections):
             raise ValueError(f"section {key!r} exists")
@@ -81,9 +82,14 @@ class Console:
             raise ValueError(f"unknown section {section!r}")
         page = Page(path, handler, template, section, title, permission, tuple(methods), name)
         self.pages.append(page)
+        view = console_route(self, page_view(self, page))
         for method in page.methods:
-            self.console_app.router.add_route(method, path, page_view(self, page), name=(name or None) if method == page.methods[0] else None)
+            self.app.router.add_route(method, "/console" + path, view)
         return page
+
+    def add_route(self, method: str, path: str, handler) -> None:
+        """A console route outside the page registry (sign-in), with sessions and CSRF."""
+        self.app.router.add_route(method, "/console" + path, console_route(self, handler))
 
     def add_endpoint(
         self,
@@ -105,7 +111,7 @@ class Console:
         _check_permission(permission)
         endpoint = Endpoint(method.upper(), path, handler, permission, summary, tag, tuple(params), body, response, status, extra_statuses=tuple(extra_statuses))
         self.endpoints.append(endpoint)
-        self.api_app.router.add_route(endpoint.method, "/v1" + path, endpoint_view(self, endpoint))
+        self.app.router.add_route(endpoint.method, "/api/v1" + path, api_route(endpoint_view(self, endpoint)))
         return endpoint
 
     # --- reading ----------------------------------------------------------------------
@@ -119,6 +125,15 @@ class Console:
 
     def t(self, lang: str, msgid: str, **values: object) -> str:
         return self.catalogue.translate(lang, msgid, **values)
+
+    def allowed_methods(self, api_path: str) -> set[str]:
+        """Methods registered for an /api/v1 path (for 405 answers)."""
+        out = set()
+        for ep in self.endpoints:
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(ep.path))
+            if re.fullmatch(pattern, api_path):
+                out.add(ep.method)
+        return out
 
 
 def _check_permission(permission: str) -> None:
@@ -138,22 +153,34 @@ def setup_console(app: web.Application, settings: Settings, *, clock: Clock) -> 
     static assets on ``app``; returns the Console for feature modules to register on."""
     from console import endpoints, views
 
-    console_app = web.Application(middlewares=[console_middleware])
-    api_app = web.Application(middlewares=[api_errors])
-    console = Console(settings, clock, console_app, api_app)
-    console_app[CONSOLE_KEY] = console
-    api_app[CONSOLE_KEY] = console
-    for sub in (console_app, api_app):
-        aiohttp_jinja2.setup(sub, loader=console._loader, autoescape=True)
-    console_app.router.add_static("/static", HERE / "static", name="static")
-    console_app.router.add_get("/section/{key}", section_view(console))
+    console = Console(app, settings, clock)
+    app.router.add_get("/console", _to_console)
+    app.router.add_static("/console/static", HERE / "static")
+    console.add_route("GET", "/section/{key}", section_view(console))
     views.register(console)
     endpoints.register(console)
-    app.router.add_get("/console", _to_console)
-    app.add_subapp("/console", console_app)
-    app.add_subapp("/api", api_app)
+    console.add_route("*", "/{tail:.*}", _console_not_found)
+    app.router.add_route("*", "/api/{tail:.*}", api_route(_api_fallback(console)))
     return console
 
 
 async def _to_console(request: web.Request) -> web.Response:
     raise web.HTTPFound("/console/")
+
+
+async def _console_not_found(request: web.Request) -> web.Response:
+    """Any other /console path: a friendly 404 (more specific routes always win)."""
+    return render_message(request, "error.not_found", status=404)
+
+
+def _api_fallback(console: Console):
+    """Any other /api path: 404, or 405 naming the allowed methods, in the error shape."""
+
+    async def view(request: web.Request) -> web.Response:
+        path = request.path.removeprefix("/api/v1")
+        allowed = console.allowed_methods(path) if request.path.startswith("/api/v1/") else set()
+        if allowed:
+            raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed here", {"Allow": ", ".join(sorted(allowed))})
+        raise ApiError(404, "not_found", f"no API endpoint at {request.path}")
+
+    return view

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from tortoise.expressions import Subquery
 
 from console import schemas as s
 from console.accounts import user_json
-from console.api import ApiCall, ApiError
+from console.api import ApiCall, ApiError, api_route
 from console.audit import entry_json
 from console.leads import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
@@ -177,17 +176,22 @@ def register(console: "Console") -> None:
         Param("target_id", description="The changed object's id"),
         *PAGE,
     ))
-    console.api_app.router.add_get("/openapi.json", openapi_json)
-    console.api_app.router.add_get("/docs", api_docs)
+    console.app.router.add_get("/api/openapi.json", api_route(openapi_json(console)))
+    console.app.router.add_get("/api/docs", api_route(api_docs(console)))
 
 
-async def openapi_json(request: web.Request) -> web.Response:
-    from console.app import CONSOLE_KEY
+def openapi_json(console: "Console"):
+    async def view(request: web.Request) -> web.Response:
+        return web.json_response(console.openapi())
 
-    return web.json_response(request.app[CONSOLE_KEY].openapi())
+    return view
 
 
-async def api_docs(request: web.Request) -> web.Response:
-    from console.app import CONSOLE_KEY
+def api_docs(console: "Console"):
+    """A readable page of the API, rendered from the same document."""
 
-    return aiohttp_jinja2.render_template("api_docs.html", request, {"spec": request.app[CONSOLE_KEY].openapi()})
+    async def view(request: web.Request) -> web.Response:
+        html = console.templates.get_template("api_docs.html").render(spec=console.openapi())
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    return view

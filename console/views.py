@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-import aiohttp_jinja2
 from aiohttp import web
 from tortoise.expressions import Subquery
 
@@ -20,7 +19,7 @@ from console.leads import (
     leads_csv, leads_json, scoped_leads, timeline, visible_lead,
 )
 from console.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
-from console.web import ACTOR, LANG, PageContext, redirect, render
+from console.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
 from models import ApiToken, AuditEntry, BehaviourEvent, Channel, StaffUser
 
 if TYPE_CHECKING:
@@ -33,11 +32,10 @@ MAX_EXPORT = 50_000
 
 
 def register(console: "Console") -> None:
-    app = console.console_app
-    app.router.add_get("/login", login_form)
-    app.router.add_post("/login", login_submit)
-    app.router.add_post("/logout", logout)
-    aiohttp_jinja2.get_env(app).filters["localtime"] = localtime
+    console.add_route("GET", "/login", login_form)
+    console.add_route("POST", "/login", login_submit)
+    console.add_route("POST", "/logout", logout)
+    console.templates.filters["localtime"] = localtime
     console.add_page("/", dashboard, template="dashboard.html", section="dashboard", title="nav.dashboard", permission="dashboard.read", name="dashboard")
     console.add_page("/leads", lead_list, template="leads.html", section="leads", title="nav.leads", permission="leads.read", name="leads")
     console.add_page("/leads.csv", lead_export, template="", section="leads", title="leads.export", permission="leads.export")
@@ -68,9 +66,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 
 
 async def login_submit(request: web.Request) -> web.StreamResponse:
-    from console.app import CONSOLE_KEY
-
-    console = request.app[CONSOLE_KEY]
+    console = request[CONSOLE]
     form = await request.post()
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     context = {"title": "login.title", "next": form.get("next", ""), "username": username}

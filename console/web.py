@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import quote
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from console import audit
@@ -24,6 +23,7 @@ LANG_COOKIE = "siyu_lang"
 ACTOR: web.RequestKey[Actor | None] = web.RequestKey("siyu_actor", object)  # type: ignore[arg-type]
 LANG: web.RequestKey[str] = web.RequestKey("siyu_lang", str)
 CSRF_SEED: web.RequestKey[str] = web.RequestKey("siyu_csrf_seed", str)
+CONSOLE: web.RequestKey["Console"] = web.RequestKey("siyu_console", object)  # type: ignore[arg-type]
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -51,22 +51,24 @@ class PageContext:
         await audit.record(self.actor, action, at=self.console.clock.now(), **entry)
 
 
-def _console(request: web.Request) -> "Console":
-    from console.app import CONSOLE_KEY
+def console_route(console: "Console", handler):
+    """Wrap a console handler: session, language, CSRF check of every form, friendly 404."""
 
-    return request.app[CONSOLE_KEY]
+    async def view(request: web.Request) -> web.StreamResponse:
+        return await _serve(console, request, handler)
+
+    return view
 
 
-@web.middleware
-async def console_middleware(request: web.Request, handler) -> web.StreamResponse:
-    console = _console(request)
+async def _serve(console: "Console", request: web.Request, handler) -> web.StreamResponse:
+    request[CONSOLE] = console
     seed = request.cookies.get(CSRF_COOKIE)
     new_seed = None if seed else secrets.token_urlsafe(24)
     request[CSRF_SEED] = seed or new_seed
     user = await session_user(request.cookies.get(SESSION_COOKIE), console.clock)
     request[ACTOR] = user_actor(user) if user else None
     request[LANG] = pick_language(request.query.get("lang"), request.cookies.get(LANG_COOKIE), user.language if user else None)
-    if request.method not in SAFE_METHODS and not request.path.startswith("/console/static/"):
+    if request.method not in SAFE_METHODS:
         form = await request.post()
         if not csrf_valid(console.secret, seed, form.get(CSRF_FIELD)):
             response = render_message(request, "error.csrf", status=403)
@@ -91,7 +93,7 @@ def _finish(request: web.Request, response: web.StreamResponse, new_seed: str | 
 
 def base_context(request: web.Request, **extra: Any) -> dict[str, Any]:
     """What every template gets: translation, actor, navigation, CSRF token, language."""
-    console = _console(request)
+    console = request[CONSOLE]
     lang = request.get(LANG, "zh")
     actor: Actor | None = request.get(ACTOR)
     nav = []
@@ -114,7 +116,8 @@ def base_context(request: web.Request, **extra: Any) -> dict[str, Any]:
 
 
 def render(request: web.Request, template: str, context: Mapping[str, Any], *, status: int = 200) -> web.Response:
-    return aiohttp_jinja2.render_template(template, request, base_context(request, **context), status=status)
+    html = request[CONSOLE].templates.get_template(template).render(base_context(request, **context))
+    return web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
 
 
 def render_message(request: web.Request, msgid: str, *, status: int) -> web.Response:
