@@ -8,7 +8,7 @@ from console.permissions import Role, allowed, sees_own_leads_only
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # "user" | "token"
+    kind: str  # "user" | "token" | "cli" (the command line on the server)
     id: int
     name: str
     role: Role
@@ -17,8 +17,10 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """How the audit log names this actor, e.g. ``user:alice`` or ``token:3:ci``."""
-        return f"user:{self.name}" if self.kind == "user" else f"token:{self.id}:{self.name}"
+        """How the audit log names this actor: ``user:alice``, ``token:3:ci`` or ``cli``."""
+        if self.kind == "token":
+            return f"token:{self.id}:{self.name}"
+        return "cli" if self.kind == "cli" else f"user:{self.name}"
 
     def can(self, permission: str) -> bool:
         return allowed(self.role, permission)
@@ -26,3 +28,6 @@ class Actor:
     @property
     def own_leads_only(self) -> bool:
         return sees_own_leads_only(self.role)
+
+
+COMMAND_LINE = Actor("cli", 0, "cli", Role.ADMIN)

@@ -1,0 +1,130 @@
+"""Command-line administration of staff access:
+
+    python main.py user add NAME --role ROLE [--wecom-userid ID] [--password-stdin]
+    python main.py user passwd NAME [--password-stdin]
+    python main.py user list
+    python main.py token create --role ROLE --name NAME     (prints the token alone)
+    python main.py token revoke ID
+    python main.py token list
+
+``add_cli_parsers`` registers these on an argparse subparsers object; ``run_cli`` runs the
+parsed command against the already connected database and returns the exit status.
+Every change is recorded in the audit log as made by ``cli``."""
+from __future__ import annotations
+
+import argparse
+import getpass
+from typing import Callable, TextIO
+
+from bot.clock import Clock
+from console import audit
+from console.accounts import AccountError, create_user, set_password, user_json
+from console.actors import COMMAND_LINE
+from console.passwords import WeakPassword
+from console.permissions import Role
+from console.tokens import TokenError, create_token, revoke_token, token_json
+from models import ApiToken, StaffUser
+
+PasswordPrompt = Callable[[str], str]
+
+
+class CliError(Exception):
+    """A command failed; the message is printed to standard error."""
+
+
+def add_cli_parsers(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``user`` and ``token`` commands."""
+    roles = [r.value for r in Role]
+    user = subparsers.add_parser("user", help="manage console staff users").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create a staff user (password from a prompt or --password-stdin)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=roles)
+    add.add_argument("--wecom-userid", default=None, help="the user's WeCom userid (sales see the leads it owns)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(console_command=user_add)
+    passwd = user.add_parser("passwd", help="set a staff user's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd.set_defaults(console_command=user_passwd)
+    user.add_parser("list", help="list staff users").set_defaults(console_command=user_list)
+
+    token = subparsers.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", help="create an API token and print it (only once)")
+    create.add_argument("--role", required=True, choices=roles)
+    create.add_argument("--name", required=True)
+    create.set_defaults(console_command=token_create)
+    revoke = token.add_parser("revoke", help="revoke an API token by id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(console_command=token_revoke)
+    token.add_parser("list", help="list API tokens").set_defaults(console_command=token_list)
+
+
+async def run_cli(
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
+    clock: Clock | None = None,
+    prompt: PasswordPrompt = getpass.getpass,
+) -> int:
+    """Run the parsed command; 0 on success, 1 with a message on standard error otherwise."""
+    try:
+        await args.console_command(args, stdin=stdin, stdout=stdout, clock=clock or Clock(), prompt=prompt)
+    except (CliError, AccountError, WeakPassword, TokenError) as exc:
+        stderr.write(f"error: {exc}\n")
+        return 1
+    return 0
+
+
+def read_password(args: argparse.Namespace, stdin: TextIO, prompt: PasswordPrompt) -> str:
+    if args.password_stdin:
+        password = stdin.readline().rstrip("\r\n")
+        if not password:
+            raise CliError("no password on standard input")
+        return password
+    first = prompt("Password: ")
+    if prompt("Password again: ") != first:
+        raise CliError("the two passwords differ")
+    return first
+
+
+async def user_add(args, *, stdin, stdout, clock, prompt) -> None:
+    user = await create_user(args.name, args.role, read_password(args, stdin, prompt), clock=clock, wecom_userid=args.wecom_userid)
+    await audit.record(COMMAND_LINE, "user.create", at=clock.now(), target_type="staff_user", target_id=user.id, after=user_json(user))
+    stdout.write(f"created {user.role} {user.username}\n")
+
+
+async def user_passwd(args, *, stdin, stdout, clock, prompt) -> None:
+    if not await StaffUser.exists(username=args.name.strip().lower()):
+        raise CliError(f"no staff user named {args.name!r}")
+    user = await set_password(args.name, read_password(args, stdin, prompt))
+    await audit.record(COMMAND_LINE, "user.passwd", at=clock.now(), target_type="staff_user", target_id=user.id)
+    stdout.write(f"password changed for {user.username}\n")
+
+
+async def user_list(args, *, stdin, stdout, clock, prompt) -> None:
+    for user in await StaffUser.all().order_by("username"):
+        stdout.write(f"{user.username}\t{user.role}\t{user.wecom_userid or '-'}\t{'active' if user.active else 'disabled'}\n")
+
+
+async def token_create(args, *, stdin, stdout, clock, prompt) -> None:
+    row, secret = await create_token(args.name, args.role, clock=clock, created_by=COMMAND_LINE.label)
+    await audit.record(COMMAND_LINE, "token.create", at=clock.now(), target_type="token", target_id=row.id, after=token_json(row))
+    stdout.write(secret + "\n")
+
+
+async def token_revoke(args, *, stdin, stdout, clock, prompt) -> None:
+    row = await ApiToken.get_or_none(id=args.id)
+    if row is None:
+        raise CliError(f"no token with id {args.id}")
+    before = token_json(row)
+    row = await revoke_token(row.id, clock=clock)
+    await audit.record(COMMAND_LINE, "token.revoke", at=clock.now(), target_type="token", target_id=row.id, before=before, after=token_json(row))
+    stdout.write(f"revoked token {row.id} ({row.name})\n")
+
+
+async def token_list(args, *, stdin, stdout, clock, prompt) -> None:
+    for row in await ApiToken.all().order_by("id"):
+        state = "revoked" if row.revoked_at else "active"
+        stdout.write(f"{row.id}\t{row.name}\t{row.role}\t{row.prefix}…\t{state}\n")
