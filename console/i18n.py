@@ -3,8 +3,10 @@ the default; feature modules add their messages with ``Catalogue.add``."""
 from __future__ import annotations
 
 from typing import Mapping
+from zoneinfo import ZoneInfo
 
 DEFAULT_LANGUAGE = "zh"
+DISPLAY_TZ = ZoneInfo("Asia/Shanghai")  # dates shown to staff are China Standard Time
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 BASE_MESSAGES: dict[str, dict[str, str]] = {

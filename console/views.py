@@ -6,7 +6,6 @@ import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from tortoise.expressions import Subquery
@@ -14,6 +13,7 @@ from tortoise.expressions import Subquery
 from console.accounts import LoginThrottled, SignIn
 from console.audit import entry_json
 from console.chart import bar_chart_svg
+from console.i18n import DISPLAY_TZ
 from console.leads import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, scoped_leads, timeline, visible_lead,
@@ -25,7 +25,6 @@ from models import ApiToken, AuditEntry, BehaviourEvent, Channel, StaffUser
 if TYPE_CHECKING:
     from console.app import Console
 
-DISPLAY_TZ = ZoneInfo("Asia/Shanghai")  # dates on the console are China Standard Time
 PER_PAGE = 25
 CHART_DAYS = 14
 MAX_EXPORT = 50_000

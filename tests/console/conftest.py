@@ -12,7 +12,7 @@ from bot.config import Settings
 from console import setup_console
 from console.accounts import create_user
 from console.tokens import create_token
-from console.views import DISPLAY_TZ
+from console.i18n import DISPLAY_TZ
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, Staff
 
 PASSWORD = "correct horse battery"
