@@ -1,0 +1,405 @@
+"""The callback pipeline under load, next to a bare-protocol baseline.
+
+    python bench/callbacks.py --reply-handler            # baseline, SQLite, PostgreSQL
+    python bench/callbacks.py --databases sqlite --requests 2000
+
+Each target runs as its own server process on loopback:
+
+- ``baseline``: bench/callback_baseline.py, the signature check, timestamp window, decrypt,
+  XML parse and encrypted passive reply alone (no database, no dispatcher);
+- ``sqlite`` / ``postgres``: ``python main.py serve`` (with ``--reply-handler``,
+  bench/callback_bot.py: the same serve plus a keyword-reply router after the features) on a
+  fresh SQLite file, then on a fresh PostgreSQL database created and dropped here, wired to
+  a simulator process (``python main.py simulator``) as its API base.
+
+The load is encrypted, signed WeCom text-message callbacks to ``/wecom/callback`` (fresh
+timestamp, nonce and MsgId each, many distinct staff senders), ``--concurrency`` in flight,
+a fixed ``--requests`` count after ``--warmup``, every phase bounded by ``--phase-timeout``.
+It prints requests/s, p50/p99 latency, the server process's CPU seconds per request (from
+/proc/<pid>/stat) and the full/baseline ratios, checks what the database holds afterwards,
+and flags any request slower than 5 s. It asserts nothing: it is a measurement.
+``--profile DIR`` also records each server with py-spy (CPU figures then include its cost).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import os
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.crypto import CallbackCrypto, random_nonce  # noqa: E402
+from bot.simulator.credentials import SimulatorCredentials  # noqa: E402
+from bot.simulator.payloads import app_text  # noqa: E402
+
+DEADLINE = 5.0  # WeCom drops a callback not answered within 5 s
+QUESTIONS = ("什么时候发货？", "最新价格表发我一下", "春节假期安排是怎样的", "PTFE 板材有现货吗")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Request:
+    query: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    latencies: list[float]
+    cpu_seconds: float
+    errors: int
+    replies: int
+    persisted: str = ""
+    slow: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else float("nan")
+
+    @property
+    def cpu_per_request_ms(self) -> float:
+        return 1000 * self.cpu_seconds / self.requests if self.requests else float("nan")
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+class CallbackFactory:
+    """Signed, encrypted WeCom app text callbacks, each with a fresh timestamp, nonce and MsgId."""
+
+    def __init__(self, users: int, run_tag: str) -> None:
+        self.creds = SimulatorCredentials()
+        self.crypto = CallbackCrypto(self.creds.app_token, self.creds.app_aes_key, self.creds.corp_id)
+        self.users = [f"bench{run_tag}u{i:04d}" for i in range(users)]
+        self.run_tag = run_tag
+        self.count = 0
+
+    def make(self) -> Request:
+        self.count += 1
+        now = int(time.time())
+        user = self.users[self.count % len(self.users)]
+        msg_id = f"{self.run_tag}{self.count:09d}"
+        plain = app_text(self.creds.corp_id, self.creds.agent_id, now, user,
+                         QUESTIONS[self.count % len(QUESTIONS)], msg_id)
+        timestamp, nonce = str(now), random_nonce()
+        encrypt, signature = self.crypto.encrypt(plain, timestamp, nonce)
+        body = (f"<xml><ToUserName><![CDATA[{self.creds.corp_id}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{encrypt}]]></Encrypt>"
+                f"<AgentID><![CDATA[{self.creds.agent_id}]]></AgentID></xml>")
+        return Request({"msg_signature": signature, "timestamp": timestamp, "nonce": nonce}, body.encode())
+
+
+async def drive(url: str, requests: list[Request], concurrency: int, bound: float) -> tuple[list[float], int, int, float]:
+    """Send ``requests`` with ``concurrency`` in flight. Returns latencies, errors, passive
+    replies and the wall time."""
+    latencies: list[float] = []
+    errors = replies = 0
+    pending = iter(requests)
+    timeout = aiohttp.ClientTimeout(total=DEADLINE * 2)
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal errors, replies
+        for req in pending:
+            started = time.perf_counter()
+            try:
+                async with session.post(url, params=req.query, data=req.body,
+                                        headers={"Content-Type": "text/xml"}) as resp:
+                    text = await resp.read()
+                    ok = resp.status == 200
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                ok, text = False, b""
+            latencies.append(time.perf_counter() - started)
+            errors += not ok
+            replies += b"<Encrypt>" in text
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        workers = [asyncio.ensure_future(worker(session)) for _ in range(concurrency)]
+        done, stalled = await asyncio.wait(workers, timeout=bound)
+        for task in stalled:
+            task.cancel()
+        wall = time.perf_counter() - started
+    if stalled:
+        print(f"  phase bound of {bound:.0f}s reached: {len(requests) - len(latencies)} requests not sent", flush=True)
+    return latencies, errors, replies, wall
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the process, from /proc/<pid>/stat (fields 14 and 15)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields_after_name = stat.rsplit(")", 1)[1].split()
+    return (int(fields_after_name[11]) + int(fields_after_name[12])) / TICK
+
+
+class Server:
+    """A server process, its log in ``workdir``, optionally under py-spy."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int, workdir: Path,
+                 profile_dir: Path | None = None) -> None:
+        self.name, self.port = name, port
+        self.log = open(workdir / f"{name}.log", "wb")
+        self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.spy = None
+        if profile_dir is not None:
+            out = profile_dir / f"{name}.speedscope.json"
+            self.spy = subprocess.Popen([py_spy(), "record", "--pid", str(self.proc.pid), "--format", "speedscope",
+                                         "-o", str(out), "--rate", "250"], stdout=self.log, stderr=subprocess.STDOUT)
+
+    async def ready(self, path: str = "/", timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as session:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log.name}")
+                try:
+                    async with session.get(f"http://127.0.0.1:{self.port}{path}") as resp:
+                        await resp.read()
+                        return
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not start within {timeout:.0f}s; see {self.log.name}")
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.spy is not None:
+            self.spy.send_signal(2)  # py-spy writes its profile on SIGINT
+        self.proc.send_signal(2)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.spy is not None:
+            try:
+                self.spy.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.spy.kill()
+        self.log.close()
+
+
+def py_spy() -> str:
+    beside = Path(sys.executable).parent / "py-spy"
+    return str(beside) if beside.exists() else "py-spy"
+
+
+def bot_env(db_url: str, bot_port: int, sim_port: int) -> dict[str, str]:
+    settings = SimulatorCredentials().bot_settings(
+        f"http://127.0.0.1:{sim_port}", database_url=db_url, host="127.0.0.1", port=bot_port,
+        secret_key=secrets.token_hex(16),
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIYU_")}
+    for f in dataclasses.fields(settings):
+        env[settings.env_name(f.name)] = str(getattr(settings, f.name))
+    return env
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+def sqlite_counts(path: Path) -> tuple[int, int, int]:
+    with sqlite3.connect(path) as conn:
+        return _counts(lambda sql: conn.execute(sql).fetchone()[0])
+
+
+def _counts(scalar) -> tuple[int, int, int]:
+    return (
+        scalar("SELECT count(*) FROM processed_callback"),
+        scalar("SELECT count(*) FROM behaviour_event WHERE direction = 'inbound'"),
+        scalar("SELECT count(*) FROM behaviour_event WHERE direction = 'outbound'"),
+    )
+
+
+async def postgres_admin(server_url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(server_url.rstrip("/") + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def postgres_counts(db_url: str) -> tuple[int, int, int]:
+    import asyncpg
+
+    conn = await asyncpg.connect(db_url)
+    try:
+        values = [await conn.fetchval(sql) for sql in (
+            "SELECT count(*) FROM processed_callback",
+            "SELECT count(*) FROM behaviour_event WHERE direction = 'inbound'",
+            "SELECT count(*) FROM behaviour_event WHERE direction = 'outbound'",
+        )]
+    finally:
+        await conn.close()
+    return values[0], values[1], values[2]
+
+
+# --- phases ---------------------------------------------------------------------------------
+
+
+async def measure(name: str, server: Server, args: argparse.Namespace, factory: CallbackFactory) -> Result:
+    url = f"http://127.0.0.1:{server.port}/wecom/callback"
+    if args.warmup:
+        await drive(url, [factory.make() for _ in range(args.warmup)], args.concurrency, args.phase_timeout)
+    requests = [factory.make() for _ in range(args.requests)]
+    cpu_before = server.cpu()
+    latencies, errors, replies, wall = await drive(url, requests, args.concurrency, args.phase_timeout)
+    cpu = server.cpu() - cpu_before
+    slow = [x for x in latencies if x > DEADLINE]
+    return Result(name, len(latencies), wall, latencies, cpu, errors, replies, slow=slow)
+
+
+async def run_baseline(args: argparse.Namespace, workdir: Path, factory: CallbackFactory) -> Result:
+    port = free_port()
+    server = Server("baseline", [sys.executable, "bench/callback_baseline.py", "--port", str(port)],
+                    dict(os.environ), port, workdir, args.profile)
+    try:
+        await server.ready()
+        return await measure("baseline", server, args, factory)
+    finally:
+        server.stop()
+
+
+async def run_full(name: str, db_url: str, args: argparse.Namespace, workdir: Path, factory: CallbackFactory,
+                   counts) -> Result:
+    sim_port, bot_port = free_port(), free_port()
+    simulator = Server(f"{name}-simulator", [sys.executable, "main.py", "simulator", "--port", str(sim_port),
+                                             "--bot-url", f"http://127.0.0.1:{bot_port}"],
+                       dict(os.environ), sim_port, workdir)
+    entry = ["bench/callback_bot.py"] if args.reply_handler else ["main.py", "serve"]
+    bot = None
+    try:
+        await simulator.ready()
+        bot = Server(name, [sys.executable, *entry], bot_env(db_url, bot_port, sim_port), bot_port, workdir,
+                     args.profile)
+        await bot.ready("/healthz")
+        result = await measure(name, bot, args, factory)
+    finally:
+        if bot is not None:
+            bot.stop()
+        simulator.stop()
+    callbacks, inbound, outbound = await counts()
+    sent = args.requests + args.warmup
+    result.persisted = f"{callbacks}/{sent} keys, {inbound}/{sent} inbound, {outbound} replies"
+    return result
+
+
+async def run_sqlite(args: argparse.Namespace, workdir: Path, factory: CallbackFactory) -> Result:
+    path = workdir / "bench.db"
+
+    async def counts() -> tuple[int, int, int]:
+        return sqlite_counts(path)
+
+    return await run_full("sqlite", f"sqlite://{path}", args, workdir, factory, counts)
+
+
+async def run_postgres(args: argparse.Namespace, workdir: Path, factory: CallbackFactory) -> Result:
+    db = f"siyu_bench_{secrets.token_hex(4)}"
+    server_url = args.postgres.rstrip("/")
+    await postgres_admin(server_url, f'CREATE DATABASE "{db}"')
+    db_url = f"{server_url}/{db}"
+    try:
+        return await run_full("postgres", db_url, args, workdir, factory, lambda: postgres_counts(db_url))
+    finally:
+        await postgres_admin(server_url, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def report(results: list[Result], args: argparse.Namespace) -> None:
+    print()
+    print(f"{args.requests} requests per target after {args.warmup} warm-up, concurrency {args.concurrency}, "
+          f"{args.users} senders, {os.cpu_count()} CPUs")
+    header = f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/req':>12}{'errors':>8}{'replies':>9}"
+    print(header)
+    for r in results:
+        print(f"{r.name:<10}{r.rate:>9.0f}{1000 * r.percentile(0.50):>9.1f}{1000 * r.percentile(0.99):>9.1f}"
+              f"{1000 * max(r.latencies, default=0):>9.1f}{r.cpu_per_request_ms:>12.3f}{r.errors:>8}{r.replies:>9}")
+    base = next((r for r in results if r.name == "baseline"), None)
+    for r in results:
+        if r.persisted:
+            print(f"{r.name}: persisted {r.persisted}")
+        if r.slow:
+            print(f"SLOW: {r.name} had {len(r.slow)} requests over {DEADLINE:.0f} s (max {max(r.slow):.1f} s)")
+        if base is not None and r is not base and base.rate and base.cpu_seconds:
+            print(f"{r.name}/baseline: throughput {r.rate / base.rate:.0%}, "
+                  f"CPU per request {r.cpu_per_request_ms / base.cpu_per_request_ms:.2f}x, "
+                  f"p99 {1000 * r.percentile(0.99):.1f} ms")
+
+
+async def run(args: argparse.Namespace) -> None:
+    factory = CallbackFactory(args.users, run_tag=secrets.token_hex(3))
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="siyu-bench-") as tmp:
+        workdir = Path(tmp)
+        if args.profile is not None:
+            args.profile.mkdir(parents=True, exist_ok=True)
+        phases = {"baseline": run_baseline, "sqlite": run_sqlite, "postgres": run_postgres}
+        for name in ["baseline", *args.databases]:
+            print(f"running {name} ...", flush=True)
+            try:
+                results.append(await phases[name](args, workdir, factory))
+            except Exception as exc:  # noqa: BLE001 - report the others; a benchmark asserts nothing
+                print(f"  {name} failed: {exc}", flush=True)
+                log = workdir / f"{name}.log"
+                if log.exists():
+                    print("  " + "\n  ".join(log.read_text(errors="replace").splitlines()[-15:]))
+    report(results, args)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Callback pipeline throughput, latency and CPU next to a bare-protocol baseline.")
+    parser.add_argument("--requests", type=int, default=4000, help="measured requests per target")
+    parser.add_argument("--warmup", type=int, default=500, help="requests sent before measuring")
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--users", type=int, default=1000, help="distinct senders")
+    parser.add_argument("--databases", type=lambda s: [d for d in s.split(",") if d], default=["sqlite", "postgres"],
+                        help="comma-separated: sqlite,postgres")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432",
+                        help="PostgreSQL server URL; a fresh database is created on it and dropped after")
+    parser.add_argument("--reply-handler", action="store_true",
+                        help="serve through bench/callback_bot.py: serve plus a keyword-reply router")
+    parser.add_argument("--phase-timeout", type=float, default=300.0, help="bound on each load phase, seconds")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="record each server with py-spy into DIR")
+    args = parser.parse_args(argv)
+    unknown = set(args.databases) - {"sqlite", "postgres"}
+    if unknown:
+        parser.error(f"unknown database {', '.join(sorted(unknown))}; choose from sqlite, postgres")
+    return args
+
+
+if __name__ == "__main__":
+    asyncio.run(run(parse_args()))
