@@ -21,7 +21,7 @@ def features(settings: Settings) -> dict:
 
     return {
         "routers": [onboarding.router],
-        "services": {},
+        "services": {**onboarding.onboarding_services(settings)},
         "setups": [],
     }
 
@@ -99,6 +99,8 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from handlers import onboarding as onboarding_cli
+
     parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
     parser.add_argument("--config", metavar="FILE", help="a TOML settings file (SIYU_* environment variables win over it)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -129,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--since", metavar="ISO", help="only events at or after this time")
     events.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     events.set_defaults(func=cmd_export)
+
+    onboarding_cli.add_cli_parsers(sub)
 
     return parser
 

@@ -1,23 +1,40 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
 from models.faq import FaqEntryRecord, FaqHit
+from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSuggestion
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
+from models.onboarding import (
+    ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
+    GroupMembership, LeadProfile,
+)
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
+    "ArchiveCursor",
+    "FaqGroupSetting",
+    "FaqSuggestion",
     "ApiToken",
     "AuditEntry",
     "BehaviourEvent",
     "Channel",
+    "ChannelSettings",
+    "ChannelTouch",
+    "ConsentRecord",
+    "CorpTagRecord",
+    "CrmAccount",
+    "CrmContact",
     "CustomerGroup",
     "DialogState",
     "FaqEntryRecord",
     "FaqHit",
+    "GroupJoinWay",
+    "GroupMembership",
     "KfConversation",
     "KfCursor",
     "Lead",
     "LeadIdentity",
+    "LeadProfile",
     "LeadTag",
     "LoginAttempt",
     "ProcessedCallback",

@@ -17,7 +17,9 @@ async def test_a_customer_who_scans_the_expo_code_gets_one_welcome_and_is_attrib
 
     assert scan.callback.status == 200
     customer = scan.info["external_userid"]
-    assert [m["text"] for m in harness.sim.received(customer)] == ["您好，感谢到访2026 材料展 A12 展位！白皮书稍后发您。"]
+    [welcome] = [m["text"] for m in harness.sim.received(customer)]
+    assert welcome.startswith("您好，感谢到访2026 材料展 A12 展位！白皮书稍后发您。")
+    assert "个人信息保护政策" in welcome
     lead = await Lead.get()
     assert lead.first_channel_id == channel.id and lead.last_channel_id == channel.id
     kinds = await BehaviourEvent.filter(lead=lead).order_by("id").values_list("direction", "kind")

@@ -1,0 +1,12 @@
+"""Onboarding: channel QR codes bring customers in attributed, tagged, welcomed and consented.
+
+Wiring (main.py): ``router`` first among the routers, ``onboarding_services(settings)`` among
+the services, ``add_cli_parsers(subparsers)`` for the commands and ``register_console(console)``
+for the console pages and API endpoints.
+"""
+from . import consent, contacts, groups, lost, tags  # noqa: F401 - handlers register on the router
+from .cli import add_cli_parsers
+from .router import router
+from .service import Onboarding, onboarding_services
+
+__all__ = ["Onboarding", "add_cli_parsers", "onboarding_services", "router"]

@@ -1,0 +1,268 @@
+"""Add → lead, attributed and welcomed: on add_external_contact (or an official account
+subscribe/SCAN with a scene) the lead gets a touch, its first-touch channel is kept, its last
+touch and receiving member follow the newest add, and the welcome goes out before anything
+slower (profile, tags, receiver caps) is done.
+
+Doc facts: add_external_contact carries State (the contact way's state) and WelcomeCode
+(document/path/92130); externalcontact/get returns external_contact.unionid when the corp has
+a bound open platform (document/path/92114).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.functions import Count
+
+from bot.api.errors import ApiError
+from bot.events import AccountEvent, ContactAdded, Identity, IdentityKind
+from bot.leads import add_identity, find_lead
+from models import (
+    BehaviourEvent, Channel, ChannelSettings, ChannelTouch, ConsentRecord, GroupJoinWay, GroupMembership, Lead,
+    LeadIdentity, LeadProfile, LeadTag, Staff,
+)
+
+from .channels import UNKNOWN_CODE
+from .persist import persist
+from .profiles import profile_of
+from .router import router
+from .service import Onboarding
+from .tags import tag_lead
+from .welcome import SENT, group_invitation, send_welcome, template_values, welcome_text
+
+log = logging.getLogger(__name__)
+CHINA = ZoneInfo("Asia/Shanghai")
+PROFILE_BUDGET = 4.0  # seconds of the 20 s welcome window a name lookup may take
+
+
+async def channel_for_state(state: str) -> Channel | None:
+    """The channel whose code is ``state``; the "unknown" channel for a state no channel has."""
+    if not state:
+        return None
+    channel = await Channel.get_or_none(code=state)
+    if channel is not None:
+        return channel
+    log.warning("contact came with state %r, which no channel has: attributed to %r", state, UNKNOWN_CODE)
+    channel, _ = await Channel.get_or_create(code=UNKNOWN_CODE, defaults={"name": "未知来源", "kind": "other"})
+    return channel
+
+
+async def record_touch(lead: Lead, channel: Channel | None, *, state: str, platform: str, staff: str,
+                       welcome_code: str, at: datetime) -> ChannelTouch | None:
+    """The touch, or None when this WelcomeCode was seen already (no second welcome)."""
+    try:
+        return await ChannelTouch.create(
+            lead_id=lead.id, channel_id=channel.id if channel else None, state=state, platform=platform,
+            staff_userid=staff, welcome_code=welcome_code or None, at=at, first_touch=lead.first_channel_id is None,
+        )
+    except IntegrityError:
+        log.info("welcome code %s seen before: no second welcome", welcome_code)
+        return None
+
+
+async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "") -> None:
+    """First touch is kept; last touch and the receiving staff member follow the newest add."""
+    fields = []
+    if staff_userid:
+        staff, _ = await Staff.get_or_create(userid=staff_userid)
+        lead.owner_id = staff.id
+        fields.append("owner_id")
+    if channel is not None:
+        if lead.first_channel_id is None:
+            lead.first_channel_id = channel.id
+            fields.append("first_channel_id")
+        lead.last_channel_id = channel.id
+        fields.append("last_channel_id")
+    if fields:
+        await lead.save(update_fields=fields + ["updated_at"])
+
+
+@router.on(ContactAdded)
+async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboarding: Onboarding) -> None:
+    channel = await channel_for_state(event.state)
+    touch = await record_touch(lead, channel, state=event.state, platform="wecom", staff=event.user_id,
+                               welcome_code=event.welcome_code, at=clock.now())
+    if touch is None:
+        return
+    await attribute(lead, channel, event.user_id)
+    settings = await ChannelSettings.get_or_none(channel_id=channel.id) if channel else None
+    contact = await _welcome(event, lead, channel, settings, wecom, onboarding, touch)
+    await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
+
+
+async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> dict | None:
+    if wecom is None:
+        return None
+    template = channel.welcome_template if channel else ""
+    contact = None
+    if "name" in template_values(template or "") and event.welcome_code:
+        contact = await _profile(wecom, event.external_user_id, budget=PROFILE_BUDGET)
+    name = ((contact or {}).get("external_contact") or {}).get("name", "")
+    text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
+                        else onboarding.company, privacy_url=onboarding.privacy_url)
+    if event.welcome_code:
+        touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
+    elif settings is not None and settings.welcome_fallback:
+        touch.welcome = await _fallback(wecom, event, text)
+    else:
+        touch.welcome = "none"
+    await touch.save(update_fields=["welcome"])
+    return contact
+
+
+async def _attachments(channel, settings) -> list[dict]:
+    out = list(settings.attachments) if settings else []
+    if channel is not None and settings is not None and settings.groups:
+        way = await GroupJoinWay.filter(channel_id=channel.id).first()
+        if way is not None and way.qr_code:
+            out.append(group_invitation(way.qr_code, f"加入{channel.name}客户群"))
+    return out
+
+
+async def _fallback(wecom, event: ContactAdded, text: str) -> str:
+    """No WelcomeCode (a welcome is configured in the admin console, or the member chatted
+    already): the member gets a one-recipient send task to confirm in WeCom."""
+    try:
+        await wecom.add_msg_template({"chat_type": "single", "external_userid": [event.external_user_id],
+                                      "sender": event.user_id, "text": {"content": text}})
+        return "fallback"
+    except ApiError as exc:
+        log.warning("fallback welcome for %s not created: %s", event.external_user_id, exc)
+        return "failed"
+
+
+async def _profile(wecom, external_userid: str, budget: float | None = None) -> dict | None:
+    try:
+        call = wecom.get_external_contact(external_userid)
+        return await (asyncio.wait_for(call, budget) if budget else call)
+    except (ApiError, TimeoutError) as exc:
+        log.warning("profile of %s not read: %s", external_userid, exc)
+        return None
+
+
+async def _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact) -> None:
+    if settings is not None and touch.first_touch and settings.referrer_id:
+        await credit_referrer(lead, settings.referrer_id)
+    if wecom is None:
+        return
+    contact = contact or await _profile(wecom, event.external_user_id)
+    if contact:
+        lead = await merge_by_unionid(lead, (contact.get("external_contact") or {}).get("unionid", ""))
+    if settings is not None and settings.tags:
+        await _apply_tags(wecom, clock, onboarding, event, lead, settings.tags)
+    if settings is not None and any(r.get("daily_cap") for r in settings.staff):
+        await rotate_receivers(wecom, channel, settings, clock, onboarding)
+
+
+async def _apply_tags(wecom, clock, onboarding, event, lead, names) -> None:
+    await tag_lead(lead.id, names)
+    try:
+        await persist(f"tags for {event.external_user_id}",
+                      lambda: onboarding.tag_book.apply(wecom, event.user_id, event.external_user_id, names), clock)
+    except ApiError as exc:
+        log.error("tags %s not applied to %s: %s", names, event.external_user_id, exc)
+
+
+async def credit_referrer(lead: Lead, referrer_id: int) -> None:
+    """Attribute a newcomer to the lead whose invitation code brought them."""
+    if referrer_id == lead.id:
+        return
+    profile = await profile_of(lead)
+    if profile.referrer_id:
+        return
+    profile.referrer_id = referrer_id
+    await profile.save(update_fields=["referrer_id"])
+    referrer = await Lead.get_or_none(id=referrer_id)
+    if referrer is not None:
+        await profile_of(referrer)
+        await LeadProfile.filter(lead_id=referrer_id).update(referral_count=F("referral_count") + 1)
+
+
+async def merge_by_unionid(lead: Lead, unionid: str) -> Lead:
+    """One person, one lead: a unionid already on another lead merges the two (the older stays)."""
+    if not unionid:
+        return lead
+    other = await find_lead(Identity(IdentityKind.UNIONID, unionid))
+    if other is None:
+        await add_identity(lead, Identity(IdentityKind.UNIONID, unionid))
+        return lead
+    if other.id == lead.id:
+        return lead
+    keep, drop = (other, lead) if other.id < lead.id else (lead, other)
+    await merge_leads(keep, drop)
+    return keep
+
+
+async def merge_leads(keep: Lead, drop: Lead) -> None:
+    for model in (LeadIdentity, ChannelTouch, BehaviourEvent, ConsentRecord, GroupMembership):
+        await model.filter(lead_id=drop.id).update(lead_id=keep.id)
+    kept_tags = set(await LeadTag.filter(lead_id=keep.id).values_list("name", flat=True))
+    await LeadTag.filter(lead_id=drop.id, name__not_in=list(kept_tags) or [""]).update(lead_id=keep.id)
+    if not await LeadProfile.filter(lead_id=keep.id).exists():
+        await LeadProfile.filter(lead_id=drop.id).update(lead_id=keep.id)
+    keep.first_channel_id = keep.first_channel_id or drop.first_channel_id
+    keep.last_channel_id = drop.last_channel_id or keep.last_channel_id
+    keep.owner_id = drop.owner_id or keep.owner_id
+    keep.name, keep.company = keep.name or drop.name, keep.company or drop.company
+    if keep.consent_at is None and drop.consent_at is not None:
+        keep.consent_at, keep.consent_version = drop.consent_at, drop.consent_version
+    await drop.delete()
+    await keep.save()
+
+
+def day_start(now: datetime) -> datetime:
+    """Midnight, China time, of ``now``'s day (daily caps count from it)."""
+    local = now.astimezone(CHINA)
+    return datetime.combine(local.date(), time.min, CHINA)
+
+
+def open_receivers(staff: list[dict], counts: dict[str, int], backup: str) -> tuple[str, ...]:
+    """The members still under their daily cap; the backup member when all are full."""
+    open_ = tuple(r["userid"] for r in staff if not r.get("daily_cap") or counts.get(r["userid"], 0) < r["daily_cap"])
+    return open_ or ((backup,) if backup else tuple(r["userid"] for r in staff))
+
+
+async def rotate_receivers(wecom, channel: Channel, settings: ChannelSettings, clock, onboarding: Onboarding) -> None:
+    """Take a member who reached the daily cap off the contact way (and put them back the next day)."""
+    since = day_start(clock.now())
+    rows = await (ChannelTouch.filter(channel_id=channel.id, at__gte=since, at__lt=since + timedelta(days=1))
+                  .annotate(n=Count("id")).group_by("staff_userid").values_list("staff_userid", "n"))
+    users = open_receivers(settings.staff, dict(rows), settings.backup_userid)
+    current = onboarding.receivers.get(channel.id, tuple(r["userid"] for r in settings.staff))
+    if users == current or not channel.config_id:
+        return
+    try:
+        await persist(f"receivers of {channel.code}",
+                      lambda: wecom.update_contact_way(channel.config_id, user=list(users)), clock)
+        onboarding.receivers[channel.id] = users
+        log.info("channel %s now goes to %s", channel.code, ", ".join(users))
+    except ApiError as exc:
+        log.error("receivers of %s not changed: %s", channel.code, exc)
+
+
+def _follow_or_scan(event, data) -> bool:
+    return event.event_type in ("subscribe", "SCAN")
+
+
+@router.on(AccountEvent, filters=[_follow_or_scan])
+async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboarding: Onboarding) -> None:
+    """An official-account follow or scan: attributed like an add; the welcome is the reply."""
+    channel = await channel_for_state(event.scene)
+    touch = await record_touch(lead, channel, state=event.scene, platform="wechat", staff="", welcome_code="",
+                               at=clock.now())
+    await attribute(lead, channel)
+    settings = await ChannelSettings.get_or_none(channel_id=channel.id) if channel else None
+    if settings is not None and touch and touch.first_touch and settings.referrer_id:
+        await credit_referrer(lead, settings.referrer_id)
+    if settings is not None and settings.tags:
+        await tag_lead(lead.id, settings.tags)
+    if event.event_type == "subscribe" or touch.first_touch:
+        name = channel.name if channel and channel.code != UNKNOWN_CODE else onboarding.company
+        await responder.text(welcome_text(channel.welcome_template if channel else "", name="", channel_name=name,
+                                          privacy_url=onboarding.privacy_url))
+        touch.welcome = SENT
+        await touch.save(update_fields=["welcome"])

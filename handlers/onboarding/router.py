@@ -1,0 +1,4 @@
+"""The onboarding router: every onboarding handler registers on it."""
+from bot.dispatcher import Router
+
+router = Router("onboarding")

@@ -1,0 +1,71 @@
+"""The welcome message: the channel's template, the privacy notice and attachments, sent once
+with the add event's WelcomeCode.
+
+Doc facts (document/path/92599, 发送新客户欢迎语): only within 20 s of the event and only once;
+no welcome_code when a welcome is configured in the admin console for the member; 41051 means
+the welcome already reached the customer (do not retry); 41096 means another app is sending
+it; at most 9 attachments (image, link, miniprogram, video, file).
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from jinja2 import Environment, meta
+
+from bot.api.errors import ApiError
+from content.privacy import POLICY_VERSION
+from content.templates import TemplateProblem, render_message
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WELCOME = "您好{% if name %} {{ name }}{% endif %}，欢迎关注{{ channel_name }}！有问题直接在这里问我。"
+PRIVACY_NOTICE = (
+    "【个人信息保护】我们按《个人信息保护政策》（{version}）处理您的信息：{url}\n"
+    "回复“同意”表示同意；回复“退订”或“TD”不再接收推送；回复“删除我的信息”删除您的资料。"
+)
+ALREADY_SENT, BEING_SENT, EXPIRED = 41051, 41096, 41050
+SENT, OUTCOMES = "sent", {ALREADY_SENT: "already_sent", BEING_SENT: "being_sent", EXPIRED: "expired"}
+MAX_ATTACHMENTS = 9
+
+
+@lru_cache(maxsize=256)
+def template_values(source: str) -> frozenset[str]:
+    """The names a template uses (so the profile is fetched only when ``name`` is wanted)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(Environment().parse(source)))
+    except Exception:  # noqa: BLE001 - a broken template is reported when rendered
+        return frozenset()
+
+
+def privacy_notice(url: str) -> str:
+    return PRIVACY_NOTICE.format(version=POLICY_VERSION, url=url)
+
+
+def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: str) -> str:
+    """The channel's welcome (or the default when it is empty or broken) and the privacy notice."""
+    values = {"name": name, "channel_name": channel_name, "channel": channel_name}
+    try:
+        body = render_message(template or DEFAULT_WELCOME, **values)
+    except TemplateProblem as exc:
+        log.error("welcome template of %s is broken, using the default: %s", channel_name, exc)
+        body = render_message(DEFAULT_WELCOME, **values)
+    return f"{body}\n\n{privacy_notice(privacy_url)}"
+
+
+def group_invitation(qr_code: str, title: str) -> dict:
+    """A link attachment to a group live code's QR image."""
+    return {"msgtype": "link", "link": {"title": title[:128], "picurl": qr_code, "desc": "扫码加入客户群",
+                                        "url": qr_code}}
+
+
+async def send_welcome(wecom, welcome_code: str, text: str, attachments: list[dict]) -> str:
+    """Send once; return what happened: sent, already_sent (41051), being_sent (41096),
+    expired (41050) or failed. 41051 and 41096 are logged, never retried."""
+    try:
+        await wecom.send_welcome_msg(welcome_code, text=text, attachments=attachments[:MAX_ATTACHMENTS] or None)
+        return SENT
+    except ApiError as exc:
+        outcome = OUTCOMES.get(exc.errcode or 0, "failed")
+        log.warning("welcome %s: %s (%s %s)", welcome_code, outcome, exc.errcode, exc.errmsg)
+        return outcome
