@@ -94,6 +94,8 @@ async def bearer_actor(request: web.Request, console: "Console") -> Actor:
 
 
 def parse_param(param: Param, raw: str | None) -> Any:
+    if raw is not None and "\x00" in raw:
+        raise ApiError(400, "invalid_parameter", f"{param.name} must not contain NUL characters")
     if raw is None or raw == "":
         if param.required:
             raise ApiError(400, "invalid_parameter", f"{param.name} is required")

@@ -86,7 +86,7 @@ async def patch_lead(call: ApiCall) -> dict[str, Any]:
     try:
         before, after = await change_lead(lead, clean_changes(call.actor, call.body))
     except LeadChangeError as exc:
-        raise ApiError(400, "invalid_body", str(exc)) from None
+        raise ApiError(409 if exc.conflict else 400, "unknown_owner" if exc.conflict else "invalid_body", str(exc)) from None
     await call.audit("lead.update", target_type="lead", target_id=lead.id, before=before, after=after)
     return await lead_json(lead)
 
@@ -153,7 +153,7 @@ def register(console: "Console") -> None:
     add = console.add_endpoint
     add("GET", "/leads", list_leads, permission="leads.read", tag="leads", summary="List leads (newest first)", params=(*LEAD_FILTERS, *PAGE), response=s.page_of(s.LEAD))
     add("GET", "/leads/{lead_id}", get_lead, permission="leads.read", tag="leads", summary="A lead: fields, tags, channels, consent, identities", params=(LEAD_ID,), response=s.LEAD)
-    add("PATCH", "/leads/{lead_id}", patch_lead, permission="leads.write", tag="leads", summary="Change a lead's name, company, stage, tags or owner", params=(LEAD_ID,), body=s.LEAD_PATCH, response=s.LEAD)
+    add("PATCH", "/leads/{lead_id}", patch_lead, permission="leads.write", tag="leads", summary="Change a lead's name, company, stage, tags or owner", params=(LEAD_ID,), body=s.LEAD_PATCH, response=s.LEAD, extra_statuses=(409,))
     add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=s.page_of(s.EVENT))
     add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=s.page_of(s.EVENT), params=(
         Param("lead_id", "integer", "Only this lead's events", minimum=1, maximum=2**31 - 1),

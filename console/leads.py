@@ -21,11 +21,13 @@ MAX_TAGS, MAX_TAG_LENGTH = 50, 64
 
 
 class LeadChangeError(ValueError):
-    """A lead change was refused; ``field`` names the offending input."""
+    """A lead change was refused; ``field`` names the offending input. ``conflict`` is true
+    when the input is well-formed but names something that does not exist."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, message: str, *, conflict: bool = False) -> None:
         super().__init__(message)
         self.field = field_name
+        self.conflict = conflict
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ async def _owner(userid: str | None) -> Staff | None:
         return None
     staff = await Staff.get_or_none(userid=userid)
     if staff is None:
-        raise LeadChangeError("owner", f"no WeCom staff member {userid!r}")
+        raise LeadChangeError("owner", f"no WeCom staff member {userid!r}", conflict=True)
     return staff
 
 

@@ -45,7 +45,7 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     if ep.body is not None:
         statuses[415] = "The body is not application/json"
     for status in ep.extra_statuses:
-        statuses.setdefault(status, "Refused")
+        statuses.setdefault(status, {409: "Names something that does not exist"}.get(status, "Refused"))
     for status, text in sorted(statuses.items()):
         op["responses"][str(status)] = {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return op

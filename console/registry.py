@@ -51,6 +51,8 @@ class Param:
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string", "format": "date"} if self.type == "date" else {"type": self.type}
+        if self.type == "string" and not self.enum:
+            out["pattern"] = "^[^\\u0000]*$"  # no database stores NUL in text
         if self.enum:
             out["enum"] = list(self.enum)
         if self.minimum is not None:

@@ -3,7 +3,10 @@ properties, required, additionalProperties, string, integer, boolean, array, enu
 maxLength, maxItems)."""
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
+
+from console.tokens import NAME_PATTERN
 
 ERROR = {
     "type": "object",
@@ -35,8 +38,8 @@ def check_body(schema: Mapping[str, Any], value: Any, where: str = "body") -> No
         raise SchemaError(f"{where} must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}")
     if "enum" in schema and value not in schema["enum"]:
         raise SchemaError(f"{where} must be one of {', '.join(map(str, schema['enum']))}")
-    if kind == "string" and len(value) > schema.get("maxLength", 10**9):
-        raise SchemaError(f"{where} must have at most {schema['maxLength']} characters")
+    if kind == "string":
+        _check_string(schema, value, where)
     if kind == "array":
         if len(value) > schema.get("maxItems", 10**9):
             raise SchemaError(f"{where} must have at most {schema['maxItems']} items")
@@ -44,6 +47,15 @@ def check_body(schema: Mapping[str, Any], value: Any, where: str = "body") -> No
             check_body(schema.get("items", {}), item, f"{where}[{i}]")
     if kind == "object":
         _check_object(schema, value, where)
+
+
+def _check_string(schema: Mapping[str, Any], value: str, where: str) -> None:
+    if len(value) > schema.get("maxLength", 10**9):
+        raise SchemaError(f"{where} must have at most {schema['maxLength']} characters")
+    if len(value) < schema.get("minLength", 0):
+        raise SchemaError(f"{where} must have at least {schema['minLength']} characters")
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        raise SchemaError(f"{where} must match {schema['pattern']}")
 
 
 def _check_object(schema: Mapping[str, Any], value: dict, where: str) -> None:
@@ -176,7 +188,7 @@ TOKEN_CREATE = {
     "additionalProperties": False,
     "required": ["name", "role"],
     "properties": {
-        "name": {"type": "string", "maxLength": 64},
+        "name": {"type": "string", "pattern": NAME_PATTERN},
         "role": {"type": "string", "enum": ["admin", "marketer", "support"]},
     },
 }

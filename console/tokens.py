@@ -1,6 +1,7 @@
 """API bearer tokens: random, shown once, stored as a SHA-256, revocable."""
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -11,6 +12,8 @@ from console.sessions import digest
 from models import ApiToken
 
 TOKEN_PREFIX = "siyu_"
+# Names start with a letter, digit or Chinese character; then those, spaces and ._:@-
+NAME_PATTERN = "^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ._:@-]{0,63}$"
 
 
 class TokenError(ValueError):
@@ -19,9 +22,9 @@ class TokenError(ValueError):
 
 async def create_token(name: str, role: str, *, clock: Clock, created_by: str = "") -> tuple[ApiToken, str]:
     """A new token; returns the row and the secret (shown once, never stored)."""
+    if not re.fullmatch(NAME_PATTERN, name):
+        raise TokenError("a token name is 1-64 letters, digits, Chinese characters, spaces or ._:@- and starts with no space or mark")
     name = name.strip()
-    if not 1 <= len(name) <= 64:
-        raise TokenError("a token name is 1-64 characters")
     try:
         parsed = parse_role(role)
     except ValueError as exc:
