@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -217,7 +217,7 @@ async def merge_leads(keep: Lead, drop: Lead) -> None:
 def day_start(now: datetime) -> datetime:
     """Midnight, China time, of ``now``'s day (daily caps count from it)."""
     local = now.astimezone(CHINA)
-    return datetime.combine(local.date(), time.min, CHINA)
+    return datetime.combine(local.date(), time.min, CHINA).astimezone(timezone.utc)
 
 
 def open_receivers(staff: list[dict], counts: dict[str, int], backup: str) -> tuple[str, ...]:

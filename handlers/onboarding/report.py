@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -43,7 +43,9 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) China time."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    return datetime.combine(start, time.min, CHINA), datetime.combine(end + timedelta(days=1), time.min, CHINA)
+    lo = datetime.combine(start, time.min, CHINA)
+    hi = datetime.combine(end + timedelta(days=1), time.min, CHINA)
+    return lo.astimezone(timezone.utc), hi.astimezone(timezone.utc)
 
 
 async def _counts(qs, field: str) -> dict[int, int]:
