@@ -22,7 +22,7 @@ def features(settings: Settings) -> dict:
     return {
         "routers": [onboarding.router],
         "services": {**onboarding.onboarding_services(settings)},
-        "setups": [],
+        "setups": [onboarding.privacy_setup],
     }
 
 
