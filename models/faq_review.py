@@ -1,0 +1,53 @@
+"""FAQ data around the matcher: the chat-archive cursor, one-click suggestions for staff and
+per-group answering settings."""
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ArchiveCursor(Model):
+    """The last chat-archive seq processed, per archive source, so a restart resumes there."""
+
+    source = fields.CharField(max_length=64, primary_key=True)
+    seq = fields.BigIntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "archive_cursor"
+
+
+class FaqSuggestion(Model):
+    """A ready answer for a staff member to send with one click in a chat the bot cannot
+    post in (a customer group, or a staff member's 1:1 with a customer)."""
+
+    id = fields.BigIntField(primary_key=True)
+    hit = fields.ForeignKeyField("models.FaqHit", null=True, related_name="suggestions", on_delete=fields.SET_NULL)
+    chat_id = fields.CharField(max_length=128, db_index=True)  # the group chat id, or the customer's external_userid
+    chat_kind = fields.CharField(max_length=16, default="customer_group")  # customer_group | single
+    staff_userid = fields.CharField(max_length=64, db_index=True)  # the group owner or the staff member
+    customer = fields.CharField(max_length=128, default="")
+    question = fields.TextField()
+    entry_id = fields.CharField(max_length=64)
+    answer = fields.TextField()
+    status = fields.CharField(max_length=12, default="open", db_index=True)  # open | sent | dismissed
+    asked_at = fields.DatetimeField()
+    suggested_at = fields.DatetimeField()
+    latency_ms = fields.FloatField(default=0.0)  # question to suggestion
+    closed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "faq_suggestion"
+
+
+class FaqGroupSetting(Model):
+    """How the bot may answer in one internal group: without an @-mention only for a
+    high-confidence keyword hit, and at most so many answers a minute."""
+
+    chat_id = fields.CharField(max_length=128, primary_key=True)
+    answer_without_mention = fields.BooleanField(default=False)
+    answers_per_minute = fields.IntField(default=3)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "faq_group_setting"
