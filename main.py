@@ -17,11 +17,11 @@ from bot.config import ConfigError, Settings, load_settings
 def features(settings: Settings) -> dict:
     """The routers, services and setups of every feature, in routing priority order: the
     keyword arguments of ``bot.app.create_app``."""
-    from handlers import onboarding
+    from handlers import faq, onboarding
 
     return {
-        "routers": [onboarding.router],
-        "services": {**onboarding.onboarding_services(settings)},
+        "routers": [onboarding.router, faq.router],
+        "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
         "setups": [onboarding.privacy_setup],
     }
 
@@ -99,6 +99,7 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from handlers import faq as faq_cli
     from handlers import onboarding as onboarding_cli
 
     parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.set_defaults(func=cmd_export)
 
     onboarding_cli.add_cli_parsers(sub)
+    faq_cli.add_cli_parsers(sub)
 
     return parser
 

@@ -1,0 +1,137 @@
+"""Where the FAQ answers: 微信客服 and the official account (customers), the WeCom app and
+the 智能机器人 (staff, single chats and internal groups), and customer messages from the
+chat archive (one-click suggestions for staff)."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.dispatcher import Router, chat, customers_only, platform
+from bot.events import ChatKind, Event, Platform, TextMessage, UnknownEvent
+from faq import ANSWER
+from handlers.faq import suggestions
+from handlers.faq.service import HANDOVER, HUMAN_STATE, Faq, FaqConversation, context_text
+from models import FaqGroupSetting, Lead
+
+log = logging.getLogger(__name__)
+router = Router("faq")
+KF_WITH_HUMAN = (2, 3)  # queued for, or talking with, a receptionist
+KF_QUEUE, KF_HUMAN = 2, 3
+
+
+def _staff_text(event: Event, data: dict) -> bool:
+    """A staff member's message that is not a command (``/help``...)."""
+    return isinstance(event, TextMessage) and not event.sender_is_customer and not event.content.lstrip().startswith(("/", "／"))
+
+
+async def _say(responder: Any, text: str | None) -> None:
+    if text:
+        await responder.text(text)
+
+
+# --- customers, 1:1 -------------------------------------------------------------------------
+
+
+@router.on(TextMessage, filters=[platform(Platform.WECOM_KF), customers_only])
+async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+    """微信客服: answer while the conversation is with the bot; hand over on request."""
+    if await _with_receptionist(event, wecom, dialogs):
+        return
+    talk = faq.talk(clock, behaviour, dialogs)
+    reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
+    await _say(responder, reply.text)
+    if reply.kind == HANDOVER:
+        await _kf_hand_over(event, lead, talk, wecom, dialogs)
+
+
+async def _with_receptionist(event: TextMessage, wecom: Any, dialogs: Any) -> bool:
+    """Whether a human has the conversation (then the bot stays quiet)."""
+    dialog = await dialogs.get(event.user_key)
+    if dialog is None or dialog.state != HUMAN_STATE or wecom is None:
+        return False
+    answer = await wecom.kf_service_state_get(event.open_kfid, event.sender)
+    if answer.get("service_state") in KF_WITH_HUMAN:
+        return True
+    await dialogs.clear(event.user_key)
+    return False
+
+
+async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, wecom: Any, dialogs: Any) -> None:
+    """kf/service_state/trans: to the account's receptionist (3), or its queue (2); the
+    receptionist gets the conversation's context as an app message."""
+    if wecom is None:
+        return
+    servicer = faq.options.kf_servicers.get(event.open_kfid)
+    state = KF_HUMAN if servicer else KF_QUEUE
+    await wecom.kf_service_state_trans(event.open_kfid, event.sender, state, servicer)
+    await dialogs.set(event.user_key, HUMAN_STATE, {"open_kfid": event.open_kfid})
+    to = [servicer] if servicer else list(faq.options.notify_userids)
+    if to:
+        history = await faq.recent_context(event.user_key)
+        await wecom.send_app_text(to, context_text(lead.name or event.sender, history, "微信客服"))
+
+
+@router.on(TextMessage, filters=[platform(Platform.WECHAT), customers_only])
+async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+    """The official account: answer; on 人工, tell the staff on duty with the context."""
+    talk = faq.talk(clock, behaviour, dialogs)
+    reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
+    await _say(responder, reply.text)
+    if reply.kind == HANDOVER and wecom is not None and faq.options.notify_userids:
+        history = await talk.recent_context(event.user_key)
+        await wecom.send_app_text(list(faq.options.notify_userids), context_text(lead.name or event.sender, history, "公众号"))
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+@router.on(TextMessage, filters=[platform(Platform.WECOM, Platform.WECOM_BOT), chat(ChatKind.SINGLE), _staff_text])
+async def staff_question(event: TextMessage, responder, faq: Faq, clock, behaviour, dialogs) -> None:
+    """Staff asking the app or the 智能机器人 in a single chat."""
+    reply = await faq.talk(clock, behaviour, dialogs).reply(event, None, chat_kind="single", can_hand_over=False)
+    await _say(responder, reply.text)
+
+
+@router.on(TextMessage, filters=[platform(Platform.WECOM_BOT), chat(ChatKind.GROUP)])
+async def group_question(event: TextMessage, responder, faq: Faq, clock, behaviour, dialogs) -> None:
+    """An internal group: answer when @-mentioned; without a mention only a keyword-rule hit,
+    and only where the group allows it. Never more than the group's answers a minute."""
+    setting = await FaqGroupSetting.get_or_none(chat_id=event.chat_id)
+    per_minute = setting.answers_per_minute if setting else FaqGroupSetting._meta.fields_map["answers_per_minute"].default
+    if not event.mentioned_bot:
+        if setting is None or not setting.answer_without_mention:
+            return
+        found = (await faq.store.index()).match(event.content, "group")
+        if found.rule is None or found.outcome != ANSWER:
+            return
+    talk = faq.talk(clock, behaviour, dialogs)
+    if not faq.budget(clock).take(event.chat_id, per_minute):
+        log.info("group %s: answer budget spent, staying quiet", event.chat_id)
+        await talk.decide(event, None, chat_kind="group")
+        return
+    reply = await talk.reply(event, None, chat_kind="group", can_hand_over=False)
+    await _say(responder, reply.text)
+
+
+# --- the chat archive ------------------------------------------------------------------------
+
+
+@router.on(TextMessage, filters=[platform(Platform.ARCHIVE), customers_only])
+async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+    """A consenting customer's message in a customer group (or a 1:1 with staff): logged like
+    any question; a hit becomes a one-click suggestion for the staff member."""
+    talk = faq.talk(clock, behaviour, dialogs)
+    index = await faq.store.index()
+    kind = "group" if event.chat == ChatKind.CUSTOMER_GROUP else "single"
+    found, hit = await talk.decide(event, lead, chat_kind=kind, index=index)
+    await suggestions.create_suggestions(event, lead, found, hit, index, talk, wecom)
+
+
+def _archive_notice(event: Event, data: dict) -> bool:
+    return isinstance(event, UnknownEvent) and event.type_name == "event:msgaudit_notify"
+
+
+@router.on(UnknownEvent, filters=[_archive_notice])
+async def archive_notice(event: UnknownEvent, faq: Faq, bot) -> None:
+    """msgaudit_notify: new archived messages are ready; pull them."""
+    await faq.pull_archive(bot.pipeline)

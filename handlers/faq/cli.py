@@ -1,0 +1,107 @@
+"""``python main.py faq import FILE | export | match | group-rules``."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from faq import FaqFileError, FaqIndex, detect_format, export_faq_file, match_queries, parse_faq_file
+from handlers.faq import group_rules
+from handlers.faq.store import all_entries, save_entries
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+def add_cli_parsers(subparsers) -> None:
+    """Add the ``faq`` command to main.py's subparsers."""
+    faq = subparsers.add_parser("faq", help="import, export and try the FAQ")
+    sub = faq.add_subparsers(dest="faq_command", required=True, metavar="ACTION")
+
+    imp = sub.add_parser("import", help="create or update entries from a YAML or JSONL file (by id; all or nothing)")
+    imp.add_argument("file", help="the file (.yaml/.yml or .jsonl)")
+    imp.add_argument("--format", choices=("yaml", "jsonl"), help="default: from the file name")
+    imp.add_argument("--by", default="cli", help="recorded as who changed the entries")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser("export", help="write every entry to stdout (the import format)")
+    exp.add_argument("--format", choices=("yaml", "jsonl"), default="jsonl")
+    exp.set_defaults(func=cmd_export)
+
+    match = sub.add_parser("match", help="match queries from stdin (lines or JSONL {\"query\"}); one JSON line each")
+    match.add_argument("--chat", choices=("single", "group"), default=None, help="only entries allowed in this chat kind")
+    match.set_defaults(func=cmd_match)
+
+    rules = sub.add_parser("group-rules", help="the keyword FAQ as WeCom customer-group auto-reply rules")
+    rules.add_argument("--format", choices=("json", "csv"), default="json")
+    rules.set_defaults(func=cmd_group_rules)
+
+
+def _run(settings, job):
+    from bot.database import connect, disconnect
+
+    async def run():
+        await connect(settings.database_url)
+        try:
+            return await job()
+        finally:
+            await disconnect()
+
+    return asyncio.run(run())
+
+
+def read_import_file(path: str, fmt: str | None) -> tuple:
+    """The entries of an import file, or SystemExit-worthy problems as FaqFileError."""
+    file = Path(path)
+    if not file.is_file():
+        raise FaqFileError([_problem(f"no such file: {path}")])
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        raise FaqFileError([_problem(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")])
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FaqFileError([_problem(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")])
+    return parse_faq_file(text, fmt or detect_format(path))
+
+
+def _problem(message: str):
+    from faq import FaqFileProblem
+
+    return FaqFileProblem(0, message)
+
+
+def cmd_import(args: argparse.Namespace, settings) -> int:
+    try:
+        entries = read_import_file(args.file, args.format)
+    except FaqFileError as exc:
+        print(f"{args.file}: refused, nothing was changed:", file=sys.stderr)
+        for problem in exc.errors:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    counts = _run(settings, lambda: save_entries(entries, args.by))
+    print(f"imported {len(entries)} entries: {counts['created']} created, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings) -> int:
+    entries = _run(settings, all_entries)
+    sys.stdout.write(export_faq_file(entries, args.format))
+    print(f"exported {len(entries)} entries", file=sys.stderr)
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, settings) -> int:
+    index = FaqIndex.build(_run(settings, lambda: all_entries(active_only=True)))
+    for result in match_queries(sys.stdin, index, args.chat):
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_group_rules(args: argparse.Namespace, settings) -> int:
+    entries = _run(settings, lambda: all_entries(active_only=True))
+    rules = group_rules.auto_reply_rules(entries)
+    sys.stdout.write(group_rules.rules_csv(rules) if args.format == "csv" else group_rules.rules_json(rules))
+    print(f"{len(rules)} auto-reply rules", file=sys.stderr)
+    return 0

@@ -1,0 +1,227 @@
+"""The review inbox: misses, low-confidence and negatively rated answers, with similar
+questions clustered so one action resolves many. Actions: attach as a variant of an entry,
+create an entry from a cluster, mark correct, ignore. Plus statistics and a CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from faq import FaqEntry, entry_from_record, entry_to_record, normalise
+from handlers.faq.store import all_entries, save_entries
+from models import FaqEntryRecord, FaqHit
+
+LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
+CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
+ACTIONS = ("attach", "create", "correct", "ignore")
+REVIEWED = {"attach": "variant", "create": "created", "correct": "correct", "ignore": "ignored"}
+INBOX_LIMIT = 2000
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be done; nothing was changed."""
+
+
+def needs_review() -> Q:
+    return Q(review="open") & (
+        Q(outcome__in=("miss", "clarify")) | Q(feedback="negative") | (Q(outcome="answer") & Q(score__lt=LOW_CONFIDENCE))
+    )
+
+
+@dataclass
+class Cluster:
+    """Similar questions; ``key`` is the most frequent normalised form."""
+
+    key: str
+    hit_ids: list[int] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+    candidates: Counter = field(default_factory=Counter)
+    negative: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.hit_ids)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "size": self.size, "hit_ids": self.hit_ids,
+            "queries": list(dict.fromkeys(self.queries))[:10],
+            "outcomes": dict(self.outcomes), "negative": self.negative,
+            "suggested_entry": self.candidates.most_common(1)[0][0] if self.candidates else None,
+        }
+
+
+def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -> list[Cluster]:
+    """Greedy clustering by similarity of the normalised questions, biggest cluster first."""
+    clusters: list[Cluster] = []
+    for hit in hits:
+        form = hit.normalised_query or hit.raw_query
+        home = next((c for c in clusters if form == c.key or fuzz.ratio(form, c.key) >= similarity), None)
+        if home is None:
+            home = Cluster(form)
+            clusters.append(home)
+        home.hit_ids.append(hit.id)
+        home.queries.append(hit.raw_query)
+        home.outcomes[hit.outcome] += 1
+        home.negative += hit.feedback == "negative"
+        if hit.candidates:
+            home.candidates[hit.candidates[0][0]] += 1
+    return sorted(clusters, key=lambda c: (-c.size, c.key))
+
+
+async def inbox(limit: int = INBOX_LIMIT) -> list[Cluster]:
+    hits = await FaqHit.filter(needs_review()).order_by("-id").limit(limit)
+    return cluster_hits(hits)
+
+
+async def _mark(hit_ids: Iterable[int], review: str, by: str) -> int:
+    return await FaqHit.filter(id__in=list(hit_ids)).update(review=review, reviewed_by=by[:64])
+
+
+async def _hits(hit_ids: Sequence[int]) -> list[FaqHit]:
+    if not hit_ids:
+        raise ReviewError("choose at least one question")
+    rows = await FaqHit.filter(id__in=list(hit_ids))
+    if len(rows) != len(set(hit_ids)):
+        raise ReviewError("some of these questions no longer exist")
+    return rows
+
+
+async def attach_variants(hit_ids: Sequence[int], entry_id: str, by: str) -> FaqEntry:
+    """Add the questions as variants of an entry (each new wording once); the next customer
+    asking like this gets that entry's answer."""
+    rows = await _hits(hit_ids)
+    record = await FaqEntryRecord.get_or_none(id=entry_id)
+    if record is None:
+        raise ReviewError(f"no FAQ entry {entry_id!r}")
+    seen = {normalise(t) for t in [record.question, *record.variants]}
+    variants = list(record.variants)
+    for row in rows:
+        text = row.raw_query.strip()[:500]
+        form = normalise(text)
+        if form and form not in seen:
+            seen.add(form)
+            variants.append(text)
+    entry = _valid({**_record_dict(record), "variants": variants})
+    async with in_transaction():
+        await save_entries([entry], by)
+        await _mark(hit_ids, REVIEWED["attach"], by)
+    return entry
+
+
+async def create_entry(hit_ids: Sequence[int], record: dict, by: str) -> FaqEntry:
+    """A new entry from a cluster (question and variants pre-filled from it by the page)."""
+    await _hits(hit_ids)
+    if not isinstance(record, dict):
+        raise ReviewError("the entry must be an object")
+    if await FaqEntryRecord.exists(id=str(record.get("id", "")).strip()):
+        raise ReviewError(f"an entry with id {record.get('id')!r} exists; attach the questions to it instead")
+    entry = _valid(record)
+    async with in_transaction():
+        await save_entries([entry], by)
+        await _mark(hit_ids, REVIEWED["create"], by)
+    return entry
+
+
+async def close_hits(hit_ids: Sequence[int], action: str, by: str) -> int:
+    """mark correct / ignore."""
+    await _hits(hit_ids)
+    return await _mark(hit_ids, REVIEWED[action], by)
+
+
+def prefill(cluster: Cluster) -> dict[str, Any]:
+    """A new entry's fields pre-filled from a cluster."""
+    queries = list(dict.fromkeys(q.strip() for q in cluster.queries if q.strip()))
+    return {"question": queries[0] if queries else "", "variants": queries[1:20], "answer": "", "category": "other"}
+
+
+def _record_dict(row: FaqEntryRecord) -> dict[str, Any]:
+    return {"id": row.id, "category": row.category, "question": row.question, "variants": list(row.variants),
+            "keywords": list(row.keywords), "rules": list(row.rules), "answer": row.answer,
+            "scope": row.scope, "active": row.active}
+
+
+def _valid(record: dict) -> FaqEntry:
+    entry, problems = entry_from_record(record)
+    if problems:
+        raise ReviewError("; ".join(problems))
+    return entry
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _counts(rows: Sequence[FaqHit]) -> dict[str, Any]:
+    total = len(rows)
+    outcome = Counter(r.outcome for r in rows)
+    negative = sum(r.feedback == "negative" for r in rows)
+    return {
+        "asked": total, "answered": outcome["answer"], "clarified": outcome["clarify"], "missed": outcome["miss"],
+        "negative": negative, "answer_rate": _rate(outcome["answer"], total), "clarify_rate": _rate(outcome["clarify"], total),
+        "miss_rate": _rate(outcome["miss"], total), "negative_rate": _rate(negative, total),
+    }
+
+
+async def statistics(now: datetime, days: int = 30) -> dict[str, Any]:
+    """Rates overall, per day (China time) and per category; top entries and top unanswered
+    clusters over the last ``days`` days."""
+    since = now - timedelta(days=days)
+    rows = await FaqHit.filter(asked_at__gte=since).order_by("id")
+    categories = {e.id: e.category for e in await all_entries()}
+    per_day: dict[str, list[FaqHit]] = defaultdict(list)
+    per_category: dict[str, list[FaqHit]] = defaultdict(list)
+    for row in rows:
+        per_day[row.asked_at.astimezone(CHINA).date().isoformat()].append(row)
+        per_category[categories.get(row.chosen_entry_id or "", "unanswered")].append(row)
+    start = since.astimezone(CHINA).date()
+    day_list = [(start + timedelta(days=n)).isoformat() for n in range(days + 1)]
+    top = Counter(r.chosen_entry_id for r in rows if r.chosen_entry_id)
+    unanswered = cluster_hits([r for r in reversed(rows) if r.outcome == "miss"])[:10]
+    return {
+        "days": days, "total": _counts(rows),
+        "per_day": [{"day": d, **_counts(per_day.get(d, []))} for d in day_list],
+        "per_category": {c: _counts(r) for c, r in sorted(per_category.items())},
+        "top_entries": [{"entry_id": e, "count": n} for e, n in top.most_common(10)],
+        "top_unanswered": [{"key": c.key, "size": c.size, "queries": c.as_dict()["queries"][:3]} for c in unanswered],
+    }
+
+
+CSV_COLUMNS = ("id", "asked_at", "platform", "chat_kind", "chat_id", "lead_id", "query", "normalised", "outcome",
+               "entry_id", "score", "candidates", "latency_ms", "feedback", "signals", "review")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in spreadsheets
+
+
+async def hits_csv(since: datetime | None = None) -> str:
+    query = FaqHit.all() if since is None else FaqHit.filter(asked_at__gte=since)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in await query.order_by("id"):
+        writer.writerow([_cell(v) for v in (
+            r.id, r.asked_at.isoformat() if r.asked_at else "", r.platform, r.chat_kind, r.chat_id, r.lead_id,
+            r.raw_query, r.normalised_query, r.outcome, r.chosen_entry_id, r.score,
+            " ".join(f"{i}:{s}" for i, s in r.candidates), r.latency_ms, r.feedback, " ".join(r.signals), r.review,
+        )])
+    return out.getvalue()
+
+
+def entry_record(entry: FaqEntry) -> dict:
+    return entry_to_record(entry)

@@ -1,0 +1,100 @@
+"""Customers ask in 微信客服 and the official account: instant answers, a clarify question,
+a polite fallback, hand-over to a human with the context."""
+from dataclasses import replace
+
+from models import BehaviourEvent, FaqHit
+from tests.faq_chat.entries import open_hours, store_test_faq
+
+KF = "wkKF0001"
+
+
+def texts(harness, user):
+    return [m["text"] for m in harness.sim.received(user)]
+
+
+async def ask_kf(harness, customer, text):
+    await harness.sim.kf_customer_text(KF, customer, text, name="王工")
+    await harness.settle()
+    return texts(harness, customer)[-1] if texts(harness, customer) else None
+
+
+async def test_a_customer_in_customer_service_gets_the_answer_at_once_and_it_is_logged(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    answer = await ask_kf(harness, "wmWANG", "请问下单以后多久能发货呀？")
+
+    assert answer == "现货订单付款后 1–2 个工作日发货。"
+    hit = await FaqHit.get()
+    assert (hit.outcome, hit.chosen_entry_id, hit.platform, hit.chat_kind) == ("answer", "ship-lead-time", "wecom_kf", "single")
+    assert hit.raw_query == "请问下单以后多久能发货呀？" and hit.normalised_query and hit.lead_id
+    assert hit.candidates[0][0] == "ship-lead-time" and hit.latency_ms >= 0
+    event = await BehaviourEvent.get(kind="faq.asked")
+    assert event.lead_id == hit.lead_id and event.payload["entry_id"] == "ship-lead-time"
+    assert event.payload["category"] == "service_delivery"
+
+
+async def test_a_vague_question_gets_choices_and_the_number_picks_one(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    question = await ask_kf(harness, "wmLI", "多少钱？")
+    answer = await ask_kf(harness, "wmLI", "2")
+
+    assert question == "您是想问：\n1. 有价格表吗？\n2. 运费怎么算？\n请回复序号，例如“1”。"
+    assert answer == "单笔满 3000 元包邮。"
+    hit = await FaqHit.get()
+    assert (hit.outcome, hit.chosen_entry_id) == ("clarify", "freight")
+    assert await FaqHit.all().count() == 1  # the choice is not a new question
+
+
+async def test_a_reply_that_is_not_a_number_is_a_new_question(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    await ask_kf(harness, "wmLI", "多少钱？")
+    answer = await ask_kf(harness, "wmLI", "能开专票吗")
+
+    assert answer.startswith("可以开 13% 增值税专用发票")
+
+
+async def test_an_unknown_question_gets_a_polite_fallback_offering_a_human_and_is_flagged(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    answer = await ask_kf(harness, "wmZHAO", "你们老板喜欢打高尔夫吗")
+
+    assert "抱歉" in answer and "人工" in answer
+    hit = await FaqHit.get()
+    assert hit.outcome == "miss" and hit.review == "open"
+
+
+async def test_asking_for_a_human_hands_the_conversation_over_with_its_context(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    faq = harness.bot.services["faq"]
+    faq.options = replace(faq.options, kf_servicers={KF: "zhangsan"})
+
+    await ask_kf(harness, "wmWANG", "运费怎么算")
+    reply = await ask_kf(harness, "wmWANG", "转人工")
+
+    assert reply.startswith("好的，正在为您转接人工客服")
+    session = harness.sim.state.kf_accounts[KF].sessions["wmWANG"]
+    assert (session.service_state, session.servicer_userid) == (3, "zhangsan")
+    [note] = texts(harness, "zhangsan")
+    assert "微信客服" in note and "运费怎么算" in note
+    hit = await FaqHit.get()
+    assert hit.feedback == "negative" and "asked_human" in hit.signals
+
+    await harness.sim.kf_servicer_text(KF, "zhangsan", "wmWANG", "您好，我是张三")
+    before = len(texts(harness, "wmWANG"))
+    await ask_kf(harness, "wmWANG", "满多少包邮")
+    assert len(texts(harness, "wmWANG")) == before  # the receptionist answers now, not the bot
+
+
+async def test_outside_business_hours_the_fallback_says_when_a_human_replies(harness, clock):
+    await store_test_faq()  # the clock starts at 06:13 China time
+
+    answer = await ask_kf(harness, "wmNIGHT", "你们老板喜欢打高尔夫吗")
+
+    assert "非工作时间" in answer and "今天 09:00" in answer
