@@ -104,6 +104,8 @@ def parse_param(param: Param, raw: str | None) -> Any:
         value: Any = _convert(param.type, raw)
     except ValueError:
         raise ApiError(400, "invalid_parameter", f"{param.name} must be a {param.type}, got {raw!r}") from None
+    if param.max_length is not None and len(value) > param.max_length:
+        raise ApiError(400, "invalid_parameter", f"{param.name} must have at most {param.max_length} characters")
     if param.enum and value not in param.enum:
         raise ApiError(400, "invalid_parameter", f"{param.name} must be one of {', '.join(param.enum)}")
     if (param.minimum is not None and value < param.minimum) or (param.maximum is not None and value > param.maximum):

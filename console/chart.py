@@ -8,7 +8,8 @@ WIDTH, HEIGHT, PAD, LABEL = 640, 200, 24, 18
 
 
 def bar_chart_svg(points: Sequence[tuple[str, int]], *, title: str) -> str:
-    """One bar per (label, value); value labels above the bars, every other x label shown."""
+    """One bar per (label, value); value labels above the bars; every other x label shown,
+    counting back from the last (today)."""
     peak = max((v for _, v in points), default=0) or 1
     slot = (WIDTH - 2 * PAD) / max(len(points), 1)
     plot = HEIGHT - 2 * PAD - LABEL
@@ -22,7 +23,7 @@ def bar_chart_svg(points: Sequence[tuple[str, int]], *, title: str) -> str:
             f"<title>{escape(label)}: {value}</title></rect>"
             f'<text class="value" x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">{value}</text>'
         )
-        if i % 2 == 0 or len(points) <= 8:
+        if (len(points) - 1 - i) % 2 == 0 or len(points) <= 8:
             bars.append(
                 f'<text class="label" x="{x + slot * 0.35:.1f}" y="{HEIGHT - PAD + 4:.1f}" text-anchor="middle">{escape(label)}</text>'
             )

@@ -29,11 +29,11 @@ PAGE = (
 )
 LEAD_ID = Param("lead_id", "integer", "Lead id", location="path", required=True, minimum=1, maximum=2**31 - 1)
 LEAD_FILTERS = (
-    Param("q", description="Search name, company, tag, channel or identity"),
-    Param("tag", description="Exact tag"),
-    Param("channel", description="Channel code (first or latest channel)"),
+    Param("q", description="Search name, company, tag, channel or identity", max_length=100),
+    Param("tag", description="Exact tag", max_length=64),
+    Param("channel", description="Channel code (first or latest channel)", max_length=30),
     Param("status", description="Lead stage", enum=STATUSES),
-    Param("owner", description="Owner's WeCom userid"),
+    Param("owner", description="Owner's WeCom userid", max_length=64),
     Param("created_from", "date", "Created on or after (UTC date)"),
     Param("created_to", "date", "Created on or before (UTC date)"),
 )
@@ -157,9 +157,9 @@ def register(console: "Console") -> None:
     add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=s.page_of(s.EVENT))
     add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=s.page_of(s.EVENT), params=(
         Param("lead_id", "integer", "Only this lead's events", minimum=1, maximum=2**31 - 1),
-        Param("kind", description="Event kind, e.g. contact.added"),
+        Param("kind", description="Event kind, e.g. contact.added", max_length=64),
         Param("direction", description="inbound or outbound", enum=("inbound", "outbound")),
-        Param("platform", description="wecom, wecom_kf, wecom_bot, wechat, archive"),
+        Param("platform", description="wecom, wecom_kf, wecom_bot, wechat, archive", max_length=16),
         Param("since", "date", "On or after (UTC date)"),
         Param("until", "date", "Before (UTC date)"),
         *PAGE,
@@ -170,10 +170,10 @@ def register(console: "Console") -> None:
     add("DELETE", "/tokens/{token_id}", delete_token, permission="tokens.write", tag="tokens", summary="Revoke an API token", status=204,
         params=(Param("token_id", "integer", "Token id", location="path", required=True, minimum=1, maximum=2**31 - 1),))
     add("GET", "/audit", list_audit, permission="audit.read", tag="audit", summary="The audit log (newest first)", response=s.page_of(s.AUDIT_ENTRY), params=(
-        Param("actor", description="e.g. user:alice or token:3:ci"),
-        Param("action", description="e.g. lead.update"),
-        Param("target_type", description="e.g. lead"),
-        Param("target_id", description="The changed object's id"),
+        Param("actor", description="e.g. user:alice or token:3:ci", max_length=96),
+        Param("action", description="e.g. lead.update", max_length=64),
+        Param("target_type", description="e.g. lead", max_length=32),
+        Param("target_id", description="The changed object's id", max_length=64),
         *PAGE,
     ))
     console.app.router.add_get("/api/openapi.json", api_route(openapi_json(console)))

@@ -48,6 +48,7 @@ class Param:
     minimum: int | None = None
     maximum: int | None = None
     default: Any = None
+    max_length: int | None = None  # for strings
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "string", "format": "date"} if self.type == "date" else {"type": self.type}
@@ -55,6 +56,8 @@ class Param:
             out["pattern"] = "^[^\\u0000]*$"  # no database stores NUL in text
         if self.enum:
             out["enum"] = list(self.enum)
+        if self.max_length is not None:
+            out["maxLength"] = self.max_length
         if self.minimum is not None:
             out["minimum"] = self.minimum
         if self.maximum is not None:

@@ -8,6 +8,8 @@ from typing import Any, Mapping
 
 from console.tokens import NAME_PATTERN
 
+NO_NUL = "^[^\\u0000]*$"  # no database stores NUL in text
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -129,11 +131,11 @@ LEAD_PATCH = {
     "additionalProperties": False,
     "minProperties": 1,
     "properties": {
-        "name": {"type": "string", "maxLength": 128},
-        "company": {"type": "string", "maxLength": 256},
+        "name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
+        "company": {"type": "string", "maxLength": 256, "pattern": NO_NUL},
         "status": {"type": "string", "enum": ["active", "mql", "sql", "customer", "nurture", "lost"]},
-        "tags": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64}},
-        "owner": nullable({"type": "string", "maxLength": 64}),
+        "tags": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64, "pattern": NO_NUL}},
+        "owner": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
     },
 }
 

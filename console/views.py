@@ -45,8 +45,12 @@ def register(console: "Console") -> None:
     console.add_page("/settings/audit", audit_log, template="audit.html", section="settings", title="settings.audit", permission="audit.read")
 
 
-def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.astimezone(DISPLAY_TZ).strftime(fmt) if value else ""
+def localtime(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored (UTC) time, or its ISO text, as China Standard Time."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(DISPLAY_TZ).strftime(fmt)
 
 
 # --- sign-in ------------------------------------------------------------------------------
