@@ -1,6 +1,7 @@
 """Staff users: creation, passwords, and sign-in with throttling of repeated failures."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -121,3 +122,43 @@ class SignIn:
                 oldest = await failures.order_by("-at").offset(limit - 1).first()
                 retry = oldest.at + THROTTLE_WINDOW - self.clock.now()
                 raise LoginThrottled(max(1, int(retry.total_seconds())))
+
+
+USER_FIELDS = ("display_name", "role", "active", "wecom_userid")
+
+
+async def update_user(user: StaffUser, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Change a user's display name, role, active flag or WeCom userid; returns (before,
+    after) of the changed fields. The last active admin cannot be demoted or disabled."""
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise AccountError(f"these fields cannot be changed: {', '.join(sorted(unknown))}")
+    if "role" in changes:
+        try:
+            changes = {**changes, "role": parse_role(changes["role"]).value}
+        except ValueError as exc:
+            raise AccountError(str(exc)) from None
+    losing_admin = user.role == Role.ADMIN and user.active and (changes.get("role", "admin") != "admin" or changes.get("active") is False)
+    if losing_admin and await StaffUser.filter(role="admin", active=True).count() <= 1:
+        raise LastAdmin("the last active admin cannot be demoted or disabled")
+    if changes.get("wecom_userid") and await StaffUser.filter(wecom_userid=changes["wecom_userid"]).exclude(id=user.id).exists():
+        raise AccountError(f"WeCom userid {changes['wecom_userid']!r} belongs to another staff user")
+    before = {k: getattr(user, k) for k in changes}
+    for name, value in changes.items():
+        setattr(user, name, value or None if name == "wecom_userid" else value)
+    await user.save(update_fields=list(changes))
+    return before, {k: getattr(user, k) for k in changes}
+
+
+class LastAdmin(AccountError):
+    """The change would leave no active admin."""
+
+
+async def create_demo_admin(clock: Clock, username: str = "admin") -> tuple[str, str] | None:
+    """For the demo: create ``username`` as admin with a random password and return the
+    credentials to print; None when the user already exists."""
+    if await StaffUser.exists(username=username):
+        return None
+    password = secrets.token_urlsafe(12)
+    await create_user(username, "admin", password, clock=clock, display_name="Demo admin")
+    return username, password

@@ -9,7 +9,8 @@ from aiohttp import web
 from tortoise.expressions import Subquery
 
 from console import schemas as s
-from console.accounts import user_json
+from console.accounts import AccountError, create_user, update_user, user_json
+from console.passwords import WeakPassword
 from console.api import ApiCall, ApiError, api_route
 from console.audit import entry_json
 from console.leads import (
@@ -116,6 +117,31 @@ async def list_users(call: ApiCall) -> dict[str, Any]:
     return await paginate(StaffUser.all().order_by("username"), call, _rows(user_json))
 
 
+async def post_user(call: ApiCall) -> dict[str, Any]:
+    body = call.body
+    try:
+        user = await create_user(body["username"], body["role"], body["password"], clock=call.clock,
+                                 display_name=body.get("display_name", ""), wecom_userid=body.get("wecom_userid"))
+    except WeakPassword as exc:
+        raise ApiError(400, "weak_password", str(exc)) from None
+    except AccountError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    await call.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
+    return user_json(user)
+
+
+async def patch_user(call: ApiCall) -> dict[str, Any]:
+    user = await StaffUser.get_or_none(id=call.params["user_id"])
+    if user is None:
+        raise ApiError(404, "not_found", f"no staff user {call.params['user_id']}")
+    try:
+        before, after = await update_user(user, dict(call.body))
+    except AccountError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    await call.audit("user.update", target_type="staff_user", target_id=user.id, before=before, after=after)
+    return user_json(user)
+
+
 async def list_tokens(call: ApiCall) -> dict[str, Any]:
     return await paginate(ApiToken.all().order_by("-created_at", "-id"), call, _rows(token_json))
 
@@ -165,6 +191,12 @@ def register(console: "Console") -> None:
         *PAGE,
     ))
     add("GET", "/staff-users", list_users, permission="staff.read", tag="staff", summary="List staff users", params=PAGE, response=s.page_of(s.STAFF_USER))
+    add("POST", "/staff-users", post_user, permission="staff.write", tag="staff", summary="Create a staff user",
+        body=s.STAFF_USER_CREATE, response=s.STAFF_USER, status=201, extra_statuses=(409,))
+    add("PATCH", "/staff-users/{user_id}", patch_user, permission="staff.write", tag="staff",
+        summary="Change a staff user's role, name, WeCom userid or active flag (the last admin stays)",
+        params=(Param("user_id", "integer", "Staff user id", location="path", required=True, minimum=1, maximum=2**31 - 1),),
+        body=s.STAFF_USER_PATCH, response=s.STAFF_USER, extra_statuses=(409,))
     add("GET", "/tokens", list_tokens, permission="tokens.read", tag="tokens", summary="List API tokens (never their secrets)", params=PAGE, response=s.page_of(s.TOKEN))
     add("POST", "/tokens", post_token, permission="tokens.write", tag="tokens", summary="Create an API token; the secret is shown once", body=s.TOKEN_CREATE, response=s.TOKEN_CREATED, status=201)
     add("DELETE", "/tokens/{token_id}", delete_token, permission="tokens.write", tag="tokens", summary="Revoke an API token", status=204,

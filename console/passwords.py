@@ -16,7 +16,7 @@ class WeakPassword(ValueError):
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
         raise WeakPassword(f"the password must have at least {MIN_LENGTH} characters")
-    if password.strip() != password:
+    if password.strip(" \t\r\n") != password:
         raise WeakPassword("the password must not start or end with spaces")
 
 

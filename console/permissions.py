@@ -74,3 +74,13 @@ def allowed(role: Role | str, permission: str) -> bool:
 
 def sees_own_leads_only(role: Role | str) -> bool:
     return Role(role) in OWN_LEADS_ONLY
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table (the README's copy is checked against it)."""
+    roles = list(Role)
+    lines = ["| permission | " + " | ".join(r.value for r in roles) + " |", "|---|" + "---|" * len(roles)]
+    for name, meaning in PERMISSIONS.items():
+        marks = " | ".join("✓" if name in MATRIX[r] else "" for r in roles)
+        lines.append(f"| `{name}` ({meaning}) | {marks} |")
+    return "\n".join(lines)

@@ -170,6 +170,33 @@ STAFF_USER = {
     },
 }
 
+USERNAME_PATTERN = "^[a-z0-9._@-]{1,64}$"
+
+STAFF_USER_CREATE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["username", "role", "password"],
+    "properties": {
+        "username": {"type": "string", "pattern": USERNAME_PATTERN},
+        "role": {"type": "string", "enum": ["admin", "marketer", "support", "sales"]},
+        "password": {"type": "string", "minLength": 10, "maxLength": 256, "pattern": "^[^ \\t\\r\\n](.*[^ \\t\\r\\n])?$"},
+        "display_name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
+        "wecom_userid": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
+    },
+}
+
+STAFF_USER_PATCH = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "role": {"type": "string", "enum": ["admin", "marketer", "support", "sales"]},
+        "active": {"type": "boolean"},
+        "display_name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
+        "wecom_userid": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
+    },
+}
+
 TOKEN = {
     "type": "object",
     "required": ["id", "name", "role", "prefix"],

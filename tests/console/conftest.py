@@ -18,6 +18,14 @@ from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, Staff
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """argon2id with the smallest cost, so tests do not spend seconds hashing."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr("console.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
 @pytest.fixture
 async def console_app(db, clock):
     app = web.Application()

@@ -148,3 +148,28 @@ async def test_the_openapi_document_describes_every_endpoint_with_its_permission
     assert "leads.write" in patch["description"] and "400" in patch["responses"]
     docs = await (await client.get("/api/docs")).text()
     assert "PATCH /leads/{lead_id}" in docs
+
+
+async def test_admins_create_staff_users_and_change_their_roles(client, tokens, users):
+    created = await client.post("/api/v1/staff-users", headers=bearer(tokens["admin"]),
+                                json={"username": "wangwu", "role": "sales", "password": "a long passphrase", "wecom_userid": "wangwu"})
+    assert created.status == 201
+    user = await created.json()
+    assert user["role"] == "sales" and user["wecom_userid"] == "wangwu"
+    again = await client.post("/api/v1/staff-users", headers=bearer(tokens["admin"]),
+                              json={"username": "wangwu", "role": "sales", "password": "a long passphrase"})
+    assert again.status == 409
+    changed = await client.patch(f"/api/v1/staff-users/{user['id']}", headers=bearer(tokens["admin"]), json={"role": "support", "active": False})
+    assert (await changed.json())["role"] == "support"
+    entry = await AuditEntry.get(action="user.update")
+    assert entry.before == {"role": "sales", "active": True} and entry.after == {"role": "support", "active": False}
+
+
+async def test_the_last_admin_cannot_be_demoted(client, tokens, users):
+    response = await client.patch(f"/api/v1/staff-users/{users['admin'].id}", headers=bearer(tokens["admin"]), json={"role": "support"})
+    assert response.status == 409 and "last active admin" in (await response.json())["error"]["message"]
+
+
+async def test_a_weak_password_is_refused(client, tokens, db):
+    response = await client.post("/api/v1/staff-users", headers=bearer(tokens["admin"]), json={"username": "x", "role": "sales", "password": "short"})
+    assert response.status == 400 and "10" in (await response.json())["error"]["message"]
