@@ -21,6 +21,7 @@ from models import FaqEntryRecord, FaqHit
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
 CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
+BIGRAM_OVERLAP = 0.6  # or this share of the shorter question's character pairs in common
 ACTIONS = ("attach", "create", "correct", "ignore")
 REVIEWED = {"attach": "variant", "create": "created", "correct": "correct", "ignore": "ignored"}
 INBOX_LIMIT = 2000
@@ -61,12 +62,26 @@ class Cluster:
         }
 
 
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def similar(a: str, b: str, similarity: int = CLUSTER_SIMILARITY) -> bool:
+    """Whether two normalised questions ask the same thing: close as strings, or sharing
+    most of the shorter one's character pairs (支持货到付款 ≈ 可以货到付款)."""
+    if a == b or fuzz.ratio(a, b) >= similarity:
+        return True
+    pa, pb = _bigrams(a), _bigrams(b)
+    shared = len(pa & pb)
+    return shared >= 2 and shared / min(len(pa), len(pb)) >= BIGRAM_OVERLAP
+
+
 def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -> list[Cluster]:
     """Greedy clustering by similarity of the normalised questions, biggest cluster first."""
     clusters: list[Cluster] = []
     for hit in hits:
         form = hit.normalised_query or hit.raw_query
-        home = next((c for c in clusters if form == c.key or fuzz.ratio(form, c.key) >= similarity), None)
+        home = next((c for c in clusters if similar(form, c.key, similarity)), None)
         if home is None:
             home = Cluster(form)
             clusters.append(home)

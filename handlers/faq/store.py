@@ -57,7 +57,8 @@ async def save_entries(entries: Iterable[FaqEntry], by: str) -> dict[str, int]:
 
 
 class FaqStore:
-    """Holds the current index; ``index()`` rebuilds it when the stored entries changed."""
+    """Holds the current index; ``index()`` rebuilds it when the stored entries changed
+    (their number, how many are active, or the latest ``updated_at``: every save sets it)."""
 
     def __init__(self) -> None:
         self._index: FaqIndex | None = None
@@ -65,8 +66,9 @@ class FaqStore:
 
     async def _current_signature(self) -> tuple:
         count = await FaqEntryRecord.all().count()
+        active = await FaqEntryRecord.filter(active=True).count()
         last = await FaqEntryRecord.all().order_by("-updated_at").first().values_list("updated_at", flat=True)
-        return count, last
+        return count, active, last
 
     async def index(self) -> FaqIndex:
         signature = await self._current_signature()

@@ -98,3 +98,51 @@ async def test_outside_business_hours_the_fallback_says_when_a_human_replies(har
     answer = await ask_kf(harness, "wmNIGHT", "你们老板喜欢打高尔夫吗")
 
     assert "非工作时间" in answer and "今天 09:00" in answer
+
+
+async def test_a_follower_of_the_official_account_gets_the_answer_in_the_reply(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    await harness.sim.wechat_follow("oFOLLOWER")
+    await harness.settle()
+    before = len(texts(harness, "oFOLLOWER"))
+
+    await harness.sim.wechat_text("oFOLLOWER", "能开专票吗？")
+    await harness.settle()
+
+    assert texts(harness, "oFOLLOWER")[before:] == ["可以开 13% 增值税专用发票，下单时填写开票信息即可。"]
+    hit = await FaqHit.get()
+    assert (hit.platform, hit.outcome, hit.chosen_entry_id) == ("wechat", "answer", "invoice")
+
+
+async def test_an_official_account_follower_asking_for_a_human_alerts_the_staff_on_duty(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    faq = harness.bot.services["faq"]
+    faq.options = replace(faq.options, notify_userids=("lisi",))
+    await harness.sim.wechat_follow("oFOLLOWER")
+    await harness.sim.wechat_text("oFOLLOWER", "样品收费吗")
+    await harness.sim.wechat_text("oFOLLOWER", "人工客服")
+    await harness.settle()
+
+    assert texts(harness, "oFOLLOWER")[-1].startswith("好的，正在为您转接人工客服")
+    [note] = texts(harness, "lisi")
+    assert "公众号" in note and "样品收费吗" in note
+
+
+async def test_negative_feedback_is_counted_on_the_answer_it_follows(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    await ask_kf(harness, "wmWANG", "运费怎么算")
+    reply = await ask_kf(harness, "wmWANG", "没用")
+    clock.advance(20)
+    await ask_kf(harness, "wmQIAN", "能开专票吗")
+    clock.advance(20)
+    await ask_kf(harness, "wmQIAN", "专票能开吗？")
+
+    assert "抱歉没能帮到您" in reply
+    freight, invoice, again = await FaqHit.all().order_by("id")
+    assert (freight.feedback, freight.signals) == ("negative", ["said_wrong"])
+    assert (invoice.feedback, invoice.signals) == ("negative", ["asked_again"])
+    assert again.feedback == "none"
