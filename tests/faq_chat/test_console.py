@@ -1,0 +1,142 @@
+"""Support staff work the FAQ from the console and the API: entries, the review inbox,
+statistics, CSV, and the chat-toolbar page."""
+from datetime import datetime, timezone
+
+from faq import parse_faq_file
+from handlers.faq import review
+from handlers.faq.hits import log_hit
+from models import AuditEntry, FaqEntryRecord, FaqHit, FaqSuggestion
+from tests.console.conftest import bearer, csrf_of, sign_in
+from tests.faq_chat.entries import store_test_faq
+from handlers.faq.store import FaqStore
+
+
+async def asked(clock, *queries, user="wmA"):
+    """Customers' questions, logged as the bot logs them."""
+    index = await FaqStore().index()
+    for query in queries:
+        await log_hit(index.match(query, "single"), lead=None, platform="wecom_kf", chat_kind="single", chat_id="wkKF",
+                      user_key=f"wecom_kf:wkKF:{user}", asked_at=clock.now(), latency_ms=0.4)
+
+
+async def test_the_api_lists_edits_and_validates_entries(faq_console, staff):
+    _, tokens = staff
+    await store_test_faq()
+    auth = bearer(tokens["support"])
+
+    listed = await (await faq_console.get("/api/v1/faq/entries", headers=auth)).json()
+    saved = await faq_console.put("/api/v1/faq/entries/moq", headers=auth, json={
+        "question": "起订量是多少？", "answer": "1 卷起订。", "variants": ["最少买多少"], "category": "product"})
+    bad = await faq_console.put("/api/v1/faq/entries/bad", headers=auth, json={"question": "x", "answer": "{% if %}"})
+
+    assert len(listed["items"]) == 5
+    assert saved.status == 200 and (await FaqEntryRecord.get(id="moq")).updated_by == "token:1:support-token"
+    assert bad.status == 400 and (await bad.json())["error"]["code"] == "invalid_entry"
+    assert not await FaqEntryRecord.exists(id="bad")
+    assert await AuditEntry.filter(action="faq.entry.save").count() == 1
+
+
+async def test_an_import_through_the_api_is_all_or_nothing(faq_console, staff):
+    _, tokens = staff
+    auth = bearer(tokens["support"])
+    content = '{"id": "a", "question": "q", "answer": "a"}\n{"id": "b", "question": "", "answer": "a"}\n'
+
+    refused = await faq_console.post("/api/v1/faq/import", headers=auth, json={"format": "jsonl", "content": content})
+
+    assert refused.status == 400 and "line 2" in (await refused.json())["error"]["message"]
+    assert await FaqEntryRecord.all().count() == 0
+
+
+async def test_the_inbox_clusters_misses_and_one_action_resolves_a_cluster(faq_console, staff, clock):
+    _, tokens = staff
+    auth = bearer(tokens["support"])
+    await store_test_faq()
+    await asked(clock, "支持货到付款吗", "可以货到付款吗", "公司在哪里")
+
+    inbox = await (await faq_console.get("/api/v1/faq/inbox", headers=auth)).json()
+    cod = next(c for c in inbox["clusters"] if "货到付款" in c["key"])
+    done = await faq_console.post("/api/v1/faq/inbox/actions", headers=auth,
+                                  json={"action": "ignore", "hit_ids": cod["hit_ids"]})
+    missing = await faq_console.post("/api/v1/faq/inbox/actions", headers=auth,
+                                     json={"action": "attach", "hit_ids": [999], "entry_id": "freight"})
+
+    assert cod["size"] == 2 and done.status == 200
+    assert [c["key"] for c in (await (await faq_console.get("/api/v1/faq/inbox", headers=auth)).json())["clusters"]] == ["公司在哪里"]
+    assert missing.status == 400
+
+
+async def test_statistics_count_rates_per_day_and_category_and_the_csv_is_safe_in_spreadsheets(faq_console, staff, clock):
+    _, tokens = staff
+    auth = bearer(tokens["support"])
+    await store_test_faq()
+    await asked(clock, "满多少包邮", "能开专票吗", "=1+1 公司在哪里")
+
+    stats = await (await faq_console.get("/api/v1/faq/stats?days=7", headers=auth)).json()
+    csv = await (await faq_console.get("/api/v1/faq/hits.csv", headers=auth)).text()
+
+    assert stats["total"]["asked"] == 3 and stats["total"]["answer_rate"] == 66.7 and stats["total"]["miss_rate"] == 33.3
+    assert stats["per_category"]["service_delivery"]["asked"] == 1
+    assert stats["per_category"]["unanswered"]["missed"] == 1
+    assert sum(d["asked"] for d in stats["per_day"]) == 3
+    assert "'=1+1 公司在哪里" in csv
+
+
+async def test_the_inbox_page_creates_an_entry_prefilled_from_a_cluster(faq_console, staff, clock):
+    await store_test_faq()
+    await asked(clock, "支持货到付款吗", "可以货到付款吗")
+    await sign_in(faq_console, "support1")
+
+    page = await faq_console.get("/console/faq")
+    html = await page.text()
+    [cluster] = await review.inbox()
+    posted = await faq_console.post("/console/faq", allow_redirects=False, data={
+        "csrf_token": csrf_of(html), "action": "create", "hit_ids": ",".join(map(str, cluster.hit_ids)),
+        "new_id": "cod", "question": "支持货到付款吗", "variants": "可以货到付款吗", "answer": "暂不支持货到付款。",
+        "category": "service_delivery"})
+
+    assert page.status == 200 and "可以货到付款吗" in html
+    assert posted.status == 303
+    entry = await FaqEntryRecord.get(id="cod")
+    assert entry.variants == ["可以货到付款吗"] and entry.updated_by == "user:support1"
+    assert set(await FaqHit.all().values_list("review", flat=True)) == {"created"}
+
+
+async def test_a_broken_file_uploaded_on_the_entries_page_shows_every_problem_and_changes_nothing(faq_console, staff):
+    await store_test_faq()
+    await sign_in(faq_console, "support1")
+    html = await (await faq_console.get("/console/faq/entries")).text()
+
+    page = await faq_console.post("/console/faq/entries", data={
+        "csrf_token": csrf_of(html), "format": "yaml", "content": "entries:\n- id: x\n  question: q\n"})
+
+    text = await page.text()
+    assert "Nothing was changed" in text and "answer" in text
+    assert await FaqEntryRecord.all().count() == 5
+
+
+async def test_sales_can_read_but_not_change_the_faq(faq_console, staff):
+    await sign_in(faq_console, "sales1")
+    html = await (await faq_console.get("/console/faq/entries")).text()
+
+    posted = await faq_console.post("/console/faq/entries/x", data={"csrf_token": csrf_of(html), "question": "q", "answer": "a"})
+
+    assert posted.status == 403 and not await FaqEntryRecord.exists(id="x")
+
+
+async def test_the_chat_toolbar_lists_open_suggestions_for_the_chat_and_marks_them_sent(faq_console, staff, clock):
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+    mine = await FaqSuggestion.create(chat_id="wrCustomers01", staff_userid="zhangsan", question="满多少包邮",
+                                      entry_id="freight", answer="单笔满 3000 元包邮。", asked_at=now, suggested_at=now)
+    await FaqSuggestion.create(chat_id="wrOther", staff_userid="zhangsan", question="q", entry_id="x", answer="别的群",
+                               asked_at=now, suggested_at=now)
+    await sign_in(faq_console, "support1")
+
+    page = await faq_console.get("/console/faq/toolbar?chat_id=wrCustomers01")
+    html = await page.text()
+    sent = await faq_console.post(f"/console/faq/toolbar/{mine.id}", allow_redirects=False,
+                                  data={"csrf_token": csrf_of(html), "status": "sent"})
+
+    assert "单笔满 3000 元包邮。" in html and "别的群" not in html and "sendChatMessage" in html
+    assert "<script src=" not in html  # no third-party script
+    assert sent.status == 303
+    assert (await FaqSuggestion.get(id=mine.id)).status == "sent"
