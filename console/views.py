@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 from tortoise.expressions import Subquery
 
-from console.accounts import LoginThrottled, SignIn
+from console.accounts import AccountError, LoginThrottled, SignIn, create_user, update_user, user_json
 from console.audit import entry_json
 from console.chart import bar_chart_svg
 from console.i18n import DISPLAY_TZ
@@ -18,9 +18,12 @@ from console.leads import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, scoped_leads, timeline, visible_lead,
 )
+from console.passwords import WeakPassword
+from console.permissions import Role, sees_own_leads_only
+from console.tokens import TokenError, create_token, revoke_token, token_json
 from console.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
 from console.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
-from models import ApiToken, AuditEntry, BehaviourEvent, Channel, StaffUser
+from models import ApiToken, AuditEntry, BehaviourEvent, Channel, Staff, StaffUser
 
 if TYPE_CHECKING:
     from console.app import Console
@@ -40,8 +43,13 @@ def register(console: "Console") -> None:
     console.add_page("/leads.csv", lead_export, template="", section="leads", title="leads.export", permission="leads.export")
     console.add_page("/leads/{lead_id:\\d+}", lead_page, template="lead.html", section="leads", title="nav.leads", permission="leads.read")
     console.add_page("/leads/{lead_id:\\d+}/tags", lead_tags, template="", section="leads", title="lead.tags", permission="leads.write", methods=("POST",))
+    console.add_page("/leads/{lead_id:\\d+}/fields", lead_fields, template="", section="leads", title="nav.leads", permission="leads.write", methods=("POST",))
     console.add_page("/settings/users", staff_users, template="users.html", section="settings", title="settings.users", permission="staff.read")
+    console.add_page("/settings/users/new", add_staff_user, template="users.html", section="settings", title="settings.users", permission="staff.write", methods=("POST",))
+    console.add_page("/settings/users/{user_id:\\d+}", change_staff_user, template="users.html", section="settings", title="settings.users", permission="staff.write", methods=("POST",))
     console.add_page("/settings/tokens", api_tokens, template="tokens.html", section="settings", title="settings.tokens", permission="tokens.read")
+    console.add_page("/settings/tokens/new", add_api_token, template="tokens.html", section="settings", title="settings.tokens", permission="tokens.write", methods=("POST",))
+    console.add_page("/settings/tokens/{token_id:\\d+}/revoke", revoke_api_token, template="", section="settings", title="settings.tokens", permission="tokens.write", methods=("POST",))
     console.add_page("/settings/audit", audit_log, template="audit.html", section="settings", title="settings.audit", permission="audit.read")
 
 
@@ -184,6 +192,9 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
         "lead": await lead_json(lead),
         "events": events,
         "can_edit": ctx.actor.can("leads.write"),
+        "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
+        "statuses": STATUSES,
+        "staff": await Staff.all().order_by("name") if not ctx.actor.own_leads_only else [],
         "saved": request.query.get("saved") == "1",
         "error": request.query.get("error", "")[:200],
     }
@@ -205,15 +216,88 @@ async def lead_tags(request: web.Request, ctx: PageContext) -> web.StreamRespons
     return redirect(f"/console/leads/{lead_id}?saved=1")
 
 
+async def lead_fields(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    lead_id = int(request.match_info["lead_id"])
+    lead = await visible_lead(ctx.actor, lead_id)
+    if lead is None:
+        raise web.HTTPNotFound()
+    form = await ctx.form()
+    raw = {name: str(form[name]) for name in ("name", "company", "status") if name in form}
+    if "owner" in form and not ctx.actor.own_leads_only:
+        raw["owner"] = str(form["owner"]).strip() or None
+    try:
+        before, after = await change_lead(lead, clean_changes(ctx.actor, raw))
+    except LeadChangeError as exc:
+        return redirect(f"/console/leads/{lead_id}?" + urlencode({"error": str(exc)}))
+    changed = {k: v for k, v in after.items() if before.get(k) != v}
+    if changed:
+        await ctx.audit("lead.update", target_type="lead", target_id=lead_id,
+                        before={k: before[k] for k in changed}, after=changed)
+    return redirect(f"/console/leads/{lead_id}?saved=1")
+
+
 # --- settings -------------------------------------------------------------------------------
 
 
-async def staff_users(request: web.Request, ctx: PageContext) -> dict[str, Any]:
-    return {"users": await StaffUser.all().order_by("username")}
+async def staff_users(request: web.Request, ctx: PageContext, **extra: Any) -> dict[str, Any]:
+    return {"users": await StaffUser.all().order_by("username"), "roles": [r.value for r in Role],
+            "can_write": ctx.actor.can("staff.write"), "saved": request.query.get("saved") == "1", **extra}
 
 
-async def api_tokens(request: web.Request, ctx: PageContext) -> dict[str, Any]:
-    return {"tokens": await ApiToken.all().order_by("-created_at")}
+async def add_staff_user(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    form = await ctx.form()
+    try:
+        user = await create_user(str(form.get("username", "")), str(form.get("role", "")), str(form.get("password", "")),
+                                 clock=ctx.clock, wecom_userid=str(form.get("wecom_userid", "")).strip() or None)
+    except (AccountError, WeakPassword) as exc:
+        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=400)
+    await ctx.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
+    return redirect("/console/settings/users?saved=1")
+
+
+async def change_staff_user(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    user = await StaffUser.get_or_none(id=int(request.match_info["user_id"]))
+    if user is None:
+        raise web.HTTPNotFound()
+    form = await ctx.form()
+    changes = {"role": str(form.get("role", user.role)), "active": form.get("active") == "on",
+               "wecom_userid": str(form.get("wecom_userid", "")).strip() or None}
+    try:
+        before, after = await update_user(user, changes)
+    except AccountError as exc:
+        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=409)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    if changed:
+        await ctx.audit("user.update", target_type="staff_user", target_id=user.id, before={k: before[k] for k in changed}, after=changed)
+    return redirect("/console/settings/users?saved=1")
+
+
+async def api_tokens(request: web.Request, ctx: PageContext, **extra: Any) -> dict[str, Any]:
+    return {"tokens": await ApiToken.all().order_by("-created_at", "-id"), "roles": [r.value for r in Role if not sees_own_leads_only(r)],
+            "can_write": ctx.actor.can("tokens.write"), **extra}
+
+
+async def add_api_token(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    form = await ctx.form()
+    base = {"title": "settings.tokens", "section": "settings"}
+    try:
+        row, secret = await create_token(str(form.get("name", "")), str(form.get("role", "")), clock=ctx.clock, created_by=ctx.actor.label)
+    except TokenError as exc:
+        return render(request, "tokens.html", await api_tokens(request, ctx, error=str(exc), **base), status=400)
+    await ctx.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
+    response = render(request, "tokens.html", await api_tokens(request, ctx, new_secret=secret, **base))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def revoke_api_token(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    row = await ApiToken.get_or_none(id=int(request.match_info["token_id"]))
+    if row is None:
+        raise web.HTTPNotFound()
+    before = token_json(row)
+    row = await revoke_token(row.id, clock=ctx.clock)
+    await ctx.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=token_json(row))
+    return redirect("/console/settings/tokens")
 
 
 async def audit_log(request: web.Request, ctx: PageContext) -> dict[str, Any]:

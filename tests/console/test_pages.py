@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from models import AuditEntry, BehaviourEvent, Lead, LeadTag
+from models import ApiToken, AuditEntry, BehaviourEvent, Lead, LeadTag, Staff, StaffUser
 from tests.console.conftest import csrf_of, sign_in
 
 
@@ -114,3 +114,52 @@ async def test_no_page_loads_anything_from_another_site(client, users, crm):
     for path in ("/console/", "/console/leads", f"/console/leads/{crm['wang'].id}", "/console/settings/audit", "/api/docs"):
         html = await (await client.get(path)).text()
         assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html, path
+
+
+async def test_editing_a_lead_changes_only_what_changed_and_audits_it(client, users, crm):
+    await sign_in(client, "marketer1")
+    lead = crm["wang"]
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+    form = {"name": "王工", "company": "华东精密机械", "status": "mql", "owner": "lisi", "csrf_token": csrf_of(page)}
+    response = await client.post(f"/console/leads/{lead.id}/fields", data=form)
+    assert "已保存" in await response.text()
+    entry = await AuditEntry.get(action="lead.update")
+    assert entry.before == {"status": "active", "owner": "zhangsan"} and entry.after == {"status": "mql", "owner": "lisi"}
+
+
+async def test_sales_cannot_hand_their_lead_to_someone_else(client, users, crm):
+    await sign_in(client, "sales1")
+    lead = crm["wang"]
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+    assert 'name="owner"' not in page
+    await client.post(f"/console/leads/{lead.id}/fields", data={"status": "sql", "owner": "lisi", "csrf_token": csrf_of(page)})
+    await lead.refresh_from_db()
+    assert lead.status == "sql" and lead.owner_id == (await Staff.get(userid="zhangsan")).id
+
+
+async def test_admins_add_staff_users_and_change_roles_in_the_console(client, users):
+    await sign_in(client, "admin1")
+    page = await (await client.get("/console/settings/users")).text()
+    token = csrf_of(page)
+    weak = await client.post("/console/settings/users/new", data={"username": "wangwu", "role": "sales", "password": "short", "csrf_token": token})
+    assert weak.status == 400 and "at least 10 characters" in await weak.text()
+    added = await client.post("/console/settings/users/new", data={"username": "wangwu", "role": "sales", "password": "a long passphrase", "wecom_userid": "wangwu", "csrf_token": token})
+    assert added.status == 200 and "wangwu" in await added.text()
+    user = await StaffUser.get(username="wangwu")
+    await client.post(f"/console/settings/users/{user.id}", data={"role": "support", "active": "on", "wecom_userid": "wangwu", "csrf_token": token})
+    assert (await StaffUser.get(username="wangwu")).role == "support"
+    last = await client.post(f"/console/settings/users/{users['admin'].id}", data={"role": "sales", "csrf_token": token})
+    assert last.status == 409 and "last active admin" in await last.text()
+
+
+async def test_a_token_created_in_the_console_is_shown_once_and_can_be_revoked(client, users):
+    await sign_in(client, "admin1")
+    token = csrf_of(await (await client.get("/console/settings/tokens")).text())
+    created = await client.post("/console/settings/tokens/new", data={"name": "BI 报表", "role": "marketer", "csrf_token": token})
+    html = await created.text()
+    assert created.headers["Cache-Control"] == "no-store" and 'class="secret">siyu_' in html
+    row = await ApiToken.get(name="BI 报表")
+    await client.post(f"/console/settings/tokens/{row.id}/revoke", data={"csrf_token": token})
+    await row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert 'class="secret"' not in await (await client.get("/console/settings/tokens")).text()
