@@ -1,7 +1,8 @@
-"""``python main.py serve`` with one bench-only router added after the product's features:
-a keyword reply (as a FAQ answer would be) for every WeCom text message no feature answers,
-so ``bench/callbacks.py --reply-handler`` measures a passive reply through the whole
-pipeline. Settings come from ``SIYU_*`` as for ``serve``.
+"""``python main.py serve`` with one bench-only router put before the product's features: a
+keyword reply (as a FAQ answer would be) to every text message, so
+``bench/callbacks.py --reply-handler`` measures a passive reply through the whole pipeline
+(transport, dedup, behaviour log, dispatcher) without a feature's own cost. The features are
+still wired and see every other event. Settings come from ``SIYU_*`` as for ``serve``.
 
     python bench/callback_bot.py
 """
@@ -38,7 +39,7 @@ def bench_router() -> Router:
 
 def features_with_bench_router(settings):
     wiring = product_features(settings)
-    return {**wiring, "routers": [*wiring.get("routers", ()), bench_router()]}
+    return {**wiring, "routers": [bench_router(), *wiring.get("routers", ())]}
 
 
 product_features = main.features

@@ -364,7 +364,8 @@ async def run(args: argparse.Namespace) -> None:
     factory = CallbackFactory(args.users, run_tag=secrets.token_hex(3))
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="siyu-bench-") as tmp:
-        workdir = Path(tmp)
+        workdir = args.logs or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         if args.profile is not None:
             args.profile.mkdir(parents=True, exist_ok=True)
         phases = {"baseline": run_baseline, "sqlite": run_sqlite, "postgres": run_postgres}
@@ -393,6 +394,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reply-handler", action="store_true",
                         help="serve through bench/callback_bot.py: serve plus a keyword-reply router")
     parser.add_argument("--phase-timeout", type=float, default=300.0, help="bound on each load phase, seconds")
+    parser.add_argument("--logs", type=Path, metavar="DIR", help="keep the servers' logs (and SQLite file) in DIR")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="record each server with py-spy into DIR")
     args = parser.parse_args(argv)
     unknown = set(args.databases) - {"sqlite", "postgres"}

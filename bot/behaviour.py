@@ -1,13 +1,26 @@
 """The behaviour log: every inbound event and every outbound message, tied to a lead with
 the lead's channel attribution at that moment (``record_behaviour``), plus the middleware
-and API hook that feed it."""
+and API hook that feed it.
+
+Rows written at the same moment share one multi-row INSERT (``GroupCommit``); each writer
+still awaits its own row's commit. An event's first delivery is claimed and recorded in one
+transaction (``record_first``): an event is never claimed without being recorded. Inside a
+caller's transaction a row joins that transaction instead.
+"""
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
 from bot.clock import Clock
+from bot.database import GroupCommit, in_transaction_now, insert_sql, root_client
+from bot.dedup import DUPLICATE, DedupGuard, claim_keys, db_key
 from bot.dispatcher import Data, NextHandler
 from bot.events import Event, Identity, IdentityKind
 from bot.leads import find_lead
@@ -27,6 +40,52 @@ OUTBOUND_APIS: dict[str, tuple[str, str, IdentityKind | None]] = {
 }
 
 
+COLUMNS = ("lead_id", "channel_id", "kind", "direction", "platform", "actor", "occurred_at", "payload")
+_FIELDS = BehaviourEvent._meta.fields_map
+
+
+@dataclass(frozen=True)
+class NewRow:
+    """A behaviour row not yet written: its field values, and the same as database values."""
+
+    fields: dict[str, Any]
+    values: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, *, lead_id: int | None, channel_id: int | None, kind: str, direction: str, platform: str,
+           actor: str, occurred_at: datetime, payload: dict[str, Any]) -> "NewRow":
+        fields = {"lead_id": lead_id, "channel_id": channel_id, "kind": kind, "direction": direction,
+                  "platform": platform, "actor": actor, "occurred_at": occurred_at, "payload": payload}
+        values = tuple(
+            _FIELDS["occurred_at"].to_db_value(occurred_at, None) if name == "occurred_at"
+            else _FIELDS["payload"].to_db_value(payload, None) if name == "payload"
+            else fields[name]
+            for name in COLUMNS
+        )
+        return cls(fields, values)
+
+
+async def insert_rows(client: BaseDBAsyncClient, rows: list[NewRow]) -> list[BehaviourEvent]:
+    """Insert ``rows`` in one statement, in order. Ids come back through RETURNING; a single
+    INSERT assigns them in increasing order of its VALUES rows (SQLite's rowid, a PostgreSQL
+    sequence), so the sorted ids pair with the rows as given."""
+    if not rows:
+        return []
+    sql = insert_sql(client, BehaviourEvent._meta.db_table, COLUMNS, len(rows), returning="id")
+    result = await client.execute_query_dict(sql, [v for row in rows for v in row.values])
+    ids = sorted(r["id"] for r in result)
+    return [BehaviourEvent.construct(_saved_in_db=True, id=i, **row.fields) for i, row in zip(ids, rows)]
+
+
+async def insert_first_rows(items: list[tuple[str, NewRow]]) -> list[BehaviourEvent | None]:
+    """Claim each item's key and insert the rows of the claimed ones, in one transaction;
+    None for an item whose key was already claimed."""
+    async with in_transaction() as tx:
+        claimed = await claim_keys(tx, [key for key, _row in items])
+        created = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, claimed) if ok]))
+    return [next(created) if ok else None for ok in claimed]
+
+
 def message_summary(payload: dict[str, Any]) -> dict[str, Any]:
     """What an outbound message said, short: its type and text."""
     msgtype = payload.get("msgtype", "text")
@@ -44,6 +103,20 @@ class BehaviourLog:
         self.clock = clock
         self._welcome_leads: OrderedDict[str, int] = OrderedDict()
         self._welcome_memory = welcome_memory
+        self._rows: GroupCommit[NewRow, BehaviourEvent] = GroupCommit(self._insert_batch)
+        self._firsts: GroupCommit[tuple[str, NewRow], BehaviourEvent | None] = GroupCommit(insert_first_rows)
+
+    @staticmethod
+    async def _insert_batch(rows: list[NewRow]) -> list[BehaviourEvent]:
+        return await insert_rows(root_client(), rows)
+
+    def _new_row(self, lead: Lead | None, kind: str, direction: str, platform: str, actor: str,
+                 payload: dict[str, Any] | None) -> NewRow:
+        return NewRow.of(
+            lead_id=lead.id if lead else None, channel_id=lead.last_channel_id if lead else None,
+            kind=kind, direction=direction, platform=platform, actor=actor, occurred_at=self.clock.now(),
+            payload=payload or {},
+        )
 
     async def record_behaviour(
         self,
@@ -55,24 +128,23 @@ class BehaviourLog:
         actor: str = "",
         payload: dict[str, Any] | None = None,
     ) -> BehaviourEvent:
-        return await BehaviourEvent.create(
-            lead_id=lead.id if lead else None,
-            channel_id=lead.last_channel_id if lead else None,
-            kind=kind,
-            direction=direction,
-            platform=platform,
-            actor=actor,
-            occurred_at=self.clock.now(),
-            payload=payload or {},
-        )
+        row = self._new_row(lead, kind, direction, platform, actor, payload)
+        if in_transaction_now():
+            return await BehaviourEvent.create(**row.fields)
+        return await self._rows.submit(row)
 
     async def record_inbound(self, event: Event, lead: Lead | None) -> BehaviourEvent:
-        identity = event.identity
-        actor = identity.value if identity else (event.staff_userid or "")
-        return await self.record_behaviour(
-            lead=lead, kind=event.kind, direction=INBOUND, platform=str(event.platform),
-            actor=actor, payload=event.summary(),
-        )
+        return await self.record_behaviour(lead=lead, **_inbound(event))
+
+    async def record_first(self, event: Event, lead: Lead | None, guard: DedupGuard) -> BehaviourEvent | None:
+        """Claim ``event`` (exactly once) and record it inbound, atomically: its row, or None
+        when another delivery of the same event claimed it first."""
+        if await guard.redis_refuses(event.dedup_key):
+            return None
+        if in_transaction_now():
+            return await self.record_inbound(event, lead) if await guard.claim_database(event.dedup_key) else None
+        row = self._new_row(lead, **_inbound(event))
+        return await self._firsts.submit((db_key(event.dedup_key), row))
 
     async def record_reply(self, event: Event, lead: Lead | None, text: str) -> None:
         """A passive reply, sent in the callback's HTTP response."""
@@ -119,15 +191,31 @@ class BehaviourLog:
             self._welcome_leads.popitem(last=False)
 
 
-def behaviour_middleware(behaviour: BehaviourLog):
+def _inbound(event: Event) -> dict[str, Any]:
+    identity = event.identity
+    actor = identity.value if identity else (event.staff_userid or "")
+    return {"kind": event.kind, "direction": INBOUND, "platform": str(event.platform), "actor": actor,
+            "payload": event.summary()}
+
+
+def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = None):
     """Outer middleware: record the inbound event on the lead before the handler runs (so the
     timeline reads question, then answer), bring its channel up to date with any attribution
-    the handler set, and mark it when the handler failed: nothing the customer did is lost."""
+    the handler set, and mark it when the handler failed: nothing the customer did is lost.
+    With ``guard`` it also claims the event, in the same transaction as its row, and stops a
+    duplicate delivery there (returning ``DUPLICATE``)."""
 
     async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
         lead = data.get("lead")
-        behaviour.expect_welcome(event, lead)
-        row = await behaviour.record_inbound(event, lead)
+        if guard is None:
+            behaviour.expect_welcome(event, lead)
+            row = await behaviour.record_inbound(event, lead)
+        else:
+            row = await behaviour.record_first(event, lead, guard)
+            if row is None:
+                log.info("duplicate %s ignored", event.dedup_key)
+                return DUPLICATE
+            behaviour.expect_welcome(event, lead)
         try:
             return await handler(event, data)
         except Exception:

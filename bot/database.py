@@ -1,14 +1,20 @@
 """Database connection and schema migrations (Tortoise ORM's own migration engine).
 
-SQLite runs in WAL mode (Tortoise's default pragma); PostgreSQL through a ``postgres://`` URL.
+SQLite runs in WAL mode (Tortoise's default pragma) with ``synchronous=NORMAL``: in WAL mode a
+commit then needs no fsync (the WAL is synced at checkpoints), the database stays consistent
+and a crashed process loses nothing; only a power cut can drop the last commits. A URL that
+names ``synchronous`` itself keeps its choice. PostgreSQL through a ``postgres://`` URL.
 """
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable, Generic, Sequence, TypeVar
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 log = logging.getLogger(__name__)
@@ -17,10 +23,26 @@ MODEL_MODULES = ["models"]
 MIGRATIONS_MODULE = "models.migrations"
 
 
+SQLITE_PRAGMAS = {"synchronous": "NORMAL"}
+
+
+def with_sqlite_pragmas(database_url: str) -> str:
+    """``database_url`` with Siyu's SQLite pragmas as query parameters (Tortoise passes them
+    to ``PRAGMA``), unless the URL sets them; other URLs unchanged."""
+    if not database_url.startswith("sqlite://") or ":memory:" in database_url:
+        return database_url
+    query = database_url.split("?", 1)[1] if "?" in database_url else ""
+    named = {part.split("=", 1)[0].lower() for part in query.split("&") if part}
+    extra = [f"{k}={v}" for k, v in SQLITE_PRAGMAS.items() if k not in named]
+    if not extra:
+        return database_url
+    return database_url + ("&" if query else "?" if "?" not in database_url else "") + "&".join(extra)
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config for Siyu's one app, ``models``."""
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": with_sqlite_pragmas(database_url)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -62,3 +84,97 @@ async def disconnect() -> None:
 # For Tortoise's own CLI when writing a new migration after a model change:
 #   tortoise -c bot.database.TORTOISE_ORM makemigrations
 TORTOISE_ORM = tortoise_config("sqlite://:memory:")
+
+
+# --- group commit ---------------------------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+Flush = Callable[[list[T]], Awaitable[list[R]]]
+
+
+class GroupCommit(Generic[T, R]):
+    """Writes from concurrent tasks committed together: everything submitted while a flush
+    is running goes into the next one, so a busy server commits once per batch instead of
+    once per row, and a quiet one writes at once. Each caller awaits its own result, so
+    nothing is acknowledged before it is committed.
+
+    ``flush`` gets the batch and returns one result per item, in order. When a batch fails,
+    its items are retried one by one, so a bad item fails only its own caller.
+    """
+
+    def __init__(self, flush: Flush, max_batch: int = 256) -> None:
+        self._flush = flush
+        self._max_batch = max_batch
+        self._pending: list[tuple[T, asyncio.Future]] = []
+        self._worker: asyncio.Task | None = None
+
+    async def submit(self, item: T) -> R:
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._worker is None or self._worker.done():
+            # A fresh context: the flush must not run inside a caller's transaction.
+            self._worker = asyncio.create_task(self._run(), context=contextvars.Context())
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+                await self._commit(batch)
+        except BaseException as exc:  # cancelled at shutdown: nobody waits for ever
+            for _item, future in self._pending:
+                if not future.done():
+                    future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("write cancelled"))
+            self._pending.clear()
+            raise
+
+    async def _commit(self, batch: list[tuple[T, asyncio.Future]]) -> None:
+        try:
+            results = await self._flush([item for item, _future in batch])
+        except Exception as exc:  # noqa: BLE001 - handed to the callers
+            if len(batch) > 1:
+                for one in batch:
+                    await self._commit([one])
+                return
+            _settle(batch[0][1], error=exc)
+            return
+        for (_item, future), result in zip(batch, results):
+            _settle(future, result=result)
+
+
+def _settle(future: asyncio.Future, *, result: Any = None, error: Exception | None = None) -> None:
+    if future.done():  # the caller was cancelled; the write stands
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+def in_transaction_now() -> bool:
+    """True inside ``in_transaction()``: writes there must join that transaction, not a batch."""
+    return isinstance(connections.get("default"), TransactionalDBClient)
+
+
+def root_client() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def insert_sql(client: BaseDBAsyncClient, table: str, columns: Sequence[str], rows: int, *,
+               conflict: str | None = None, returning: str | None = None) -> str:
+    """One multi-row INSERT of ``rows`` rows for SQLite or PostgreSQL, optionally skipping
+    rows whose ``conflict`` column already holds the value, optionally RETURNING a column."""
+    width = len(columns)
+    if client.capabilities.dialect == "sqlite":
+        groups = ["(" + ",".join("?" * width) + ")"] * rows
+    else:
+        groups = ["(" + ",".join(f"${r * width + c + 1}" for c in range(width)) + ")" for r in range(rows)]
+    names = ",".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table}" ({names}) VALUES {",".join(groups)}'
+    if conflict:
+        sql += f' ON CONFLICT ("{conflict}") DO NOTHING'
+    if returning:
+        sql += f' RETURNING "{returning}"'
+    return sql

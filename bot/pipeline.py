@@ -1,5 +1,5 @@
-"""The path of every inbound event: dedup → lead resolution → behaviour log → router, in the
-user's order, within the platform's deadline.
+"""The path of every inbound event: lead resolution → dedup claim and behaviour log (one
+transaction) → router, in the user's order, within the platform's deadline.
 
 WeCom and WeChat drop a callback that is not answered within 5 s and retry it. The pipeline
 waits at most ``passive_budget`` seconds: a handler that answered by then is answered in the
@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from bot.behaviour import BehaviourLog, behaviour_middleware
-from bot.dedup import DedupGuard
+from bot.dedup import DUPLICATE, DedupGuard
 from bot.dispatcher import Data, Dispatcher, NextHandler
 from bot.events import Event
 from bot.leads import resolve_lead
@@ -21,7 +21,6 @@ from bot.responder import Responder
 
 log = logging.getLogger(__name__)
 
-DUPLICATE = object()
 DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the network
 
 
@@ -56,7 +55,9 @@ class EventPipeline:
         self.dispatcher = dispatcher
         self.passive_budget = passive_budget
         self._background: set[asyncio.Task] = set()
-        dispatcher.outer[:0] = [dedup_middleware(guard), lead_middleware, behaviour_middleware(behaviour)]
+        # The lead comes first so that the claim and the inbound row share one transaction
+        # (behaviour_middleware with the guard); a duplicate delivery stops there.
+        dispatcher.outer[:0] = [lead_middleware, behaviour_middleware(behaviour, guard)]
 
     async def deliver(self, event: Event, responder: Responder) -> str | None:
         """Handle ``event``; return the passive reply text, or None to just acknowledge."""
