@@ -12,11 +12,12 @@ from bot.clock import Clock
 from console.actors import Actor
 from console.passwords import hash_password, verify_password
 from console.permissions import Role, parse_role
-from models import LoginAttempt, StaffUser
+from models import LoginAttempt, StaffSession, StaffUser
 
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_REMOTE = 20
+KEEP_ATTEMPTS = timedelta(days=1)
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
 
@@ -70,11 +71,13 @@ async def create_user(
 
 
 async def set_password(username: str, password: str) -> StaffUser:
+    """A new password; the user's open sessions end."""
     user = await StaffUser.get_or_none(username=username.strip().lower())
     if user is None:
         raise AccountError(f"no staff user named {username!r}")
     user.password_hash = hash_password(password)
     await user.save(update_fields=["password_hash"])
+    await StaffSession.filter(user=user).delete()
     return user
 
 
@@ -107,11 +110,13 @@ class SignIn:
         user = await StaffUser.get_or_none(username=name, active=True)
         ok = verify_password(user.password_hash if user else None, password)
         now = self.clock.now()
+        await LoginAttempt.filter(at__lt=now - KEEP_ATTEMPTS).delete()
         await LoginAttempt.create(username=name, remote=remote[:64], succeeded=ok, at=now)
         if not ok or user is None:
             return None
         user.last_login_at = now
         await user.save(update_fields=["last_login_at"])
+        await StaffSession.filter(user=user, expires_at__lte=now).delete()
         return user
 
     async def _check_throttle(self, name: str, remote: str) -> None:

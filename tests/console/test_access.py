@@ -128,3 +128,19 @@ async def test_the_console_speaks_chinese_by_default_and_english_on_request(clie
     english = await (await client.get("/console/?lang=en")).text()
     assert "Leads" in english and "线索" not in english
     assert "Sign out" in await (await client.get("/console/leads")).text()  # remembered
+
+
+async def test_a_new_password_ends_every_open_session(client, users):
+    from console.accounts import set_password
+
+    await sign_in(client, "admin1")
+    await set_password("admin1", "a brand new passphrase")
+    assert (await client.get("/console/", allow_redirects=False)).status == 303
+
+
+async def test_a_disabled_user_is_signed_out_at_once(client, users):
+    await sign_in(client, "marketer1")
+    users["marketer"].active = False
+    await users["marketer"].save()
+    assert (await client.get("/console/", allow_redirects=False)).status == 303
+    assert (await sign_in(client, "marketer1")).status == 401

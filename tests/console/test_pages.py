@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from models import ApiToken, AuditEntry, BehaviourEvent, Lead, LeadTag, Staff, StaffUser
+from models import ApiToken, AuditEntry, Lead, LeadTag, Staff, StaffUser
 from tests.console.conftest import csrf_of, sign_in
 
 
