@@ -131,3 +131,14 @@ async def test_the_archive_resumes_after_the_last_message_it_processed(harness, 
 
     assert (first, second) == (1, 1)
     assert await FaqSuggestion.all().count() == 2
+
+
+async def test_a_staff_member_asks_the_wecom_app(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    await harness.sim.staff_app_text("lisi", "能开专票吗")
+    await harness.settle()
+
+    assert shown(harness, "lisi") == ["可以开 13% 增值税专用发票，下单时填写开票信息即可。"]
+    assert (await FaqHit.get()).platform == "wecom"
