@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.api.errors import ApiError
 from bot.dispatcher import Router, chat, customers_only, platform
 from bot.events import ChatKind, Event, Platform, TextMessage, UnknownEvent
 from faq import ANSWER
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 router = Router("faq")
 KF_WITH_HUMAN = (2, 3)  # queued for, or talking with, a receptionist
 KF_QUEUE, KF_HUMAN = 2, 3
+KF_NOT_WITH_BOT = 95018  # kf/send_msg: the session is not with the bot (queued, with a human, ended)
 
 
 def _staff_text(event: Event, data: dict) -> bool:
@@ -39,7 +41,14 @@ async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom
         return
     talk = faq.talk(clock, behaviour, dialogs)
     reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
-    await _say(responder, reply.text)
+    try:
+        await _say(responder, reply.text)
+    except ApiError as exc:
+        if exc.errcode != KF_NOT_WITH_BOT:
+            raise
+        log.info("kf %s is with a receptionist; the bot stays quiet", event.user_key)
+        await dialogs.set(event.user_key, HUMAN_STATE, {"open_kfid": event.open_kfid})
+        return
     if reply.kind == HANDOVER:
         await _kf_hand_over(event, lead, talk, wecom, dialogs)
 
@@ -63,7 +72,10 @@ async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, we
         return
     servicer = faq.options.kf_servicers.get(event.open_kfid)
     state = KF_HUMAN if servicer else KF_QUEUE
-    await wecom.kf_service_state_trans(event.open_kfid, event.sender, state, servicer)
+    try:
+        await wecom.kf_service_state_trans(event.open_kfid, event.sender, state, servicer)
+    except ApiError as exc:  # e.g. already queued or with a receptionist
+        log.warning("kf hand-over of %s refused: %s", event.user_key, exc)
     await dialogs.set(event.user_key, HUMAN_STATE, {"open_kfid": event.open_kfid})
     to = [servicer] if servicer else list(faq.options.notify_userids)
     if to:

@@ -80,7 +80,7 @@ def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -
     """Greedy clustering by similarity of the normalised questions, biggest cluster first."""
     clusters: list[Cluster] = []
     for hit in hits:
-        form = hit.normalised_query or hit.raw_query
+        form = hit.normalised_query  # empty for emoji and punctuation: one cluster to ignore at once
         home = next((c for c in clusters if similar(form, c.key, similarity)), None)
         if home is None:
             home = Cluster(form)

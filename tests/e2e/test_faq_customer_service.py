@@ -146,3 +146,31 @@ async def test_negative_feedback_is_counted_on_the_answer_it_follows(harness, cl
     assert (freight.feedback, freight.signals) == ("negative", ["said_wrong"])
     assert (invoice.feedback, invoice.signals) == ("negative", ["asked_again"])
     assert again.feedback == "none"
+
+
+async def test_when_a_receptionist_took_the_conversation_in_wecom_the_bot_steps_back(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    await ask_kf(harness, "wmWANG", "运费怎么算")
+    session = harness.sim.state.kf_accounts[KF].sessions["wmWANG"]
+    session.service_state, session.servicer_userid = 3, "zhangsan"  # taken over from the WeCom client
+
+    await ask_kf(harness, "wmWANG", "满多少包邮")
+    await ask_kf(harness, "wmWANG", "能开专票吗")
+
+    assert texts(harness, "wmWANG") == ["单笔满 3000 元包邮。"]
+    refused = [(r.api, r.errcode) for r in harness.sim.api.rejected]
+    assert len(refused) == 1 and refused[0][1] == 95018  # tried once, then asked the state first
+    assert any("service_state/get" in entry.api for entry in harness.sim.outbox)
+
+
+async def test_asking_for_a_human_twice_is_harmless(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    await ask_kf(harness, "wmWANG", "人工")
+    await ask_kf(harness, "wmWANG", "人工")
+
+    session = harness.sim.state.kf_accounts[KF].sessions["wmWANG"]
+    assert session.service_state == 2  # queued for the account's receptionists
+    assert texts(harness, "wmWANG") == ["好的，正在为您转接人工客服，请稍候。"]

@@ -114,3 +114,13 @@ async def test_saving_entries_creates_updates_and_leaves_unchanged_ones_alone(db
     assert await save_entries(changed, "b") == {"created": 0, "updated": 1, "unchanged": 4}
     row = await FaqEntryRecord.get(id="freight")
     assert (row.answer, row.updated_by) == ("单笔满 5000 元包邮。", "b")
+
+
+async def test_the_demo_faq_loads_once_and_answers_demo_questions(db):
+    from handlers.faq import seed_faq
+
+    first = await seed_faq()
+    again = await seed_faq()
+
+    assert first["created"] >= 30 and again == {"created": 0, "updated": 0, "unchanged": first["created"]}
+    assert (await FaqStore().index()).match("下单后多久发货？").entry_id == "ship-lead-time"

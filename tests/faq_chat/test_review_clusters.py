@@ -1,0 +1,34 @@
+"""Similar questions are grouped so one review action resolves them all."""
+from types import SimpleNamespace
+
+from handlers.faq.review import cluster_hits, prefill, similar
+
+
+def hit(n, normalised, raw=None, outcome="miss", candidates=(), feedback="none"):
+    return SimpleNamespace(id=n, normalised_query=normalised, raw_query=raw or normalised, outcome=outcome,
+                           candidates=list(candidates), feedback=feedback)
+
+
+def test_different_wordings_of_one_question_are_one_cluster():
+    assert similar("支持货到付款", "可以货到付款")
+    assert similar("你们几点下班", "你们几点下班")
+    assert not similar("运费多少", "价格多少")
+    assert not similar("发票", "发货")
+
+
+def test_clusters_come_biggest_first_with_their_questions_and_the_likeliest_entry():
+    clusters = cluster_hits([
+        hit(1, "支持货到付款", "支持货到付款吗？", candidates=[["pay", 12.0]]),
+        hit(2, "公司在哪里"),
+        hit(3, "可以货到付款", "可以货到付款吗", candidates=[["pay", 15.0]], feedback="negative"),
+    ])
+
+    assert [c.size for c in clusters] == [2, 1]
+    first = clusters[0].as_dict()
+    assert first["hit_ids"] == [1, 3] and first["suggested_entry"] == "pay" and first["negative"] == 1
+    assert prefill(clusters[0]) == {"question": "支持货到付款吗？", "variants": ["可以货到付款吗"], "answer": "", "category": "other"}
+
+
+def test_empty_questions_cluster_together_instead_of_failing():
+    clusters = cluster_hits([hit(1, "", "👍"), hit(2, "", "🙏")])
+    assert [c.size for c in clusters] == [2]
