@@ -167,6 +167,7 @@ async def lead_list(request: web.Request, ctx: PageContext) -> dict[str, Any]:
         "prev_query": urlencode({**kept, "page": page - 1}), "next_query": urlencode({**kept, "page": page + 1}),
         "export_query": urlencode(kept), "statuses": STATUSES,
         "channels": await Channel.filter(archived=False).order_by("name"),
+        "owners": [] if ctx.actor.own_leads_only else await Staff.all().order_by("name"),
         "can_export": ctx.actor.can("leads.export"),
     }
 

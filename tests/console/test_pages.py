@@ -163,3 +163,14 @@ async def test_a_token_created_in_the_console_is_shown_once_and_can_be_revoked(c
     await row.refresh_from_db()
     assert row.revoked_at is not None
     assert 'class="secret"' not in await (await client.get("/console/settings/tokens")).text()
+
+
+async def test_the_lead_list_filters_by_owner_and_creation_date(client, users, crm):
+    await Lead.filter(id=crm["li"].id).update(created_at=crm["wang"].created_at.replace(year=2020))
+    await sign_in(client, "marketer1")
+    by_owner = await (await client.get("/console/leads", params={"owner": "lisi"})).text()
+    assert "李经理" in by_owner and "王工" not in by_owner
+    recent = await (await client.get("/console/leads", params={"from": "2021-01-01"})).text()
+    assert "王工" in recent and "李经理" not in recent
+    old = await (await client.get("/console/leads", params={"to": "2020-12-31"})).text()
+    assert "李经理" in old and "王工" not in old
