@@ -1,7 +1,7 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
 from models.faq import FaqEntryRecord, FaqHit
-from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSuggestion
+from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
 from models.onboarding import (
     ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
@@ -13,6 +13,7 @@ from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, Staff
 __all__ = [
     "ArchiveCursor",
     "FaqGroupSetting",
+    "FaqSettings",
     "FaqSuggestion",
     "ApiToken",
     "AuditEntry",

@@ -51,3 +51,22 @@ class FaqGroupSetting(Model):
 
     class Meta:
         table = "faq_group_setting"
+
+
+class FaqSettings(Model):
+    """Business hours, holidays and hand-over targets of the FAQ, edited in the console (one
+    row, id 1). Times are HH:MM China time, dates YYYY-MM-DD."""
+
+    id = fields.IntField(primary_key=True)
+    opens = fields.CharField(max_length=5, default="09:00")
+    closes = fields.CharField(max_length=5, default="18:00")
+    weekdays = fields.CharField(max_length=20, default="0,1,2,3,4")  # 0 = Monday
+    holidays = fields.JSONField(default=list)  # [{"date": "2026-10-01", "name": "国庆节"}]
+    workdays = fields.JSONField(default=list)  # weekend dates that are working days
+    kf_servicers = fields.JSONField(default=dict)  # open_kfid -> receptionist userid
+    notify_userids = fields.JSONField(default=list)  # told about hand-overs from the official account
+    updated_by = fields.CharField(max_length=64, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "faq_settings"

@@ -39,7 +39,7 @@ async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom
     """微信客服: answer while the conversation is with the bot; hand over on request."""
     if await _with_receptionist(event, wecom, dialogs):
         return
-    talk = faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk(clock, behaviour, dialogs)
     reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
     try:
         await _say(responder, reply.text)
@@ -86,12 +86,12 @@ async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, we
 @router.on(TextMessage, filters=[platform(Platform.WECHAT), customers_only])
 async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
     """The official account: answer; on 人工, tell the staff on duty with the context."""
-    talk = faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk(clock, behaviour, dialogs)
     reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
     await _say(responder, reply.text)
-    if reply.kind == HANDOVER and wecom is not None and faq.options.notify_userids:
+    if reply.kind == HANDOVER and wecom is not None and talk.options.notify_userids:
         history = await talk.recent_context(event.user_key)
-        await wecom.send_app_text(list(faq.options.notify_userids), context_text(lead.name or event.sender, history, "公众号"))
+        await wecom.send_app_text(list(talk.options.notify_userids), context_text(lead.name or event.sender, history, "公众号"))
 
 
 # --- staff ---------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, 
 @router.on(TextMessage, filters=[platform(Platform.WECOM, Platform.WECOM_BOT), chat(ChatKind.SINGLE), _staff_text])
 async def staff_question(event: TextMessage, responder, faq: Faq, clock, behaviour, dialogs) -> None:
     """Staff asking the app or the 智能机器人 in a single chat."""
-    reply = await faq.talk(clock, behaviour, dialogs).reply(event, None, chat_kind="single", can_hand_over=False)
+    reply = await (await faq.talk(clock, behaviour, dialogs)).reply(event, None, chat_kind="single", can_hand_over=False)
     await _say(responder, reply.text)
 
 
@@ -116,7 +116,7 @@ async def group_question(event: TextMessage, responder, faq: Faq, clock, behavio
         found = (await faq.store.index()).match(event.content, "group")
         if found.rule is None or found.outcome != ANSWER:
             return
-    talk = faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk(clock, behaviour, dialogs)
     if not faq.budget(clock).take(event.chat_id, per_minute):
         log.info("group %s: answer budget spent, staying quiet", event.chat_id)
         await talk.decide(event, None, chat_kind="group")
@@ -132,7 +132,7 @@ async def group_question(event: TextMessage, responder, faq: Faq, clock, behavio
 async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
     """A consenting customer's message in a customer group (or a 1:1 with staff): logged like
     any question; a hit becomes a one-click suggestion for the staff member."""
-    talk = faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk(clock, behaviour, dialogs)
     index = await faq.store.index()
     kind = "group" if event.chat == ChatKind.CUSTOMER_GROUP else "single"
     found, hit = await talk.decide(event, lead, chat_kind=kind, index=index)

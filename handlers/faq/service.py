@@ -15,7 +15,7 @@ from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, resolve_choice
 from handlers.faq import hits, texts
 from handlers.faq.hours import BusinessHours
 from handlers.faq.store import FaqStore
-from models import FaqHit, Lead
+from models import FaqHit, FaqSettings, Lead
 from handlers.faq.ratelimit import GroupAnswerBudget
 
 log = logging.getLogger(__name__)
@@ -158,8 +158,12 @@ class Faq:
         self._budget: GroupAnswerBudget | None = None
         self._puller: Any = None
 
-    def talk(self, clock: Clock, behaviour: Any, dialogs: Dialogs) -> FaqConversation:
-        return FaqConversation(self.store, dialogs, behaviour, clock, self.options)
+    async def talk(self, clock: Clock, behaviour: Any, dialogs: Dialogs) -> FaqConversation:
+        """The conversation for one message, with the settings staff stored in the console."""
+        from handlers.faq.settings import options_with
+
+        row = await FaqSettings.get_or_none(id=1)
+        return FaqConversation(self.store, dialogs, behaviour, clock, options_with(self.options, row))
 
     def budget(self, clock: Clock) -> GroupAnswerBudget:
         if self._budget is None:

@@ -16,19 +16,20 @@ from console import ApiCall, ApiError, Console, PageContext, Param
 from console.chart import bar_chart_svg
 from console.web import redirect
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
-from handlers.faq import group_rules, review, suggestions
+from handlers.faq import group_rules, review, settings as faq_settings, suggestions
 from handlers.faq.hits import hit_summary
 from handlers.faq.store import all_entries, save_entries
-from models import FaqEntryRecord, FaqHit
+from models import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings
 
 HERE = Path(__file__).parent
 MAX_IMPORT_CHARS = 5 * 1024 * 1024
 STATS_DAYS = 30
 MESSAGES = {
     "zh": {"faq.inbox": "待处理问题", "faq.entries": "问答条目", "faq.stats": "问答统计", "faq.toolbar": "FAQ 建议",
-           "faq.entry": "问答条目", "faq.import": "导入"},
+           "faq.entry": "问答条目", "faq.import": "导入", "faq.settings": "工作时间与转人工"},
     "en": {"faq.inbox": "Review inbox", "faq.entries": "FAQ entries", "faq.stats": "FAQ statistics",
-           "faq.toolbar": "FAQ suggestions", "faq.entry": "FAQ entry", "faq.import": "Import"},
+           "faq.toolbar": "FAQ suggestions", "faq.entry": "FAQ entry", "faq.import": "Import",
+           "faq.settings": "Hours and hand-over"},
 }
 ENTRY_BODY = {"type": "object", "properties": {
     "question": {"type": "string", "maxLength": 500}, "answer": {"type": "string", "maxLength": 4000},
@@ -44,6 +45,13 @@ ACTION_BODY = {"type": "object", "properties": {
 IMPORT_BODY = {"type": "object", "properties": {
     "format": {"type": "string", "enum": ["yaml", "jsonl"]}, "content": {"type": "string", "maxLength": MAX_IMPORT_CHARS}},
     "required": ["format", "content"]}
+SETTINGS_BODY = {"type": "object", "properties": {
+    "opens": {"type": "string", "maxLength": 5}, "closes": {"type": "string", "maxLength": 5},
+    "weekdays": {"type": "array", "maxItems": 7, "items": {"type": "integer"}},
+    "holidays": {"type": "array", "maxItems": 200}, "workdays": {"type": "array", "maxItems": 200},
+    "kf_servicers": {"type": "object"}, "notify_userids": {"type": "array", "maxItems": 100, "items": {"type": "string"}}}}
+GROUP_BODY = {"type": "object", "properties": {
+    "answer_without_mention": {"type": "boolean"}, "answers_per_minute": {"type": "integer", "minimum": 0, "maximum": 60}}}
 STATUS_BODY = {"type": "object", "properties": {"status": {"type": "string", "enum": ["sent", "dismissed"]}}, "required": ["status"]}
 
 
@@ -155,6 +163,32 @@ class FaqApi:
         return _suggestion(row)
 
 
+    async def get_settings(self, call: ApiCall) -> dict:
+        return faq_settings.settings_json(await FaqSettings.get_or_none(id=1))
+
+    async def put_settings(self, call: ApiCall) -> dict:
+        try:
+            saved = await faq_settings.save_settings(call.body, _by(call.actor))
+        except faq_settings.SettingsError as exc:
+            raise ApiError(400, "invalid_settings", str(exc)) from None
+        await call.audit("faq.settings", target_type="faq_settings", after=saved)
+        return saved
+
+    async def groups(self, call: ApiCall) -> dict:
+        return {"items": [_group(g) for g in await FaqGroupSetting.all().order_by("chat_id")]}
+
+    async def put_group(self, call: ApiCall) -> dict:
+        chat_id = call.request.match_info["chat_id"][:128]
+        fields = {k: v for k, v in call.body.items() if k in GROUP_BODY["properties"]}
+        row, _ = await FaqGroupSetting.update_or_create(defaults=fields, chat_id=chat_id)
+        await call.audit("faq.group", target_type="group", target_id=chat_id, after=call.body)
+        return _group(row)
+
+
+def _group(g: FaqGroupSetting) -> dict:
+    return {"chat_id": g.chat_id, "answer_without_mention": g.answer_without_mention, "answers_per_minute": g.answers_per_minute}
+
+
 def _suggestion(s) -> dict:
     return {"id": s.id, "chat_id": s.chat_id, "chat_kind": s.chat_kind, "staff_userid": s.staff_userid,
             "customer": s.customer, "question": s.question, "entry_id": s.entry_id, "answer": s.answer,
@@ -260,6 +294,22 @@ class FaqPages:
         since = ctx.clock.now() - timedelta(days=365)
         return _csv(await review.hits_csv(since), "faq-hits.csv")
 
+    async def settings(self, request: web.Request, ctx: PageContext) -> dict:
+        return {"settings": faq_settings.settings_json(await FaqSettings.get_or_none(id=1)),
+                "groups": [_group(g) for g in await FaqGroupSetting.all().order_by("chat_id")],
+                "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:300],
+                "saved": request.query.get("saved") == "1"}
+
+    async def save_settings(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        form = await ctx.form()
+        try:
+            saved = await faq_settings.save_settings(faq_settings.form_settings(form), _by(ctx.actor))
+            await _save_groups(str(form.get("groups", "")))
+        except faq_settings.SettingsError as exc:
+            return redirect("/console/faq/settings?" + urlencode({"error": str(exc)}))
+        await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
+        return redirect("/console/faq/settings?saved=1")
+
     async def toolbar(self, request: web.Request, ctx: PageContext) -> dict:
         chat_id = request.query.get("chat_id", "")[:128]
         mine = ctx.actor.wecom_userid if ctx.actor.wecom_userid else None
@@ -272,6 +322,23 @@ class FaqPages:
         row = await suggestions.close_suggestion(int(request.match_info["suggestion_id"]), status, ctx.clock.now())
         chat = row.chat_id if row else ""
         return redirect("/console/faq/toolbar?" + urlencode({"chat_id": chat}))
+
+
+async def _save_groups(text: str) -> None:
+    """Group lines ``<chat_id> <answers a minute> [unmentioned]``; groups not listed go back
+    to the defaults (answer only when @-mentioned, 3 a minute)."""
+    rows = []
+    for line in text.replace("\r", "").split("\n"):
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) > 60 or len(parts[0]) > 128:
+            raise faq_settings.SettingsError(f"group line {line.strip()!r}: write <chat_id> <answers a minute, 0-60> [unmentioned]")
+        rows.append((parts[0], int(parts[1]), "unmentioned" in parts[2:]))
+    await FaqGroupSetting.exclude(chat_id__in=[r[0] for r in rows]).delete()
+    for chat_id, per_minute, unmentioned in rows:
+        await FaqGroupSetting.update_or_create(
+            defaults={"answers_per_minute": per_minute, "answer_without_mention": unmentioned}, chat_id=chat_id)
 
 
 def register_console(console: Console, bot: Any = None) -> None:
@@ -290,6 +357,9 @@ def register_console(console: Console, bot: Any = None) -> None:
          methods=("POST",), **common)
     page("/faq/stats", pages.stats, template="faq_stats.html", title="faq.stats", permission="faq.read", **common)
     page("/faq/hits.csv", pages.hits_csv, template="", title="faq.stats", permission="faq.read", **common)
+    page("/faq/settings", pages.settings, template="faq_settings.html", title="faq.settings", permission="faq.read", **common)
+    page("/faq/settings", pages.save_settings, template="", title="faq.settings", permission="faq.write",
+         methods=("POST",), **common)
     page("/faq/toolbar", pages.toolbar, template="faq_toolbar.html", title="faq.toolbar", permission="faq.read", **common)
     page("/faq/toolbar/{suggestion_id:\\d+}", pages.toolbar_close, template="", title="faq.toolbar",
          permission="faq.read", methods=("POST",), **common)
@@ -319,6 +389,14 @@ def _register_api(console: Console, api: FaqApi) -> None:
         params=(Param("days", "integer", minimum=1, maximum=365, default=STATS_DAYS),))
     add("GET", "/faq/group-rules", api.group_rules, permission="faq.read", tag="faq",
         summary="The keyword FAQ as WeCom customer-group auto-reply rules")
+    add("GET", "/faq/settings", api.get_settings, permission="faq.read", tag="faq",
+        summary="Business hours, holidays and hand-over targets")
+    add("PUT", "/faq/settings", api.put_settings, permission="faq.write", tag="faq", body=SETTINGS_BODY,
+        summary="Change business hours, holidays and hand-over targets")
+    add("GET", "/faq/groups", api.groups, permission="faq.read", tag="faq", summary="How the robot may answer in internal groups")
+    add("PUT", "/faq/groups/{chat_id}", api.put_group, permission="faq.write", tag="faq", body=GROUP_BODY,
+        params=(Param("chat_id", required=True, location="path"),),
+        summary="Answer without an @-mention (keyword rules only) and the answers a minute in one group")
     add("GET", "/faq/suggestions", api.suggestions, permission="faq.read", tag="faq",
         summary="Open one-click suggestions for a chat", params=(Param("chat_id", required=True),))
     add("POST", "/faq/suggestions/{suggestion_id}", api.close_suggestion, permission="faq.read", tag="faq",

@@ -174,3 +174,15 @@ async def test_asking_for_a_human_twice_is_harmless(harness, clock):
     session = harness.sim.state.kf_accounts[KF].sessions["wmWANG"]
     assert session.service_state == 2  # queued for the account's receptionists
     assert texts(harness, "wmWANG") == ["好的，正在为您转接人工客服，请稍候。"]
+
+
+async def test_holidays_set_in_the_console_shape_the_fallback(harness, clock):
+    from handlers.faq.settings import save_settings
+
+    await store_test_faq()
+    open_hours(clock)  # Wednesday 2023-11-15, 10:00 China time
+    await save_settings({"holidays": ["2023-11-15", "2023-11-16"]}, "user:support1")
+
+    answer = await ask_kf(harness, "wmHOLIDAY", "你们老板喜欢打高尔夫吗")
+
+    assert "非工作时间" in answer and "11月17日 09:00" in answer
