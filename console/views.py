@@ -1,39 +1,35 @@
-"""The console's own pages: sign-in, dashboard, lead list and lead page, and the settings
-pages for staff users, API tokens and the audit log."""
+"""The console's own pages: sign-in, the dashboard, and the registration of the lead and
+settings pages."""
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from aiohttp import web
 from tortoise.expressions import Subquery
 
-from console.accounts import AccountError, LoginThrottled, SignIn, create_user, update_user, user_json
-from console.audit import entry_json
+from console.accounts import LoginThrottled, SignIn
 from console.chart import bar_chart_svg
 from console.i18n import DISPLAY_TZ
-from console.leads import (
-    STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
-    leads_csv, leads_json, scoped_leads, timeline, visible_lead,
-)
-from console.passwords import WeakPassword
-from console.permissions import Role, sees_own_leads_only
-from console.tokens import TokenError, create_token, revoke_token, token_json
+from console.leads import leads_json, scoped_leads
+from console.lead_views import lead_export, lead_fields, lead_list, lead_page, lead_tags
 from console.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
+from console.settings_views import (
+    add_api_token, add_staff_user, api_tokens, audit_log, change_staff_user, revoke_api_token, staff_users,
+)
 from console.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
-from models import ApiToken, AuditEntry, BehaviourEvent, Channel, Staff, StaffUser
+from models import BehaviourEvent
 
 if TYPE_CHECKING:
     from console.app import Console
 
-PER_PAGE = 25
 CHART_DAYS = 14
-MAX_EXPORT = 50_000
 
 
 def register(console: "Console") -> None:
+    """The console's own routes and pages."""
     console.add_route("GET", "/login", login_form)
     console.add_route("POST", "/login", login_submit)
     console.add_route("POST", "/logout", logout)
@@ -128,184 +124,4 @@ async def dashboard(request: web.Request, ctx: PageContext) -> dict[str, Any]:
         "new_leads": await leads_json(leads),
         "chart": bar_chart_svg(points, title=title),
         "chart_title": title,
-    }
-
-
-# --- leads --------------------------------------------------------------------------------
-
-
-def lead_filter(query) -> LeadFilter:
-    def day(name: str) -> date | None:
-        try:
-            return date.fromisoformat(query.get(name, ""))
-        except ValueError:
-            return None
-
-    status = query.get("status", "")
-    return LeadFilter(
-        q=query.get("q", "")[:100], tag=query.get("tag", "")[:64], channel=query.get("channel", "")[:30],
-        status=status if status in STATUSES else "", owner=query.get("owner", "")[:64],
-        created_from=day("from"), created_to=day("to"),
-    )
-
-
-def _page_number(query) -> int:
-    raw = query.get("page", "1")
-    return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
-
-
-async def lead_list(request: web.Request, ctx: PageContext) -> dict[str, Any]:
-    flt = lead_filter(request.query)
-    page = _page_number(request.query)
-    qs = filtered_leads(ctx.actor, flt)
-    total = await qs.count()
-    items = await leads_json(await qs.offset((page - 1) * PER_PAGE).limit(PER_PAGE))
-    kept = {k: v for k, v in request.query.items() if k in ("q", "tag", "channel", "status", "owner", "from", "to") and v}
-    return {
-        "filter": flt, "items": items, "total": total, "page": page,
-        "has_prev": page > 1, "has_next": page * PER_PAGE < total,
-        "prev_query": urlencode({**kept, "page": page - 1}), "next_query": urlencode({**kept, "page": page + 1}),
-        "export_query": urlencode(kept), "statuses": STATUSES,
-        "channels": await Channel.filter(archived=False).order_by("name"),
-        "owners": [] if ctx.actor.own_leads_only else await Staff.all().order_by("name"),
-        "can_export": ctx.actor.can("leads.export"),
-    }
-
-
-async def lead_export(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    qs = filtered_leads(ctx.actor, lead_filter(request.query))
-    body = leads_csv(await leads_json(await qs.limit(MAX_EXPORT)))
-    stamp = ctx.clock.now().astimezone(DISPLAY_TZ).strftime("%Y%m%d-%H%M")
-    return web.Response(
-        body=body.encode("utf-8"),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.csv"'},
-    )
-
-
-async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | web.StreamResponse:
-    lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
-    if lead is None:
-        raise web.HTTPNotFound()
-    events = await timeline(lead).limit(500)
-    return {
-        "lead": await lead_json(lead),
-        "events": events,
-        "can_edit": ctx.actor.can("leads.write"),
-        "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
-        "statuses": STATUSES,
-        "staff": await Staff.all().order_by("name") if not ctx.actor.own_leads_only else [],
-        "saved": request.query.get("saved") == "1",
-        "error": request.query.get("error", "")[:200],
-    }
-
-
-async def lead_tags(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    lead_id = int(request.match_info["lead_id"])
-    lead = await visible_lead(ctx.actor, lead_id)
-    if lead is None:
-        raise web.HTTPNotFound()
-    form = await ctx.form()
-    tags = [t for t in str(form.get("tags", "")).replace("，", ",").split(",")]
-    try:
-        changes = clean_changes(ctx.actor, {"tags": tags})
-        before, after = await change_lead(lead, changes)
-    except LeadChangeError as exc:
-        return redirect(f"/console/leads/{lead_id}?" + urlencode({"error": str(exc)}))
-    await ctx.audit("lead.update", target_type="lead", target_id=lead_id, before=before, after=after)
-    return redirect(f"/console/leads/{lead_id}?saved=1")
-
-
-async def lead_fields(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    lead_id = int(request.match_info["lead_id"])
-    lead = await visible_lead(ctx.actor, lead_id)
-    if lead is None:
-        raise web.HTTPNotFound()
-    form = await ctx.form()
-    raw = {name: str(form[name]) for name in ("name", "company", "status") if name in form}
-    if "owner" in form and not ctx.actor.own_leads_only:
-        raw["owner"] = str(form["owner"]).strip() or None
-    try:
-        before, after = await change_lead(lead, clean_changes(ctx.actor, raw))
-    except LeadChangeError as exc:
-        return redirect(f"/console/leads/{lead_id}?" + urlencode({"error": str(exc)}))
-    changed = {k: v for k, v in after.items() if before.get(k) != v}
-    if changed:
-        await ctx.audit("lead.update", target_type="lead", target_id=lead_id,
-                        before={k: before[k] for k in changed}, after=changed)
-    return redirect(f"/console/leads/{lead_id}?saved=1")
-
-
-# --- settings -------------------------------------------------------------------------------
-
-
-async def staff_users(request: web.Request, ctx: PageContext, **extra: Any) -> dict[str, Any]:
-    return {"users": await StaffUser.all().order_by("username"), "roles": [r.value for r in Role],
-            "can_write": ctx.actor.can("staff.write"), "saved": request.query.get("saved") == "1", **extra}
-
-
-async def add_staff_user(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    form = await ctx.form()
-    try:
-        user = await create_user(str(form.get("username", "")), str(form.get("role", "")), str(form.get("password", "")),
-                                 clock=ctx.clock, wecom_userid=str(form.get("wecom_userid", "")).strip() or None)
-    except (AccountError, WeakPassword) as exc:
-        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=400)
-    await ctx.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
-    return redirect("/console/settings/users?saved=1")
-
-
-async def change_staff_user(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    user = await StaffUser.get_or_none(id=int(request.match_info["user_id"]))
-    if user is None:
-        raise web.HTTPNotFound()
-    form = await ctx.form()
-    changes = {"role": str(form.get("role", user.role)), "active": form.get("active") == "on",
-               "wecom_userid": str(form.get("wecom_userid", "")).strip() or None}
-    try:
-        before, after = await update_user(user, changes)
-    except AccountError as exc:
-        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=409)
-    changed = {k: v for k, v in after.items() if before[k] != v}
-    if changed:
-        await ctx.audit("user.update", target_type="staff_user", target_id=user.id, before={k: before[k] for k in changed}, after=changed)
-    return redirect("/console/settings/users?saved=1")
-
-
-async def api_tokens(request: web.Request, ctx: PageContext, **extra: Any) -> dict[str, Any]:
-    return {"tokens": await ApiToken.all().order_by("-created_at", "-id"), "roles": [r.value for r in Role if not sees_own_leads_only(r)],
-            "can_write": ctx.actor.can("tokens.write"), **extra}
-
-
-async def add_api_token(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    form = await ctx.form()
-    base = {"title": "settings.tokens", "section": "settings"}
-    try:
-        row, secret = await create_token(str(form.get("name", "")), str(form.get("role", "")), clock=ctx.clock, created_by=ctx.actor.label)
-    except TokenError as exc:
-        return render(request, "tokens.html", await api_tokens(request, ctx, error=str(exc), **base), status=400)
-    await ctx.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
-    response = render(request, "tokens.html", await api_tokens(request, ctx, new_secret=secret, **base))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-async def revoke_api_token(request: web.Request, ctx: PageContext) -> web.StreamResponse:
-    row = await ApiToken.get_or_none(id=int(request.match_info["token_id"]))
-    if row is None:
-        raise web.HTTPNotFound()
-    before = token_json(row)
-    row = await revoke_token(row.id, clock=ctx.clock)
-    await ctx.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=token_json(row))
-    return redirect("/console/settings/tokens")
-
-
-async def audit_log(request: web.Request, ctx: PageContext) -> dict[str, Any]:
-    page = _page_number(request.query)
-    qs = AuditEntry.all().order_by("-at", "-id")
-    total = await qs.count()
-    entries = [entry_json(e) | {"at_dt": e.at} for e in await qs.offset((page - 1) * PER_PAGE).limit(PER_PAGE)]
-    return {
-        "entries": entries, "page": page, "has_prev": page > 1, "has_next": page * PER_PAGE < total,
     }

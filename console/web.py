@@ -124,6 +124,12 @@ def render_message(request: web.Request, msgid: str, *, status: int) -> web.Resp
     return render(request, "message.html", {"title": msgid, "message": msgid}, status=status)
 
 
+def page_number(query) -> int:
+    """The ``page`` query parameter, from 1 (bad values mean 1)."""
+    raw = query.get("page", "1")
+    return max(1, min(int(raw), 100_000)) if raw.isdigit() else 1
+
+
 def redirect(location: str) -> web.Response:
     """A 303 redirect (after a form post, the browser follows it with GET)."""
     return web.Response(status=303, headers={"Location": location})
