@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from faq import FaqEntry, entry_from_record, entry_to_record, normalise
+from faq import FaqEntry, entry_from_record, normalise
 from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqHit
 
@@ -127,7 +127,7 @@ async def attach_variants(hit_ids: Sequence[int], entry_id: str, by: str) -> Faq
         if form and form not in seen:
             seen.add(form)
             variants.append(text)
-    entry = _valid({**_record_dict(record), "variants": variants})
+    entry = _valid({**record_fields(record), "variants": variants})
     async with in_transaction():
         await save_entries([entry], by)
         await _mark(hit_ids, REVIEWED["attach"], by)
@@ -160,7 +160,8 @@ def prefill(cluster: Cluster) -> dict[str, Any]:
     return {"question": queries[0] if queries else "", "variants": queries[1:20], "answer": "", "category": "other"}
 
 
-def _record_dict(row: FaqEntryRecord) -> dict[str, Any]:
+def record_fields(row: FaqEntryRecord) -> dict[str, Any]:
+    """A stored entry's fields in the import-file form."""
     return {"id": row.id, "category": row.category, "question": row.question, "variants": list(row.variants),
             "keywords": list(row.keywords), "rules": list(row.rules), "answer": row.answer,
             "scope": row.scope, "active": row.active}
@@ -236,7 +237,3 @@ async def hits_csv(since: datetime | None = None) -> str:
             " ".join(f"{i}:{s}" for i, s in r.candidates), r.latency_ms, r.feedback, " ".join(r.signals), r.review,
         )])
     return out.getvalue()
-
-
-def entry_record(entry: FaqEntry) -> dict:
-    return entry_to_record(entry)

@@ -104,7 +104,7 @@ class FaqApi:
         row = await FaqEntryRecord.get_or_none(id=entry_id)
         if row is None:
             raise ApiError(404, "not_found", f"no FAQ entry {entry_id!r}")
-        return {**review._record_dict(row), "updated_by": row.updated_by, "updated_at": row.updated_at.isoformat()}
+        return {**review.record_fields(row), "updated_by": row.updated_by, "updated_at": row.updated_at.isoformat()}
 
     async def put_entry(self, call: ApiCall) -> dict:
         entry_id = call.request.match_info["entry_id"]
@@ -266,7 +266,7 @@ class FaqPages:
     async def entry(self, request: web.Request, ctx: PageContext) -> dict:
         entry_id = request.match_info["entry_id"]
         row = await FaqEntryRecord.get_or_none(id=entry_id)
-        record = review._record_dict(row) if row else {"id": entry_id, "question": "", "answer": "", "variants": [],
+        record = review.record_fields(row) if row else {"id": entry_id, "question": "", "answer": "", "variants": [],
                                                         "keywords": [], "category": "other", "scope": "both", "active": True}
         return {"entry": record, "exists": row is not None, "categories": CATEGORIES, "scopes": SCOPES,
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:500],
@@ -275,7 +275,7 @@ class FaqPages:
     async def save_entry(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         entry_id = request.match_info["entry_id"]
         row = await FaqEntryRecord.get_or_none(id=entry_id)
-        fields = entry_form_fields(await ctx.form(), review._record_dict(row) if row else None)
+        fields = entry_form_fields(await ctx.form(), review.record_fields(row) if row else None)
         try:
             record = await save_one(entry_id, fields, _by(ctx.actor))
         except ValueError as exc:

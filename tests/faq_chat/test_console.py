@@ -2,13 +2,12 @@
 statistics, CSV, and the chat-toolbar page."""
 from datetime import datetime, timezone
 
-from faq import parse_faq_file
 from handlers.faq import review
 from handlers.faq.hits import log_hit
+from handlers.faq.store import FaqStore
 from models import AuditEntry, FaqEntryRecord, FaqHit, FaqSuggestion
 from tests.console.conftest import bearer, csrf_of, sign_in
 from tests.faq_chat.entries import store_test_faq
-from handlers.faq.store import FaqStore
 
 
 async def asked(clock, *queries, user="wmA"):

@@ -1,0 +1,43 @@
+"""Pull the chat archive every 15 seconds while the app runs: the usual pace for 会话内容存档,
+and a fallback for a missed msgaudit_notify. Wire ``archive_polling`` among the setups."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+POLL_EVERY = 15.0
+POLLER = web.AppKey("faq_archive_poller", asyncio.Task)
+
+
+async def poll(faq: Any, pipeline: Any, clock: Any, every: float = POLL_EVERY) -> None:
+    """Pull, wait ``every`` seconds on the clock, again; a failed pull is logged, not fatal."""
+    while True:
+        try:
+            await faq.pull_archive(pipeline)
+        except Exception:  # noqa: BLE001 - the next pull retries from the saved seq
+            log.exception("chat archive pull failed")
+        await clock.sleep(every)
+
+
+def archive_polling(app: web.Application, bot: Any) -> None:
+    """Setup: when the ``faq`` service has an archive source, poll it in the background."""
+
+    async def start(app: web.Application) -> None:
+        faq = bot.services.get("faq")
+        if faq is not None and faq.archive_source is not None:
+            app[POLLER] = asyncio.create_task(poll(faq, bot.pipeline, bot.clock))
+
+    async def stop(app: web.Application) -> None:
+        task = app.get(POLLER)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
