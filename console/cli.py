@@ -7,16 +7,21 @@
     python main.py token revoke ID
     python main.py token list
 
-``add_cli_parsers`` registers these on an argparse subparsers object; ``run_cli`` runs the
-parsed command against the already connected database and returns the exit status.
-Every change is recorded in the audit log as made by ``cli``."""
+``add_cli_parsers`` registers these on an argparse subparsers object, setting ``func`` to
+:func:`command_main` (``func(args, settings) -> exit status``, connecting to the database
+itself); ``run_cli`` runs a parsed command against an already connected database. Every
+change is recorded in the audit log as made by ``cli``."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
+import sys
 from typing import Callable, TextIO
 
+from bot import database
 from bot.clock import Clock
+from bot.config import Settings
 from console import audit
 from console.accounts import AccountError, create_user, set_password, user_json
 from console.actors import COMMAND_LINE
@@ -41,22 +46,36 @@ def add_cli_parsers(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=roles)
     add.add_argument("--wecom-userid", default=None, help="the user's WeCom userid (sales see the leads it owns)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    add.set_defaults(console_command=user_add)
+    add.set_defaults(func=command_main, console_command=user_add)
     passwd = user.add_parser("passwd", help="set a staff user's password")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    passwd.set_defaults(console_command=user_passwd)
-    user.add_parser("list", help="list staff users").set_defaults(console_command=user_list)
+    passwd.set_defaults(func=command_main, console_command=user_passwd)
+    user.add_parser("list", help="list staff users").set_defaults(func=command_main, console_command=user_list)
 
     token = subparsers.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True)
     create = token.add_parser("create", help="create an API token and print it (only once)")
     create.add_argument("--role", required=True, choices=roles)
     create.add_argument("--name", required=True)
-    create.set_defaults(console_command=token_create)
+    create.set_defaults(func=command_main, console_command=token_create)
     revoke = token.add_parser("revoke", help="revoke an API token by id")
     revoke.add_argument("id", type=int)
-    revoke.set_defaults(console_command=token_revoke)
-    token.add_parser("list", help="list API tokens").set_defaults(console_command=token_list)
+    revoke.set_defaults(func=command_main, console_command=token_revoke)
+    token.add_parser("list", help="list API tokens").set_defaults(func=command_main, console_command=token_list)
+
+
+def command_main(args: argparse.Namespace, settings: Settings, *, upgrade: bool = True) -> int:
+    """Connect to the configured database (migrating it unless ``upgrade`` is false), run the
+    command with the process's standard streams, disconnect."""
+
+    async def run() -> int:
+        await database.connect(settings.database_url, upgrade=upgrade)
+        try:
+            return await run_cli(args, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
+        finally:
+            await database.disconnect()
+
+    return asyncio.run(run())
 
 
 async def run_cli(

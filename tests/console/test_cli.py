@@ -76,3 +76,24 @@ async def test_token_create_prints_the_token_alone_and_revoke_ends_it(db, clock)
     assert [e.action for e in await AuditEntry.all().order_by("id")] == ["token.create", "token.revoke"]
     code, _, err = await run("token", "revoke", "999", clock=clock)
     assert code == 1 and "no token" in err
+
+
+def test_the_command_connects_to_the_configured_database_itself(tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from tortoise import Tortoise
+
+    from bot.config import Settings
+    from bot.database import tortoise_config
+
+    url = f"sqlite://{tmp_path}/cli.db"
+
+    async def make_schema() -> None:
+        await Tortoise.init(config=tortoise_config(url))
+        await Tortoise.generate_schemas()
+        await Tortoise.close_connections()
+
+    asyncio.run(make_schema())
+    args = parse("token", "create", "--role", "support", "--name", "nightly")
+    assert args.func(args, Settings(database_url=url), upgrade=False) == 0
+    assert capsys.readouterr().out.startswith("siyu_")
