@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from faq import FaqEntry, entry_from_record, normalise
 from handlers.faq.store import all_entries, save_entries
-from models import FaqEntryRecord, FaqHit
+from models import FaqEntryRecord, FaqHit, FaqSuggestion
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
 CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
@@ -208,12 +208,25 @@ async def statistics(now: datetime, days: int = 30) -> dict[str, Any]:
     top = Counter(r.chosen_entry_id for r in rows if r.chosen_entry_id)
     unanswered = cluster_hits([r for r in reversed(rows) if r.outcome == "miss"])[:10]
     return {
-        "days": days, "total": _counts(rows),
+        "days": days, "total": _counts(rows), "suggestions": await suggestion_stats(since),
         "per_day": [{"day": d, **_counts(per_day.get(d, []))} for d in day_list],
         "per_category": {c: _counts(r) for c, r in sorted(per_category.items())},
         "top_entries": [{"entry_id": e, "count": n} for e, n in top.most_common(10)],
         "top_unanswered": [{"key": c.key, "size": c.size, "queries": c.as_dict()["queries"][:3]} for c in unanswered],
     }
+
+
+async def suggestion_stats(since: datetime) -> dict[str, Any]:
+    """One-click suggestions: how many, how many staff sent, and the time from question to
+    suggestion (median and 90th percentile, ms)."""
+    rows = await FaqSuggestion.filter(suggested_at__gte=since).values_list("status", "latency_ms")
+    latencies = sorted(latency for _, latency in rows)
+
+    def pct(share: float) -> float:
+        return latencies[min(int(share * len(latencies)), len(latencies) - 1)] if latencies else 0.0
+
+    return {"count": len(rows), "sent": sum(status == "sent" for status, _ in rows),
+            "latency_ms_p50": pct(0.5), "latency_ms_p90": pct(0.9)}
 
 
 CSV_COLUMNS = ("id", "asked_at", "platform", "chat_kind", "chat_id", "lead_id", "query", "normalised", "outcome",

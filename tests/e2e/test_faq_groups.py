@@ -142,3 +142,19 @@ async def test_a_staff_member_asks_the_wecom_app(harness, clock):
 
     assert shown(harness, "lisi") == ["可以开 13% 增值税专用发票，下单时填写开票信息即可。"]
     assert (await FaqHit.get()).platform == "wecom"
+
+
+async def test_the_time_from_question_to_suggestion_is_in_the_statistics(harness, clock):
+    from handlers.faq.review import statistics
+
+    await store_test_faq()
+    open_hours(clock)
+    await customer_group(harness)
+    harness.sim.group_text("wrCustomers01", "wmWANG", "满多少包邮")
+    clock.advance(15)  # the next pull
+    await harness.bot.services["faq"].pull_archive(harness.bot.pipeline)
+    await harness.settle()
+
+    stats = await statistics(clock.now(), days=1)
+
+    assert stats["suggestions"]["count"] == 1 and stats["suggestions"]["latency_ms_p50"] == 15000.0

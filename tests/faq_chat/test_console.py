@@ -78,6 +78,7 @@ async def test_statistics_count_rates_per_day_and_category_and_the_csv_is_safe_i
     assert stats["per_category"]["unanswered"]["missed"] == 1
     assert sum(d["asked"] for d in stats["per_day"]) == 3
     assert "'=1+1 公司在哪里" in csv
+    assert stats["suggestions"] == {"count": 0, "sent": 0, "latency_ms_p50": 0.0, "latency_ms_p90": 0.0}
 
 
 async def test_the_inbox_page_creates_an_entry_prefilled_from_a_cluster(faq_console, staff, clock):
