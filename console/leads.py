@@ -222,13 +222,15 @@ async def change_lead(lead: Lead, changes: dict[str, Any]) -> tuple[dict[str, An
     """Apply cleaned changes; returns (before, after) of the changed fields only."""
     before = await _snapshot(lead, changes)
     owner = await _owner(changes["owner"]) if "owner" in changes else None
+    fields = [name for name in EDITABLE if name in changes]
     async with in_transaction():
-        for name in EDITABLE:
-            if name in changes:
-                setattr(lead, name, changes[name])
+        for name in fields:
+            setattr(lead, name, changes[name])
         if "owner" in changes:
             lead.owner = owner
-        await lead.save()
+            fields.append("owner_id")
+        if fields:  # only what changed, so concurrent updates of other fields survive
+            await lead.save(update_fields=[*fields, "updated_at"])
         if "tags" in changes:
             await LeadTag.filter(lead_id=lead.id).delete()
             await LeadTag.bulk_create([LeadTag(lead_id=lead.id, name=t) for t in changes["tags"]])

@@ -62,6 +62,7 @@ async def test_patching_a_lead_changes_it_and_records_who_did_what(client, token
     assert response.status == 200
     body = await response.json()
     assert body["status"] == "mql" and body["tags"] == sorted(["制造业", "大客户"])
+    assert body["updated_at"] > crm["wang"].updated_at.isoformat()
     entry = await AuditEntry.get(action="lead.update")
     assert entry.actor.endswith(":marketer-token")
     assert entry.before == {"company": "华东精密机械", "status": "active", "tags": ["制造业"]}
