@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 router = Router("faq")
 KF_WITH_HUMAN = (2, 3)  # queued for, or talking with, a receptionist
 KF_QUEUE, KF_HUMAN = 2, 3
+NOTED = "好的，已记录您的需求，同事会尽快回复您。"
 KF_NOT_WITH_BOT = 95018  # kf/send_msg: the session is not with the bot (queued, with a human, ended)
 
 
@@ -88,6 +89,8 @@ async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, 
     """The official account: answer; on 人工, tell the staff on duty with the context."""
     talk = await faq.talk(clock, behaviour, dialogs)
     reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
+    if reply.kind == HANDOVER and not talk.options.notify_userids:
+        reply.text = NOTED  # nobody to hand over to: do not promise a transfer
     await _say(responder, reply.text)
     if reply.kind == HANDOVER and wecom is not None and talk.options.notify_userids:
         history = await talk.recent_context(event.user_key)

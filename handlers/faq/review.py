@@ -89,8 +89,9 @@ def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -
         home.queries.append(hit.raw_query)
         home.outcomes[hit.outcome] += 1
         home.negative += hit.feedback == "negative"
-        if hit.candidates:
-            home.candidates[hit.candidates[0][0]] += 1
+        likeliest = hit.chosen_entry_id or (hit.candidates[0][0] if hit.candidates else None)
+        if likeliest:
+            home.candidates[likeliest] += 1  # the entry a clarify reply picked, else the best candidate
     return sorted(clusters, key=lambda c: (-c.size, c.key))
 
 

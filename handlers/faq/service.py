@@ -80,7 +80,8 @@ class FaqConversation:
             return picked
         found, hit = await self.decide(event, lead, chat_kind=chat_kind, index=index)
         if found.outcome == ANSWER:
-            return FaqReply(ANSWER, self.answer_text(index, found.entry_id, lead), hit, found, found.entry_id)
+            text = self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)
+            return FaqReply(ANSWER, text, hit, found, found.entry_id)
         if found.outcome == CLARIFY:
             await self.dialogs.set(event.user_key, CLARIFY_STATE, {"choices": list(found.choices), "hit_id": hit.id})
             questions = [index.entry(entry_id).question for entry_id in found.choices]
@@ -124,7 +125,8 @@ class FaqConversation:
         if hit is not None:
             hit.chosen_entry_id = entry_id
             await hit.save(update_fields=["chosen_entry_id"])
-        return FaqReply(CHOICE, self.answer_text(index, entry_id, lead), hit, None, entry_id)
+        text = self.answer_text(index, entry_id, lead) or texts.fallback_text(self.options.hours, self.clock.now(), can_hand_over=True)
+        return FaqReply(CHOICE, text, hit, None, entry_id)
 
     async def _signal(self, user_key: str, signal: str) -> None:
         previous = await hits.last_hit(user_key, self.clock.now(), self.options.feedback_window)

@@ -186,3 +186,14 @@ async def test_holidays_set_in_the_console_shape_the_fallback(harness, clock):
     answer = await ask_kf(harness, "wmHOLIDAY", "你们老板喜欢打高尔夫吗")
 
     assert "非工作时间" in answer and "11月17日 09:00" in answer
+
+
+async def test_an_official_account_follower_asking_for_a_human_with_nobody_on_duty_is_not_promised_a_transfer(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    await harness.sim.wechat_follow("oFOLLOWER")
+
+    await harness.sim.wechat_text("oFOLLOWER", "人工")
+    await harness.settle()
+
+    assert texts(harness, "oFOLLOWER")[-1] == "好的，已记录您的需求，同事会尽快回复您。"

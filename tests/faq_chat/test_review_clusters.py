@@ -4,9 +4,9 @@ from types import SimpleNamespace
 from handlers.faq.review import cluster_hits, prefill, similar
 
 
-def hit(n, normalised, raw=None, outcome="miss", candidates=(), feedback="none"):
+def hit(n, normalised, raw=None, outcome="miss", candidates=(), feedback="none", chosen=None):
     return SimpleNamespace(id=n, normalised_query=normalised, raw_query=raw or normalised, outcome=outcome,
-                           candidates=list(candidates), feedback=feedback)
+                           candidates=list(candidates), feedback=feedback, chosen_entry_id=chosen)
 
 
 def test_different_wordings_of_one_question_are_one_cluster():
@@ -32,3 +32,8 @@ def test_clusters_come_biggest_first_with_their_questions_and_the_likeliest_entr
 def test_empty_questions_cluster_together_instead_of_failing():
     clusters = cluster_hits([hit(1, "", "👍"), hit(2, "", "🙏")])
     assert [c.size for c in clusters] == [2]
+
+
+def test_the_entry_a_customer_picked_after_a_clarify_question_is_the_one_suggested():
+    [cluster] = cluster_hits([hit(1, "多少钱", outcome="clarify", candidates=[["price", 80.0], ["freight", 75.0]], chosen="freight")])
+    assert cluster.as_dict()["suggested_entry"] == "freight"
