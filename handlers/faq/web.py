@@ -18,6 +18,7 @@ from console.web import redirect
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
 from handlers.faq import group_rules, review, settings as faq_settings, suggestions
 from handlers.faq.hits import hit_summary
+from handlers.faq.jssdk import AgentTicket, agent_config
 from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings
 
@@ -219,6 +220,10 @@ def entry_form_fields(form: Mapping[str, Any], current: Mapping[str, Any] | None
 
 
 class FaqPages:
+    def __init__(self, bot: Any, ticket: AgentTicket) -> None:
+        self.bot = bot
+        self.ticket = ticket
+
     async def inbox(self, request: web.Request, ctx: PageContext) -> dict:
         clusters = await review.inbox()
         return {"clusters": [{**c.as_dict(), "prefill": review.prefill(c)} for c in clusters[:100]],
@@ -314,7 +319,8 @@ class FaqPages:
         chat_id = request.query.get("chat_id", "")[:128]
         mine = ctx.actor.wecom_userid if ctx.actor.wecom_userid else None
         rows = await suggestions.open_suggestions(chat_id, mine) if chat_id else []
-        return {"chat_id": chat_id, "items": [_suggestion(s) for s in rows]}
+        config = await agent_config(getattr(self.bot, "wecom", None), self.ticket, str(request.url))
+        return {"chat_id": chat_id, "items": [_suggestion(s) for s in rows], "agent_config": config}
 
     async def toolbar_close(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
@@ -342,10 +348,12 @@ async def _save_groups(text: str) -> None:
 
 
 def register_console(console: Console, bot: Any = None) -> None:
-    """Add the FAQ pages (section faq) and API endpoints (tag faq)."""
+    """Add the FAQ pages (section faq) and API endpoints (tag faq); ``bot`` gives the WeCom
+    client the chat-toolbar page signs its JS-SDK config with."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
-    pages, page = FaqPages(), console.add_page
+    pages, page = FaqPages(bot, AgentTicket(console.clock)), console.add_page
+    console.app.router.add_static("/console/faq/static", HERE / "static")
     common = dict(section="faq")
     page("/faq", pages.inbox, template="faq_inbox.html", title="faq.inbox", permission="faq.read", **common)
     page("/faq", pages.act, template="", title="faq.inbox", permission="faq.write", methods=("POST",), **common)

@@ -1,5 +1,6 @@
 """Support staff work the FAQ from the console and the API: entries, the review inbox,
 statistics, CSV, and the chat-toolbar page."""
+import re
 from datetime import datetime, timezone
 
 from handlers.faq import review
@@ -137,6 +138,11 @@ async def test_the_chat_toolbar_lists_open_suggestions_for_the_chat_and_marks_th
                                   data={"csrf_token": csrf_of(html), "status": "sent"})
 
     assert "单笔满 3000 元包邮。" in html and "别的群" not in html and "sendChatMessage" in html
-    assert "<script src=" not in html  # no third-party script
+    assert all(src.startswith("/console/faq/static/") for src in re.findall(r'<script src="([^"]+)"', html))
     assert sent.status == 303
     assert (await FaqSuggestion.get(id=mine.id)).status == "sent"
+
+
+async def test_the_toolbar_script_files_are_served_from_the_bot_itself(faq_console):
+    readme = await faq_console.get("/console/faq/static/README.md")
+    assert readme.status == 200 and "jweixin" in await readme.text()
