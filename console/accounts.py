@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 
 from bot.clock import Clock
 from console.actors import Actor
+from console.i18n import Refusal
 from console.passwords import hash_password, verify_password
 from console.permissions import Role, parse_role
 from models import LoginAttempt, StaffSession, StaffUser
@@ -21,7 +22,7 @@ KEEP_ATTEMPTS = timedelta(days=1)
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-@")
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A staff-user operation was refused; the message says why."""
 
 
@@ -36,7 +37,7 @@ class LoginThrottled(Exception):
 def check_username(username: str) -> str:
     name = username.strip().lower()
     if not 1 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
-        raise AccountError("a username is 1-64 characters: letters, digits, '.', '_', '-', '@'")
+        raise AccountError("a username is 1-64 characters: letters, digits, '.', '_', '-', '@'", msgid="refused.username")
     return name
 
 
@@ -56,7 +57,7 @@ async def create_user(
     except ValueError as exc:
         raise AccountError(str(exc)) from None
     if await StaffUser.exists(username=name):
-        raise AccountError(f"a staff user named {name!r} already exists")
+        raise AccountError(f"a staff user named {name!r} already exists", msgid="refused.user_exists", name=name)
     try:
         return await StaffUser.create(
             username=name,
@@ -67,7 +68,7 @@ async def create_user(
             created_at=clock.now(),
         )
     except IntegrityError:
-        raise AccountError(f"{name!r} or WeCom userid {wecom_userid!r} is already taken") from None
+        raise AccountError(f"WeCom userid {wecom_userid!r} is already taken", msgid="refused.wecom_taken", userid=wecom_userid) from None
 
 
 async def set_password(username: str, password: str) -> StaffUser:
@@ -145,9 +146,10 @@ async def update_user(user: StaffUser, changes: dict[str, Any]) -> tuple[dict[st
             raise AccountError(str(exc)) from None
     losing_admin = user.role == Role.ADMIN and user.active and (changes.get("role", "admin") != "admin" or changes.get("active") is False)
     if losing_admin and await StaffUser.filter(role="admin", active=True).count() <= 1:
-        raise LastAdmin("the last active admin cannot be demoted or disabled")
+        raise LastAdmin("the last active admin cannot be demoted or disabled", msgid="refused.last_admin")
     if changes.get("wecom_userid") and await StaffUser.filter(wecom_userid=changes["wecom_userid"]).exclude(id=user.id).exists():
-        raise AccountError(f"WeCom userid {changes['wecom_userid']!r} belongs to another staff user")
+        userid = changes["wecom_userid"]
+        raise AccountError(f"WeCom userid {userid!r} belongs to another staff user", msgid="refused.wecom_taken", userid=userid)
     before = {k: getattr(user, k) for k in changes}
     for name, value in changes.items():
         setattr(user, name, value or None if name == "wecom_userid" else value)

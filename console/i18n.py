@@ -94,6 +94,16 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "role.marketer": "市场",
         "role.support": "客服",
         "role.sales": "销售",
+        "refused.username": "用户名为 1–64 位小写字母、数字或 . _ - @。",
+        "refused.user_exists": "员工账号 {name} 已存在。",
+        "refused.wecom_taken": "企业微信账号 {userid} 已绑定其他员工。",
+        "refused.last_admin": "不能降级或停用最后一个管理员。",
+        "refused.password_short": "密码至少 {length} 位。",
+        "refused.password_spaces": "密码首尾不能是空格。",
+        "refused.token_name": "令牌名称为 1–64 位，以字母、数字或汉字开头。",
+        "refused.tags": "最多 {count} 个标签，每个不超过 {length} 个字。",
+        "refused.field_length": "姓名或公司名称过长（最多 {length} 个字）。",
+        "refused.unknown_owner": "没有企业微信成员 {userid}。",
         "form.save": "保存",
         "lead.edit": "编辑线索",
         "user.active": "启用",
@@ -188,6 +198,16 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "role.marketer": "Marketer",
         "role.support": "Support",
         "role.sales": "Sales",
+        "refused.username": "A username is 1-64 lower-case letters, digits or . _ - @.",
+        "refused.user_exists": "A staff user named {name} already exists.",
+        "refused.wecom_taken": "WeCom account {userid} belongs to another staff user.",
+        "refused.last_admin": "The last admin cannot be demoted or disabled.",
+        "refused.password_short": "The password needs at least {length} characters.",
+        "refused.password_spaces": "The password must not start or end with spaces.",
+        "refused.token_name": "A token name is 1-64 characters starting with a letter, digit or Chinese character.",
+        "refused.tags": "At most {count} tags of at most {length} characters.",
+        "refused.field_length": "{field} must have at most {length} characters.",
+        "refused.unknown_owner": "There is no WeCom member {userid}.",
         "form.save": "Save",
         "lead.edit": "Edit lead",
         "user.active": "Active",
@@ -199,6 +219,16 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "token.revoke": "Revoke",
     },
 }
+
+
+class Refusal(ValueError):
+    """A refused request. ``str()`` is the English message (logs, API, command line); a
+    page shows ``msgid`` translated, when given."""
+
+    def __init__(self, message: str, *, msgid: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.msgid = msgid
+        self.values = values
 
 
 class Catalogue:
@@ -217,6 +247,11 @@ class Catalogue:
     def translate(self, lang: str, msgid: str, **values: object) -> str:
         text = self._messages.get(lang, {}).get(msgid) or self._messages[DEFAULT_LANGUAGE].get(msgid) or msgid
         return text.format(**values) if values else text
+
+    def refusal(self, lang: str, error: Exception) -> str:
+        """The message of a refused request in ``lang`` (English text without a msgid)."""
+        msgid = getattr(error, "msgid", "")
+        return self.translate(lang, msgid, **error.values) if msgid else str(error)
 
     def missing(self, lang: str) -> set[str]:
         """Message ids present in Chinese but not in ``lang``."""

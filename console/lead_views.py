@@ -12,7 +12,7 @@ from console.leads import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
 )
-from console.web import PageContext, page_number, redirect
+from console.web import PageContext, page_number, redirect, render
 from models import Channel, Staff
 
 PER_PAGE = 25
@@ -68,6 +68,10 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
     lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
     if lead is None:
         raise web.HTTPNotFound()
+    return await lead_context(lead, request, ctx)
+
+
+async def lead_context(lead, request: web.Request, ctx: PageContext, error: str = "") -> dict[str, Any]:
     events = await timeline(lead).limit(500)
     return {
         "lead": await lead_json(lead),
@@ -77,8 +81,15 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
         "statuses": STATUSES,
         "staff": await Staff.all().order_by("name") if not ctx.actor.own_leads_only else [],
         "saved": request.query.get("saved") == "1",
-        "error": request.query.get("error", "")[:200],
+        "error": error,
     }
+
+
+async def refused(lead, request: web.Request, ctx: PageContext, error: LeadChangeError) -> web.Response:
+    """The lead page again, with what was wrong, and nothing changed."""
+    await lead.refresh_from_db()
+    context = await lead_context(lead, request, ctx, error=ctx.refusal(error))
+    return render(request, "lead.html", {"title": "nav.leads", "section": "leads", **context}, status=400)
 
 
 async def lead_tags(request: web.Request, ctx: PageContext) -> web.StreamResponse:
@@ -92,7 +103,7 @@ async def lead_tags(request: web.Request, ctx: PageContext) -> web.StreamRespons
         changes = clean_changes(ctx.actor, {"tags": tags})
         before, after = await change_lead(lead, changes)
     except LeadChangeError as exc:
-        return redirect(f"/console/leads/{lead_id}?" + urlencode({"error": str(exc)}))
+        return await refused(lead, request, ctx, exc)
     await ctx.audit("lead.update", target_type="lead", target_id=lead_id, before=before, after=after)
     return redirect(f"/console/leads/{lead_id}?saved=1")
 
@@ -109,7 +120,7 @@ async def lead_fields(request: web.Request, ctx: PageContext) -> web.StreamRespo
     try:
         before, after = await change_lead(lead, clean_changes(ctx.actor, raw))
     except LeadChangeError as exc:
-        return redirect(f"/console/leads/{lead_id}?" + urlencode({"error": str(exc)}))
+        return await refused(lead, request, ctx, exc)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
         await ctx.audit("lead.update", target_type="lead", target_id=lead_id,

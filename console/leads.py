@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from console.actors import Actor
+from console.i18n import Refusal
 from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, Staff
 
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")
@@ -20,12 +21,12 @@ EDITABLE = ("name", "company", "status")
 MAX_TAGS, MAX_TAG_LENGTH = 50, 64
 
 
-class LeadChangeError(ValueError):
+class LeadChangeError(Refusal):
     """A lead change was refused; ``field`` names the offending input. ``conflict`` is true
     when the input is well-formed but names something that does not exist."""
 
-    def __init__(self, field_name: str, message: str, *, conflict: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, field_name: str, message: str, *, conflict: bool = False, msgid: str = "", **values: object) -> None:
+        super().__init__(message, msgid=msgid, **values)
         self.field = field_name
         self.conflict = conflict
 
@@ -186,7 +187,8 @@ def clean_tags(raw: Any) -> list[str]:
         raise LeadChangeError("tags", "tags must be a list of strings")
     tags = sorted({t.strip() for t in raw if t.strip()})
     if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG_LENGTH for t in tags):
-        raise LeadChangeError("tags", f"at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters")
+        raise LeadChangeError("tags", f"at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters",
+                              msgid="refused.tags", count=MAX_TAGS, length=MAX_TAG_LENGTH)
     return tags
 
 
@@ -200,8 +202,10 @@ def clean_changes(actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     for name in ("name", "company"):
         if name in changes:
             value = changes[name]
-            if not isinstance(value, str) or len(value) > (128 if name == "name" else 256):
-                raise LeadChangeError(name, f"{name} must be a string of at most {128 if name == 'name' else 256} characters")
+            limit = 128 if name == "name" else 256
+            if not isinstance(value, str) or len(value) > limit:
+                raise LeadChangeError(name, f"{name} must be a string of at most {limit} characters",
+                                      msgid="refused.field_length", field=name, length=limit)
             out[name] = value.strip()
     if "status" in changes:
         if changes["status"] not in STATUSES:
@@ -242,7 +246,7 @@ async def _owner(userid: str | None) -> Staff | None:
         return None
     staff = await Staff.get_or_none(userid=userid)
     if staff is None:
-        raise LeadChangeError("owner", f"no WeCom staff member {userid!r}", conflict=True)
+        raise LeadChangeError("owner", f"no WeCom staff member {userid!r}", conflict=True, msgid="refused.unknown_owner", userid=userid)
     return staff
 
 

@@ -4,20 +4,22 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from console.i18n import Refusal
+
 MIN_LENGTH = 10
 _HASHER = PasswordHasher()  # stateless, safe to share
 _DUMMY_HASH = _HASHER.hash("not a real password, compared to keep timing even")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(Refusal):
     """The password does not meet the minimum rules."""
 
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"the password must have at least {MIN_LENGTH} characters")
+        raise WeakPassword(f"the password must have at least {MIN_LENGTH} characters", msgid="refused.password_short", length=MIN_LENGTH)
     if password.strip(" \t\r\n") != password:
-        raise WeakPassword("the password must not start or end with spaces")
+        raise WeakPassword("the password must not start or end with spaces", msgid="refused.password_spaces")
 
 
 def hash_password(password: str) -> str:

@@ -27,7 +27,7 @@ async def add_staff_user(request: web.Request, ctx: PageContext) -> web.StreamRe
         user = await create_user(str(form.get("username", "")), str(form.get("role", "")), str(form.get("password", "")),
                                  clock=ctx.clock, wecom_userid=str(form.get("wecom_userid", "")).strip() or None)
     except (AccountError, WeakPassword) as exc:
-        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=400)
+        return render(request, "users.html", await staff_users(request, ctx, error=ctx.refusal(exc), title="settings.users", section="settings"), status=400)
     await ctx.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
     return redirect("/console/settings/users?saved=1")
 
@@ -42,7 +42,7 @@ async def change_staff_user(request: web.Request, ctx: PageContext) -> web.Strea
     try:
         before, after = await update_user(user, changes)
     except AccountError as exc:
-        return render(request, "users.html", await staff_users(request, ctx, error=str(exc), title="settings.users", section="settings"), status=409)
+        return render(request, "users.html", await staff_users(request, ctx, error=ctx.refusal(exc), title="settings.users", section="settings"), status=409)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if changed:
         await ctx.audit("user.update", target_type="staff_user", target_id=user.id, before={k: before[k] for k in changed}, after=changed)
@@ -60,7 +60,7 @@ async def add_api_token(request: web.Request, ctx: PageContext) -> web.StreamRes
     try:
         row, secret = await create_token(str(form.get("name", "")), str(form.get("role", "")), clock=ctx.clock, created_by=ctx.actor.label)
     except TokenError as exc:
-        return render(request, "tokens.html", await api_tokens(request, ctx, error=str(exc), **base), status=400)
+        return render(request, "tokens.html", await api_tokens(request, ctx, error=ctx.refusal(exc), **base), status=400)
     await ctx.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
     response = render(request, "tokens.html", await api_tokens(request, ctx, new_secret=secret, **base))
     response.headers["Cache-Control"] = "no-store"

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.clock import Clock
 from console.actors import Actor
+from console.i18n import Refusal
 from console.permissions import Role, parse_role, sees_own_leads_only
 from console.sessions import digest
 from models import ApiToken
@@ -16,14 +17,14 @@ TOKEN_PREFIX = "siyu_"
 NAME_PATTERN = "^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff ._:@-]{0,63}$"
 
 
-class TokenError(ValueError):
+class TokenError(Refusal):
     """A token operation was refused; the message says why."""
 
 
 async def create_token(name: str, role: str, *, clock: Clock, created_by: str = "") -> tuple[ApiToken, str]:
     """A new token; returns the row and the secret (shown once, never stored)."""
     if not re.fullmatch(NAME_PATTERN, name):
-        raise TokenError("a token name is 1-64 letters, digits, Chinese characters, spaces or ._:@- and starts with no space or mark")
+        raise TokenError("a token name is 1-64 letters, digits, Chinese characters, spaces or ._:@- and starts with no space or mark", msgid="refused.token_name")
     name = name.strip()
     try:
         parsed = parse_role(role)

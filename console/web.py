@@ -43,6 +43,10 @@ class PageContext:
     def t(self, msgid: str, **values: object) -> str:
         return self.console.t(self.lang, msgid, **values)
 
+    def refusal(self, error: Exception) -> str:
+        """A refused request's message in the page's language."""
+        return self.console.catalogue.refusal(self.lang, error)
+
     async def form(self) -> Mapping[str, Any]:
         return await self.request.post()
 

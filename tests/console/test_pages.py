@@ -142,14 +142,14 @@ async def test_admins_add_staff_users_and_change_roles_in_the_console(client, us
     page = await (await client.get("/console/settings/users")).text()
     token = csrf_of(page)
     weak = await client.post("/console/settings/users/new", data={"username": "wangwu", "role": "sales", "password": "short", "csrf_token": token})
-    assert weak.status == 400 and "at least 10 characters" in await weak.text()
+    assert weak.status == 400 and "密码至少 10 位" in await weak.text()
     added = await client.post("/console/settings/users/new", data={"username": "wangwu", "role": "sales", "password": "a long passphrase", "wecom_userid": "wangwu", "csrf_token": token})
     assert added.status == 200 and "wangwu" in await added.text()
     user = await StaffUser.get(username="wangwu")
     await client.post(f"/console/settings/users/{user.id}", data={"role": "support", "active": "on", "wecom_userid": "wangwu", "csrf_token": token})
     assert (await StaffUser.get(username="wangwu")).role == "support"
     last = await client.post(f"/console/settings/users/{users['admin'].id}", data={"role": "sales", "csrf_token": token})
-    assert last.status == 409 and "last active admin" in await last.text()
+    assert last.status == 409 and "不能降级或停用最后一个管理员" in await last.text()
 
 
 async def test_a_token_created_in_the_console_is_shown_once_and_can_be_revoked(client, users):
@@ -174,3 +174,14 @@ async def test_the_lead_list_filters_by_owner_and_creation_date(client, users, c
     assert "王工" in recent and "李经理" not in recent
     old = await (await client.get("/console/leads", params={"to": "2020-12-31"})).text()
     assert "李经理" in old and "王工" not in old
+
+
+async def test_a_refused_lead_edit_says_why_in_the_page_language_and_changes_nothing(client, users, crm):
+    await sign_in(client, "marketer1")
+    lead = crm["wang"]
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+    response = await client.post(f"/console/leads/{lead.id}/fields", data={"name": "王" * 200, "status": "sql", "csrf_token": csrf_of(page)})
+    assert response.status == 400 and "姓名或公司名称过长" in await response.text()
+    await lead.refresh_from_db()
+    assert (lead.name, lead.status) == ("王工", "active")
+    assert await AuditEntry.all().count() == 0
