@@ -2,6 +2,7 @@
 settings pages."""
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ def register(console: "Console") -> None:
     console.add_route("POST", "/login", login_submit)
     console.add_route("POST", "/logout", logout)
     console.templates.filters["localtime"] = localtime
+    console.templates.filters["readable_json"] = readable_json
     console.add_page("/", dashboard, template="dashboard.html", section="dashboard", title="nav.dashboard", permission="dashboard.read", name="dashboard")
     console.add_page("/leads", lead_list, template="leads.html", section="leads", title="nav.leads", permission="leads.read", name="leads")
     console.add_page("/leads.csv", lead_export, template="", section="leads", title="leads.export", permission="leads.export")
@@ -47,6 +49,11 @@ def register(console: "Console") -> None:
     console.add_page("/settings/tokens/new", add_api_token, template="tokens.html", section="settings", title="settings.tokens", permission="tokens.write", methods=("POST",))
     console.add_page("/settings/tokens/{token_id:\\d+}/revoke", revoke_api_token, template="", section="settings", title="settings.tokens", permission="tokens.write", methods=("POST",))
     console.add_page("/settings/audit", audit_log, template="audit.html", section="settings", title="settings.audit", permission="audit.read")
+
+
+def readable_json(value: Any) -> str:
+    """JSON as people read it: Chinese as itself, keys sorted (escaped by the template)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def localtime(value: datetime | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

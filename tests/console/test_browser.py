@@ -98,3 +98,26 @@ def test_the_console_is_available_in_english(page):
     page.click("a.lang")
     assert page.locator("nav.main-nav a[data-section=leads]").inner_text() == "Leads"
     shot(page, "07-english")
+
+
+def test_an_admin_changes_a_lead_and_reads_it_in_the_audit_log(page):
+    sign_in(page)
+    page.goto("/console/leads?q=王工")
+    page.click("#lead-list a:has-text('王工')")
+    page.fill("#tags-form input[name=tags]", "制造业, 大客户")
+    page.click("#tags-form button[type=submit]")
+    assert "已保存" in page.inner_text("main")
+    page.click("nav.main-nav a[data-section=settings]")
+    shot(page, "08-staff-users")
+    page.click("a[href='/console/settings/tokens']")
+    page.fill("#add-token input[name=name]", "BI 报表")
+    page.click("#add-token button[type=submit]")
+    assert page.inner_text("#new-token code").startswith("siyu_")
+    shot(page, "09-api-tokens")
+    page.click("a[href='/console/settings/audit']")
+    audit = page.inner_text("#audit")
+    assert "lead.update" in audit and "token.create" in audit and "user:admin" in audit
+    shot(page, "10-audit-log")
+    page.goto("/api/docs")
+    assert "GET /leads" in page.inner_text("main")
+    shot(page, "11-api-docs")
