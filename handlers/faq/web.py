@@ -315,6 +315,16 @@ class FaqPages:
         await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
         return redirect("/console/faq/settings?saved=1")
 
+    async def export(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        fmt = request.match_info["fmt"]
+        text = export_faq_file(await all_entries(), fmt)
+        return web.Response(body=text.encode("utf-8"), content_type="text/plain", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="faq.{fmt}"'})
+
+    async def group_rules_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        rules = group_rules.auto_reply_rules(await all_entries(active_only=True))
+        return _csv(group_rules.rules_csv(rules), "faq-group-auto-reply.csv")
+
     async def toolbar(self, request: web.Request, ctx: PageContext) -> dict:
         chat_id = request.query.get("chat_id", "")[:128]
         mine = ctx.actor.wecom_userid if ctx.actor.wecom_userid else None
@@ -360,6 +370,8 @@ def register_console(console: Console, bot: Any = None) -> None:
     page("/faq/entries", pages.entries, template="faq_entries.html", title="faq.entries", permission="faq.read", **common)
     page("/faq/entries", pages.import_page, template="faq_entries.html", title="faq.entries", permission="faq.write",
          methods=("POST",), **common)
+    page("/faq/export.{fmt:yaml|jsonl}", pages.export, template="", title="faq.entries", permission="faq.read", **common)
+    page("/faq/group-rules.csv", pages.group_rules_csv, template="", title="faq.entries", permission="faq.read", **common)
     page("/faq/entries/{entry_id}", pages.entry, template="faq_entry.html", title="faq.entry", permission="faq.read", **common)
     page("/faq/entries/{entry_id}", pages.save_entry, template="", title="faq.entry", permission="faq.write",
          methods=("POST",), **common)

@@ -146,3 +146,14 @@ async def test_the_chat_toolbar_lists_open_suggestions_for_the_chat_and_marks_th
 async def test_the_toolbar_script_files_are_served_from_the_bot_itself(faq_console):
     readme = await faq_console.get("/console/faq/static/README.md")
     assert readme.status == 200 and "jweixin" in await readme.text()
+
+
+async def test_entries_and_group_rules_download_from_the_console(faq_console, staff):
+    await store_test_faq()
+    await sign_in(faq_console, "sales1")
+
+    yaml_file = await faq_console.get("/console/faq/export.yaml")
+    rules = await faq_console.get("/console/faq/group-rules.csv")
+
+    assert yaml_file.status == 200 and "ship-lead-time" in await yaml_file.text()
+    assert rules.status == 200 and "包邮" in await rules.text()
