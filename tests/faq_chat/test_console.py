@@ -111,7 +111,7 @@ async def test_a_broken_file_uploaded_on_the_entries_page_shows_every_problem_an
         "csrf_token": csrf_of(html), "format": "yaml", "content": "entries:\n- id: x\n  question: q\n"})
 
     text = await page.text()
-    assert "Nothing was changed" in text and "answer" in text
+    assert "未做任何修改" in text and "answer" in text
     assert await FaqEntryRecord.all().count() == 5
 
 
@@ -157,3 +157,20 @@ async def test_entries_and_group_rules_download_from_the_console(faq_console, st
 
     assert yaml_file.status == 200 and "ship-lead-time" in await yaml_file.text()
     assert rules.status == 200 and "包邮" in await rules.text()
+
+
+async def test_every_faq_page_renders_in_both_languages(faq_console, staff, clock):
+    await store_test_faq()
+    await FaqEntryRecord.filter(id="sample").update(category="samples_and_trials")  # a category of the company's own
+    await asked(clock, "支持货到付款吗", "满多少包邮")
+    await sign_in(faq_console, "support1")
+
+    for lang in ("zh", "en"):
+        for path in ("/console/faq", "/console/faq/entries", "/console/faq/entries/sample", "/console/faq/stats",
+                     "/console/faq/settings", "/console/faq/toolbar?chat_id=wrX"):
+            page = await faq_console.get(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+            html = await page.text()
+            assert page.status == 200, (path, lang)
+            assert "faq." not in html.replace("/console/faq", "").replace("faq_", ""), (path, lang)
+    entry_page = await (await faq_console.get("/console/faq/entries/sample")).text()
+    assert 'value="samples_and_trials" selected' in entry_page
