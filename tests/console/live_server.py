@@ -11,6 +11,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -47,8 +48,9 @@ class LiveConsole:
     """Start with ``start()``; ``url`` is the base address; ``call`` runs a coroutine on the
     server's loop (e.g. to mint a token)."""
 
-    def __init__(self, directory: Path) -> None:
-        self.database_url = f"sqlite://{directory}/live.db"
+    def __init__(self, directory: Path, database_url: str = "") -> None:
+        self.database_url = database_url or f"sqlite://{directory}/live.db"
+        self.postgres = self.database_url.startswith(("postgres", "asyncpg"))
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.url = ""
@@ -64,7 +66,8 @@ class LiveConsole:
         return self
 
     async def _start(self) -> None:
-        await Tortoise.init(config=tortoise_config(self.database_url), _enable_global_fallback=True)
+        EXECUTOR_CACHE.clear()  # SQL is cached per table without the dialect
+        await Tortoise.init(config=tortoise_config(self.database_url), _create_db=self.postgres, _enable_global_fallback=True)
         await Tortoise.generate_schemas()
         clock = Clock()
         await seed(clock)
@@ -87,7 +90,10 @@ class LiveConsole:
         async def stop() -> None:
             if self._runner is not None:
                 await self._runner.cleanup()
-            await Tortoise.close_connections()
+            if self.postgres:
+                await Tortoise._drop_databases()
+            else:
+                await Tortoise.close_connections()
 
         self.call(stop)
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -3,19 +3,27 @@ every operation and checks the answers against the document (no server errors, d
 statuses, content types and response schemas, auth enforced)."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
+from tests.conftest import POSTGRES_URL  # noqa: E402
 from tests.console.live_server import LiveConsole  # noqa: E402
 
 EXAMPLES_PER_OPERATION = 50
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveConsole(tmp_path_factory.mktemp("api-properties")).start()
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live(request, tmp_path_factory):
+    url = ""
+    if request.param == "postgres":
+        if not POSTGRES_URL.startswith(("postgres://", "asyncpg://")):
+            pytest.skip("PostgreSQL tests need SIYU_TEST_DATABASE_URL")
+        url = f"{POSTGRES_URL.rsplit('/', 1)[0]}/siyu_live_{uuid.uuid4().hex[:12]}"
+    server = LiveConsole(tmp_path_factory.mktemp("api-properties"), url).start()
     yield server
     server.stop()
 
