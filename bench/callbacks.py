@@ -29,6 +29,7 @@ import os
 import secrets
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -299,6 +300,7 @@ async def run_full(name: str, db_url: str, args: argparse.Namespace, workdir: Pa
                                              "--bot-url", f"http://127.0.0.1:{bot_port}"],
                        dict(os.environ), sim_port, workdir)
     entry = ["bench/callback_bot.py"] if args.reply_handler else ["main.py", "serve"]
+    entry += ["--no-access-log"] * args.no_access_log + ["--gc-freeze"] * args.gc_freeze
     bot = None
     try:
         await simulator.ready()
@@ -317,7 +319,7 @@ async def run_full(name: str, db_url: str, args: argparse.Namespace, workdir: Pa
 
 
 async def run_sqlite(args: argparse.Namespace, workdir: Path, factory: CallbackFactory) -> Result:
-    path = workdir / "bench.db"
+    path = workdir / f"bench-{secrets.token_hex(4)}.db"  # fresh each round
 
     async def counts() -> tuple[int, int, int]:
         return sqlite_counts(path)
@@ -339,46 +341,82 @@ async def run_postgres(args: argparse.Namespace, workdir: Path, factory: Callbac
 # --- report ---------------------------------------------------------------------------------
 
 
-def report(results: list[Result], args: argparse.Namespace) -> None:
+def row(r: Result, label: str) -> str:
+    return (f"{label:<12}{r.rate:>9.0f}{1000 * r.percentile(0.50):>9.1f}{1000 * r.percentile(0.99):>9.1f}"
+            f"{1000 * max(r.latencies, default=0):>9.1f}{r.cpu_per_request_ms:>12.3f}{r.errors:>8}{r.replies:>9}")
+
+
+def median_of(results: list[Result]) -> Summary:
+    return Summary(
+        rate=statistics.median(r.rate for r in results),
+        p50=statistics.median(r.percentile(0.50) for r in results),
+        p99=statistics.median(r.percentile(0.99) for r in results),
+        cpu_ms=statistics.median(r.cpu_per_request_ms for r in results),
+    )
+
+
+@dataclass
+class Summary:
+    rate: float
+    p50: float
+    p99: float
+    cpu_ms: float
+
+
+def report(rounds: list[list[Result]], args: argparse.Namespace) -> None:
     print()
     print(f"{args.requests} requests per target after {args.warmup} warm-up, concurrency {args.concurrency}, "
-          f"{args.users} senders, {os.cpu_count()} CPUs")
-    header = f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/req':>12}{'errors':>8}{'replies':>9}"
-    print(header)
-    for r in results:
-        print(f"{r.name:<10}{r.rate:>9.0f}{1000 * r.percentile(0.50):>9.1f}{1000 * r.percentile(0.99):>9.1f}"
-              f"{1000 * max(r.latencies, default=0):>9.1f}{r.cpu_per_request_ms:>12.3f}{r.errors:>8}{r.replies:>9}")
-    base = next((r for r in results if r.name == "baseline"), None)
-    for r in results:
+          f"{args.users} senders, {os.cpu_count()} CPUs, {len(rounds)} round(s)")
+    print(f"{'target':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/req':>12}{'errors':>8}{'replies':>9}")
+    by_target: dict[str, list[Result]] = {}
+    for number, results in enumerate(rounds, 1):
+        for r in results:
+            by_target.setdefault(r.name, []).append(r)
+            print(row(r, r.name if len(rounds) == 1 else f"{r.name} #{number}"))
+    if args.verbose:
+        for r in (r for results in rounds for r in results):
+            print(f"{r.name}: " + ", ".join(f"p{q:g} {1000 * r.percentile(q / 100):.1f}"
+                                             for q in (10, 50, 75, 90, 95, 98, 99, 99.9)) + " ms")
+    for r in (r for results in rounds for r in results):
         if r.persisted:
             print(f"{r.name}: persisted {r.persisted}")
         if r.slow:
             print(f"SLOW: {r.name} had {len(r.slow)} requests over {DEADLINE:.0f} s (max {max(r.slow):.1f} s)")
-        if base is not None and r is not base and base.rate and base.cpu_seconds:
-            print(f"{r.name}/baseline: throughput {r.rate / base.rate:.0%}, "
-                  f"CPU per request {r.cpu_per_request_ms / base.cpu_per_request_ms:.2f}x, "
-                  f"p99 {1000 * r.percentile(0.99):.1f} ms")
+    if "baseline" not in by_target:
+        return
+    base = median_of(by_target["baseline"])
+    print(f"\nmedians{' over ' + str(len(rounds)) + ' rounds' if len(rounds) > 1 else ''}, against the baseline "
+          f"({base.rate:.0f} req/s, p99 {1000 * base.p99:.1f} ms, {base.cpu_ms:.3f} CPU ms/req):")
+    for name, results in by_target.items():
+        if name == "baseline":
+            continue
+        m = median_of(results)
+        print(f"  {name}: {m.rate:.0f} req/s = {m.rate / base.rate:.0%} of baseline throughput, "
+              f"CPU per request {m.cpu_ms / base.cpu_ms:.2f}x, p50 {1000 * m.p50:.1f} ms, p99 {1000 * m.p99:.1f} ms")
 
 
 async def run(args: argparse.Namespace) -> None:
     factory = CallbackFactory(args.users, run_tag=secrets.token_hex(3))
-    results: list[Result] = []
+    rounds: list[list[Result]] = []
     with tempfile.TemporaryDirectory(prefix="siyu-bench-") as tmp:
         workdir = args.logs or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         if args.profile is not None:
             args.profile.mkdir(parents=True, exist_ok=True)
         phases = {"baseline": run_baseline, "sqlite": run_sqlite, "postgres": run_postgres}
-        for name in ["baseline", *args.databases]:
-            print(f"running {name} ...", flush=True)
-            try:
-                results.append(await phases[name](args, workdir, factory))
-            except Exception as exc:  # noqa: BLE001 - report the others; a benchmark asserts nothing
-                print(f"  {name} failed: {exc}", flush=True)
-                log = workdir / f"{name}.log"
-                if log.exists():
-                    print("  " + "\n  ".join(log.read_text(errors="replace").splitlines()[-15:]))
-    report(results, args)
+        for number in range(1, args.rounds + 1):
+            results: list[Result] = []
+            for name in ["baseline", *args.databases]:
+                print(f"round {number}: {name} ...", flush=True)
+                try:
+                    results.append(await phases[name](args, workdir, factory))
+                except Exception as exc:  # noqa: BLE001 - report the others; a benchmark asserts nothing
+                    print(f"  {name} failed: {exc}", flush=True)
+                    log = workdir / f"{name}.log"
+                    if log.exists():
+                        print("  " + "\n  ".join(log.read_text(errors="replace").splitlines()[-15:]))
+            rounds.append(results)
+    report(rounds, args)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -393,10 +431,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="PostgreSQL server URL; a fresh database is created on it and dropped after")
     parser.add_argument("--reply-handler", action="store_true",
                         help="serve through bench/callback_bot.py: serve plus a keyword-reply router")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="with --reply-handler: silence aiohttp's per-request access log line")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="with --reply-handler: gc.freeze() the start-up heap (shorter full collections)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every target this many times, interleaved; the summary takes medians")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print more latency percentiles")
     parser.add_argument("--phase-timeout", type=float, default=300.0, help="bound on each load phase, seconds")
     parser.add_argument("--logs", type=Path, metavar="DIR", help="keep the servers' logs (and SQLite file) in DIR")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="record each server with py-spy into DIR")
     args = parser.parse_args(argv)
+    if (args.no_access_log or args.gc_freeze) and not args.reply_handler:
+        parser.error("--no-access-log and --gc-freeze need --reply-handler (main.py serve is measured as shipped)")
     unknown = set(args.databases) - {"sqlite", "postgres"}
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}; choose from sqlite, postgres")

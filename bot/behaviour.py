@@ -56,16 +56,17 @@ class NewRow:
            actor: str, occurred_at: datetime, payload: dict[str, Any]) -> "NewRow":
         fields = {"lead_id": lead_id, "channel_id": channel_id, "kind": kind, "direction": direction,
                   "platform": platform, "actor": actor, "occurred_at": occurred_at, "payload": payload}
-        values = tuple(
-            _FIELDS["occurred_at"].to_db_value(occurred_at, None) if name == "occurred_at"
-            else _FIELDS["payload"].to_db_value(payload, None) if name == "payload"
-            else fields[name]
-            for name in COLUMNS
-        )
+        when = occurred_at if occurred_at.tzinfo is not None else _FIELDS["occurred_at"].to_db_value(occurred_at, None)
+        values = (lead_id, channel_id, kind, direction, platform, actor,  # in COLUMNS order
+                  when, _FIELDS["payload"].to_db_value(payload, None))
         return cls(fields, values)
 
+    def stored(self, row_id: int) -> BehaviourEvent:
+        """The row as a model instance, once written with ``row_id``."""
+        return BehaviourEvent.construct(_saved_in_db=True, id=row_id, **self.fields)
 
-async def insert_rows(client: BaseDBAsyncClient, rows: list[NewRow]) -> list[BehaviourEvent]:
+
+async def insert_rows(client: BaseDBAsyncClient, rows: list[NewRow]) -> list[int]:
     """Insert ``rows`` in one statement, in order. Ids come back through RETURNING; a single
     INSERT assigns them in increasing order of its VALUES rows (SQLite's rowid, a PostgreSQL
     sequence), so the sorted ids pair with the rows as given."""
@@ -73,8 +74,7 @@ async def insert_rows(client: BaseDBAsyncClient, rows: list[NewRow]) -> list[Beh
         return []
     sql = insert_sql(client, BehaviourEvent._meta.db_table, COLUMNS, len(rows), returning="id")
     result = await client.execute_query_dict(sql, [v for row in rows for v in row.values])
-    ids = sorted(r["id"] for r in result)
-    return [BehaviourEvent.construct(_saved_in_db=True, id=i, **row.fields) for i, row in zip(ids, rows)]
+    return sorted(r["id"] for r in result)
 
 
 async def insert_first_rows(items: list[tuple[str, NewRow]]) -> list[BehaviourEvent | None]:
@@ -82,8 +82,8 @@ async def insert_first_rows(items: list[tuple[str, NewRow]]) -> list[BehaviourEv
     None for an item whose key was already claimed."""
     async with in_transaction() as tx:
         claimed = await claim_keys(tx, [key for key, _row in items])
-        created = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, claimed) if ok]))
-    return [next(created) if ok else None for ok in claimed]
+        ids = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, claimed) if ok]))
+    return [row.stored(next(ids)) if ok else None for (_key, row), ok in zip(items, claimed)]
 
 
 def message_summary(payload: dict[str, Any]) -> dict[str, Any]:
@@ -103,12 +103,18 @@ class BehaviourLog:
         self.clock = clock
         self._welcome_leads: OrderedDict[str, int] = OrderedDict()
         self._welcome_memory = welcome_memory
-        self._rows: GroupCommit[NewRow, BehaviourEvent] = GroupCommit(self._insert_batch)
+        self._rows: GroupCommit[NewRow, int] = GroupCommit(self._insert_batch)
         self._firsts: GroupCommit[tuple[str, NewRow], BehaviourEvent | None] = GroupCommit(insert_first_rows)
 
     @staticmethod
-    async def _insert_batch(rows: list[NewRow]) -> list[BehaviourEvent]:
+    async def _insert_batch(rows: list[NewRow]) -> list[int]:
         return await insert_rows(root_client(), rows)
+
+    async def _write(self, row: NewRow) -> int:
+        """Write ``row`` (in the caller's transaction if there is one); its id."""
+        if in_transaction_now():
+            return (await BehaviourEvent.create(**row.fields)).id
+        return await self._rows.submit(row)
 
     def _new_row(self, lead: Lead | None, kind: str, direction: str, platform: str, actor: str,
                  payload: dict[str, Any] | None) -> NewRow:
@@ -129,9 +135,7 @@ class BehaviourLog:
         payload: dict[str, Any] | None = None,
     ) -> BehaviourEvent:
         row = self._new_row(lead, kind, direction, platform, actor, payload)
-        if in_transaction_now():
-            return await BehaviourEvent.create(**row.fields)
-        return await self._rows.submit(row)
+        return row.stored(await self._write(row))
 
     async def record_inbound(self, event: Event, lead: Lead | None) -> BehaviourEvent:
         return await self.record_behaviour(lead=lead, **_inbound(event))
@@ -148,11 +152,11 @@ class BehaviourLog:
 
     async def record_reply(self, event: Event, lead: Lead | None, text: str) -> None:
         """A passive reply, sent in the callback's HTTP response."""
-        await self.record_behaviour(
-            lead=lead, kind="reply.message", direction=OUTBOUND, platform=str(event.platform),
-            actor=event.identity.value if event.identity else (event.staff_userid or ""),
-            payload={"msg_type": "text", "text": text, "passive": True},
-        )
+        await self._write(self._new_row(
+            lead, "reply.message", OUTBOUND, str(event.platform),
+            event.identity.value if event.identity else (event.staff_userid or ""),
+            {"msg_type": "text", "text": text, "passive": True},
+        ))
 
     async def on_api_sent(self, api: str, payload: dict[str, Any]) -> None:
         """The API client's hook: record every message it delivered to a person."""
