@@ -57,7 +57,7 @@ MESSAGES = {
         "faq.settings.notify": "公众号客户要人工时通知（userid，逗号分隔）",
         "faq.settings.groups": "内部群（每行一个：群 chat_id 每分钟最多回答数 [unmentioned 表示无需@即可回答关键词问题]）",
         "faq.toolbar.no_chat": "请从客户群或客户单聊的聊天工具栏打开本页。", "faq.toolbar.none": "当前会话没有待发送的建议。",
-        "faq.toolbar.send": "发送",
+        "faq.toolbar.send": "发送", "faq.choose_entry": "— 选择条目 —",
     },
     "en": {
         "faq.inbox": "Review inbox", "faq.entries": "FAQ entries", "faq.stats": "FAQ statistics",
@@ -94,6 +94,7 @@ MESSAGES = {
         "faq.settings.groups": "Internal groups (one per line: chat_id answers-a-minute [unmentioned: keyword answers without an @-mention])",
         "faq.toolbar.no_chat": "Open this page from the chat toolbar of a customer group or 1:1 chat.",
         "faq.toolbar.none": "No open suggestions for this chat.", "faq.toolbar.send": "Send",
+        "faq.choose_entry": "— choose an entry —",
     },
 }
 ENTRY_BODY = {"type": "object", "properties": {
@@ -283,6 +284,10 @@ def entry_form_fields(form: Mapping[str, Any], current: Mapping[str, Any] | None
     }
 
 
+def body_entry(form: Mapping[str, Any]) -> str:
+    return str(form.get("entry_id", "")).strip()
+
+
 class FaqPages:
     def __init__(self, bot: Any, ticket: AgentTicket) -> None:
         self.bot = bot
@@ -301,6 +306,8 @@ class FaqPages:
         action = str(form.get("action", ""))
         if action not in review.ACTIONS:
             return redirect("/console/faq?" + urlencode({"error": "choose an action"}))
+        if action == "attach" and not body_entry(form):
+            return redirect("/console/faq?" + urlencode({"error": ctx.t("faq.choose_entry")}))
         body: dict[str, Any] = {"action": action, "hit_ids": ids, "entry_id": str(form.get("entry_id", "")).strip()}
         if action == "create":
             body["entry"] = {"id": str(form.get("new_id", "")).strip(), **entry_form_fields({**form, "active": "1"})}
