@@ -92,8 +92,7 @@ class LiveConsole:
                 await self._runner.cleanup()
             if self.postgres:
                 await Tortoise._drop_databases()
-            else:
-                await Tortoise.close_connections()
+            await Tortoise.close_connections()
 
         self.call(stop)
         self.loop.call_soon_threadsafe(self.loop.stop)
