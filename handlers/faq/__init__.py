@@ -3,14 +3,14 @@ staff where it may not, the hit log with feedback, and the review inbox.
 
 Wiring (main.py): ``router`` after onboarding's, ``faq_services(settings)`` among the
 services, ``add_cli_parsers(subparsers)`` for ``faq import|export|match|group-rules``,
-``register_console(console)`` for the pages and API, ``archive_polling`` among the setups
-(pulls the chat archive every 15 s when an archive source is configured), ``seed_faq()`` for
-the demo.
+``register_console(console, bot)`` for the pages and API, ``faq_setup`` among the setups
+(warms the index; pulls the chat archive every 15 s when an archive source is configured),
+``seed_faq()`` for the demo.
 """
 from handlers.faq.chat import router
 from handlers.faq.cli import add_cli_parsers
 from handlers.faq.hours import BusinessHours
-from handlers.faq.polling import archive_polling
+from handlers.faq.polling import archive_polling, faq_setup
 from handlers.faq.seed import seed_faq
 from handlers.faq.service import Faq, FaqOptions
 from handlers.faq.web import register_console
@@ -21,4 +21,4 @@ def faq_services(settings=None, options: FaqOptions | None = None, archive_sourc
     return {"faq": Faq(options, archive_source)}
 
 
-__all__ = ["BusinessHours", "archive_polling", "Faq", "FaqOptions", "add_cli_parsers", "faq_services", "register_console", "router", "seed_faq"]
+__all__ = ["BusinessHours", "archive_polling", "faq_setup", "Faq", "FaqOptions", "add_cli_parsers", "faq_services", "register_console", "router", "seed_faq"]

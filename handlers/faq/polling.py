@@ -1,5 +1,7 @@
-"""Pull the chat archive every 15 seconds while the app runs: the usual pace for 会话内容存档,
-and a fallback for a missed msgaudit_notify. Wire ``archive_polling`` among the setups."""
+"""The FAQ's start-up work: build the index before the first question (so the first answer
+is as fast as any), and pull the chat archive every 15 seconds while the app runs (the usual
+pace for 会话内容存档, and a fallback for a missed msgaudit_notify). Wire ``faq_setup``
+among the setups."""
 from __future__ import annotations
 
 import asyncio
@@ -41,3 +43,18 @@ def archive_polling(app: web.Application, bot: Any) -> None:
 
     app.on_startup.append(start)
     app.on_shutdown.append(stop)
+
+
+def faq_setup(app: web.Application, bot: Any) -> None:
+    """Setup: warm the FAQ index on start-up, and poll the chat archive when configured."""
+
+    async def warm(app: web.Application) -> None:
+        faq = bot.services.get("faq")
+        if faq is not None:
+            try:
+                await faq.store.index()
+            except Exception:  # noqa: BLE001 - the first question builds it instead
+                log.exception("FAQ index warm-up failed")
+
+    app.on_startup.append(warm)
+    archive_polling(app, bot)

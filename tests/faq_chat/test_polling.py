@@ -26,3 +26,19 @@ async def test_the_archive_is_pulled_every_15_seconds_even_after_a_failure(clock
 
     assert clock.slept[:2] == [15.0, 15.0]
     assert clock.time() - start >= 30.0
+
+
+async def test_the_index_is_built_when_the_app_starts(db, aiohttp_client):
+    from aiohttp import web
+
+    from handlers.faq import Faq, faq_setup
+    from tests.faq_chat.entries import store_test_faq
+
+    await store_test_faq()
+    faq = Faq()
+    bot = type("Bot", (), {"services": {"faq": faq}, "pipeline": None, "clock": None})()
+    app = web.Application()
+    faq_setup(app, bot)
+    await aiohttp_client(app)
+
+    assert faq.store._index is not None and faq.store._index.entry("freight") is not None
