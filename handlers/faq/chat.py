@@ -1,6 +1,13 @@
 """Where the FAQ answers: 微信客服 and the official account (customers), the WeCom app and
 the 智能机器人 (staff, single chats and internal groups), and customer messages from the
-chat archive (one-click suggestions for staff)."""
+chat archive (one-click suggestions for staff).
+
+Doc facts relied on (developer.work.weixin.qq.com 微信客服 会话分配与接待): service_state is
+0 未处理, 1 由智能助手接待, 2 待接入池排队中, 3 由人工接待, 4 已结束; kf/service_state/trans
+moves a conversation (3 needs servicer_userid, a receptionist of the account); kf/send_msg
+is refused with 95018 unless the conversation is in state 0 or 1. The 智能机器人 receives
+group messages only when @-mentioned.
+"""
 from __future__ import annotations
 
 import logging

@@ -37,6 +37,7 @@ class FaqOptions:
     notify_userids: tuple[str, ...] = ()
     ask_again_window: timedelta = timedelta(minutes=1)
     feedback_window: timedelta = timedelta(minutes=10)
+    choice_window: timedelta = timedelta(minutes=30)  # a reply “2” picks a choice only this soon
     console_url: str = ""
     template_extra: dict[str, Any] = field(default_factory=dict)
 
@@ -83,7 +84,8 @@ class FaqConversation:
             text = self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)
             return FaqReply(ANSWER, text, hit, found, found.entry_id)
         if found.outcome == CLARIFY:
-            await self.dialogs.set(event.user_key, CLARIFY_STATE, {"choices": list(found.choices), "hit_id": hit.id})
+            await self.dialogs.set(event.user_key, CLARIFY_STATE,
+                                   {"choices": list(found.choices), "hit_id": hit.id, "asked_at": self.clock.time()})
             questions = [index.entry(entry_id).question for entry_id in found.choices]
             return FaqReply(CLARIFY, texts.clarify_text(questions), hit, found)
         return FaqReply(MISS, texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over), hit, found)
@@ -118,6 +120,8 @@ class FaqConversation:
         if dialog is None or dialog.state != CLARIFY_STATE:
             return None
         await self.dialogs.clear(event.user_key)
+        if self.clock.time() - float(dialog.data.get("asked_at", 0)) > self.options.choice_window.total_seconds():
+            return None  # too late to be an answer to the choices
         entry_id = resolve_choice(event.content, tuple(dialog.data.get("choices", ())))
         if entry_id is None or index.entry(entry_id) is None:
             return None  # not a choice: a new question

@@ -197,3 +197,15 @@ async def test_an_official_account_follower_asking_for_a_human_with_nobody_on_du
     await harness.settle()
 
     assert texts(harness, "oFOLLOWER")[-1] == "好的，已记录您的需求，同事会尽快回复您。"
+
+
+async def test_a_number_sent_long_after_the_choices_is_not_taken_as_a_choice(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    await ask_kf(harness, "wmLI", "多少钱？")
+    clock.advance(3600)
+    answer = await ask_kf(harness, "wmLI", "2")
+
+    assert answer.startswith("抱歉")
+    assert (await FaqHit.filter(outcome="clarify").first()).chosen_entry_id is None
