@@ -158,3 +158,17 @@ async def test_the_time_from_question_to_suggestion_is_in_the_statistics(harness
     stats = await statistics(clock.now(), days=1)
 
     assert stats["suggestions"]["count"] == 1 and stats["suggestions"]["latency_ms_p50"] == 15000.0
+
+
+async def test_a_vague_customer_group_question_offers_the_owner_each_likely_answer(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+    await customer_group(harness)
+
+    harness.sim.group_text("wrCustomers01", "wmWANG", "多少钱？")
+    await harness.bot.services["faq"].pull_archive(harness.bot.pipeline)
+    await harness.settle()
+
+    [notice] = shown(harness, "zhangsan")
+    assert "建议回复 1：价格表请联系客户经理获取" in notice and "建议回复 2：单笔满 3000 元包邮。" in notice
+    assert await FaqSuggestion.filter(chat_id="wrCustomers01", status="open").count() == 2
