@@ -22,7 +22,7 @@ def features(settings: Settings) -> dict:
     return {
         "routers": [onboarding.router, faq.router],
         "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.privacy_setup],
+        "setups": [onboarding.onboarding_setup],
     }
 
 

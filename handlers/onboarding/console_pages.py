@@ -1,11 +1,12 @@
 """Onboarding in the console and the API: channel list, create, edit, archive, QR downloads,
 the channel report (chart and CSV), CRM import and erasing a lead's details.
 
-Wire with ``register_console(console, bot)`` after ``setup_console``; ``privacy_setup`` serves
-the public privacy policy page the welcome message links to."""
+Wire with ``register_console(console, bot)`` after ``setup_console``; ``onboarding_setup`` gives
+welcomes their documented rate and serves the public privacy policy page the welcome links to."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
+from bot.api.ratelimit import PathRateLimiter, Rate
 from console import ApiCall, ApiError, Console, PageContext, Param
 from console.chart import bar_chart_svg
 from console.web import redirect
@@ -22,7 +24,7 @@ from leads.crm import CrmFileError
 from models import Channel, ChannelSettings, Lead
 
 from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, channel_spec_of, parse_spec
-from .consent import erase
+from .consent import agree, erase
 from .crm import import_crm_csv
 from .groups import GroupService
 from .qr import qr_png, qr_svg
@@ -337,24 +339,58 @@ def _register_api(console: Console, api: ChannelApi) -> None:
         summary="Erase a lead's personal details (PIPL), keeping anonymous counts")
 
 
-# --- the public privacy policy page ------------------------------------------------------------
+# --- app set-up: welcome rate and the public privacy policy page ---------------------------------
+
+WELCOME_PATH = "/cgi-bin/externalcontact/send_welcome_msg"
+# 访问频率限制 (document/path/90454): one API at most 10,000 calls a minute and 150,000 an hour per
+# corp. A burst of 2,500 then the hourly rate stays under both, and lets an expo rush of a
+# thousand adds be welcomed inside the 20-second window instead of queueing at the hourly rate.
+WELCOME_RATE = Rate(per_second=150_000 / 3600, burst=2_500)
+
+
+def onboarding_setup(app: web.Application, bot) -> None:
+    """Give welcomes their own documented rate, and serve the privacy policy page."""
+    if bot.wecom is not None:
+        bot.wecom.limiter = PathRateLimiter(bot.clock, per_path={WELCOME_PATH: WELCOME_RATE})
+    privacy_setup(app, bot)
+
+
+def _policy_html(company: str, token: str = "", notice: str = "") -> str:
+    text = render_policy(company)
+    body = "".join(f"<h1>{escape(line[2:])}</h1>" if line.startswith("# ") else
+                   f"<h2>{escape(line[3:])}</h2>" if line.startswith("## ") else
+                   f"<li>{escape(line[2:])}</li>" if line.startswith("- ") else
+                   f"<p>{escape(line)}</p>" if line.strip() else "" for line in text.splitlines())
+    if notice:
+        body += f'<p id="consent-notice"><strong>{escape(notice)}</strong></p>'
+    elif token:
+        body += (f'<form method="post" action="/privacy/agree"><input type="hidden" name="c" value="{escape(token)}">'
+                 f'<button type="submit" id="agree">我已阅读并同意</button></form>')
+    return (f'<!doctype html><html lang="zh"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+            f'<title>隐私政策 {POLICY_VERSION}</title><body style="max-width:40em;margin:auto;font-family:sans-serif">'
+            f"{body}</body></html>")
 
 
 def privacy_setup(app: web.Application, bot) -> None:
-    """Serve the privacy policy the welcome message links to, at /privacy (no sign-in)."""
-    company = bot.services.get("onboarding").company if bot.services.get("onboarding") else "我们"
+    """Serve the privacy policy the welcome message links to, at /privacy (no sign-in); a link
+    carrying the lead's token shows an agree button (consent by a click)."""
+    onboarding = bot.services.get("onboarding")
+    company = onboarding.company if onboarding else "我们"
 
     async def page(request: web.Request) -> web.Response:
-        from html import escape
+        token = request.query.get("c", "")[:64]
+        valid = onboarding is not None and token and onboarding.lead_of_token(token)
+        return web.Response(text=_policy_html(company, token if valid else ""), content_type="text/html")
 
-        text = render_policy(company)
-        html = "".join(f"<h1>{escape(line[2:])}</h1>" if line.startswith("# ") else
-                       f"<h2>{escape(line[3:])}</h2>" if line.startswith("## ") else
-                       f"<li>{escape(line[2:])}</li>" if line.startswith("- ") else
-                       f"<p>{escape(line)}</p>" if line.strip() else "" for line in text.splitlines())
-        return web.Response(text=f'<!doctype html><html lang="zh"><meta charset="utf-8"><meta name="viewport" '
-                                 f'content="width=device-width"><title>隐私政策 {POLICY_VERSION}</title>'
-                                 f'<body style="max-width:40em;margin:auto;font-family:sans-serif">{html}</body></html>',
+    async def agree_click(request: web.Request) -> web.Response:
+        form = await request.post()
+        lead_id = onboarding.lead_of_token(str(form.get("c", ""))[:64]) if onboarding else None
+        lead = await Lead.get_or_none(id=lead_id) if lead_id else None
+        if lead is None:
+            return web.Response(status=400, text="这个同意链接无效或已过期，请在对话中回复“同意”。")
+        await agree(lead, bot.clock.now(), "click")
+        return web.Response(text=_policy_html(company, notice=f"已记录您的同意（版本 {POLICY_VERSION}），谢谢！"),
                             content_type="text/html")
 
     app.router.add_get("/privacy", page)
+    app.router.add_post("/privacy/agree", agree_click)

@@ -103,7 +103,7 @@ async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> 
         contact = await _profile(wecom, event.external_user_id, budget=PROFILE_BUDGET)
     name = ((contact or {}).get("external_contact") or {}).get("name", "")
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
-                        else onboarding.company, privacy_url=onboarding.privacy_url)
+                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id))
     if event.welcome_code:
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
     elif settings is not None and settings.welcome_fallback:
@@ -263,6 +263,6 @@ async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboar
     if event.event_type == "subscribe" or touch.first_touch:
         name = channel.name if channel and channel.code != UNKNOWN_CODE else onboarding.company
         await responder.text(welcome_text(channel.welcome_template if channel else "", name="", channel_name=name,
-                                          privacy_url=onboarding.privacy_url))
+                                          privacy_url=onboarding.privacy_link(lead.id)))
         touch.welcome = SENT
         await touch.save(update_fields=["welcome"])

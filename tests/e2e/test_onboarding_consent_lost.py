@@ -125,3 +125,27 @@ async def test_a_removal_by_transfer_is_no_loss(harness):
 
     assert (await Lead.get()).status == "active"
     assert harness.sim.received("zhangsan") == []
+
+
+async def test_the_welcome_links_the_policy_and_a_click_on_agree_records_consent(harness, aiohttp_client):
+    from aiohttp import web
+
+    from handlers.onboarding.console_pages import privacy_setup
+
+    customer = await added(harness)
+    welcome = harness.sim.received(customer)[0]["text"]
+    link = welcome.split("处理您的信息：", 1)[1].split("\n", 1)[0]
+    token = link.split("?c=", 1)[1]
+    app = web.Application()
+    privacy_setup(app, harness.bot)
+    client = await aiohttp_client(app)
+
+    page = await client.get("/privacy", params={"c": token})
+    assert 'id="agree"' in await page.text()
+    forged = await client.post("/privacy/agree", data={"c": token[:-1] + "x"})
+    assert forged.status == 400
+    agreed = await client.post("/privacy/agree", data={"c": token})
+
+    assert agreed.status == 200 and POLICY_VERSION in await agreed.text()
+    assert (await Lead.get()).consent_version == POLICY_VERSION
+    assert (await ConsentRecord.get()).source == "click"

@@ -108,3 +108,17 @@ async def test_a_channel_keyword_leads_to_that_channels_group(harness):
 
     assert any(way.qr_code in m["text"] for m in harness.sim.received("oFan001"))
     assert await Lead.all().count() == 1
+
+
+async def test_the_welcome_carries_the_group_invitation_and_configured_content(harness):
+    harness.sim.add_group("wrA", "包装行业客户群", "zhangsan")
+    link = {"msgtype": "link", "link": {"title": "选型白皮书", "url": "https://example.com/wp"}}
+    channel = await make_channel(harness, code="expo", groups=["wrA"], attachments=[link])
+    way = await GroupJoinWay.get(channel=channel)
+
+    await harness.sim.scan_contact_way(channel.config_id)
+    await harness.settle()
+
+    [sent] = harness.sim.state.calls("wecom/externalcontact/send_welcome_msg")
+    urls = [a["link"]["url"] for a in sent.payload["attachments"]]
+    assert urls == ["https://example.com/wp", way.qr_code]
