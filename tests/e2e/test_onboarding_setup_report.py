@@ -114,3 +114,26 @@ async def test_the_channel_report_counts_adds_joins_losses_consent_and_cost(harn
 async def test_a_report_period_that_ends_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="before it starts"):
         await channel_report(date(2026, 11, 2), date(2026, 11, 1))
+
+
+async def test_the_demo_channels_set_up_on_the_demo_platform_and_a_visitor_joins_a_group(harness):
+    from demo.seed import GROUPS
+    from models import GroupJoinWay, GroupMembership
+
+    harness.sim.add_staff("wangwu", "王五")
+    for chat_id, name in GROUPS.items():
+        harness.sim.add_group(chat_id, name, "zhangsan")
+
+    result = await apply_setup(DEMO.read_text(encoding="utf-8"), channel_service(harness))
+    assert len(result.created) >= 5
+
+    expo = await Channel.get(code="expo2026-a12")
+    scan = await harness.sim.scan_contact_way(expo.config_id, name="陈工")
+    await harness.settle()
+    await harness.sim.kf_customer_text("wkKF0001", scan.info["external_userid"], "加群")
+    await harness.settle()
+    way = await GroupJoinWay.get(channel=expo)
+    assert way.qr_code in harness.sim.received(scan.info["external_userid"])[-1]["text"]
+    await harness.sim.join_group(scan.info["external_userid"], join_way=way.config_id)
+    await harness.settle()
+    assert (await GroupMembership.get()).channel_id == expo.id
