@@ -6,7 +6,8 @@ for the console pages and API endpoints.
 """
 from . import consent, contacts, groups, lost, tags  # noqa: F401 - handlers register on the router
 from .cli import add_cli_parsers
-from .console_pages import onboarding_setup, privacy_setup, register_console
+from .console_pages import register_console
+from .privacy_page import onboarding_setup, privacy_setup
 from .router import router
 from .service import Onboarding, onboarding_services
 

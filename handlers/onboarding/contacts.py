@@ -11,31 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.functions import Count
 
 from bot.api.errors import ApiError
-from bot.events import AccountEvent, ContactAdded, Identity, IdentityKind
-from bot.leads import add_identity, find_lead
-from models import (
-    BehaviourEvent, Channel, ChannelSettings, ChannelTouch, ConsentRecord, GroupJoinWay, GroupMembership, Lead,
-    LeadIdentity, LeadProfile, LeadTag, Staff,
-)
+from bot.events import AccountEvent, ContactAdded
+from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, Staff
 
 from .channels import UNKNOWN_CODE
+from .merge import merge_by_unionid
 from .persist import persist
 from .profiles import profile_of
+from .receivers import rotate_receivers
 from .router import router
 from .service import Onboarding
 from .tags import tag_lead
 from .welcome import SENT, group_invitation, send_welcome, template_values, welcome_text
 
 log = logging.getLogger(__name__)
-CHINA = ZoneInfo("Asia/Shanghai")
 PROFILE_BUDGET = 4.0  # seconds of the 20 s welcome window a name lookup may take
 
 
@@ -180,68 +175,6 @@ async def credit_referrer(lead: Lead, referrer_id: int) -> None:
     if referrer is not None:
         await profile_of(referrer)
         await LeadProfile.filter(lead_id=referrer_id).update(referral_count=F("referral_count") + 1)
-
-
-async def merge_by_unionid(lead: Lead, unionid: str) -> Lead:
-    """One person, one lead: a unionid already on another lead merges the two (the older stays)."""
-    if not unionid:
-        return lead
-    other = await find_lead(Identity(IdentityKind.UNIONID, unionid))
-    if other is None:
-        await add_identity(lead, Identity(IdentityKind.UNIONID, unionid))
-        return lead
-    if other.id == lead.id:
-        return lead
-    keep, drop = (other, lead) if other.id < lead.id else (lead, other)
-    await merge_leads(keep, drop)
-    return keep
-
-
-async def merge_leads(keep: Lead, drop: Lead) -> None:
-    for model in (LeadIdentity, ChannelTouch, BehaviourEvent, ConsentRecord, GroupMembership):
-        await model.filter(lead_id=drop.id).update(lead_id=keep.id)
-    kept_tags = set(await LeadTag.filter(lead_id=keep.id).values_list("name", flat=True))
-    await LeadTag.filter(lead_id=drop.id, name__not_in=list(kept_tags) or [""]).update(lead_id=keep.id)
-    if not await LeadProfile.filter(lead_id=keep.id).exists():
-        await LeadProfile.filter(lead_id=drop.id).update(lead_id=keep.id)
-    keep.first_channel_id = keep.first_channel_id or drop.first_channel_id
-    keep.last_channel_id = drop.last_channel_id or keep.last_channel_id
-    keep.owner_id = drop.owner_id or keep.owner_id
-    keep.name, keep.company = keep.name or drop.name, keep.company or drop.company
-    if keep.consent_at is None and drop.consent_at is not None:
-        keep.consent_at, keep.consent_version = drop.consent_at, drop.consent_version
-    await drop.delete()
-    await keep.save()
-
-
-def day_start(now: datetime) -> datetime:
-    """Midnight, China time, of ``now``'s day (daily caps count from it)."""
-    local = now.astimezone(CHINA)
-    return datetime.combine(local.date(), time.min, CHINA).astimezone(timezone.utc)
-
-
-def open_receivers(staff: list[dict], counts: dict[str, int], backup: str) -> tuple[str, ...]:
-    """The members still under their daily cap; the backup member when all are full."""
-    open_ = tuple(r["userid"] for r in staff if not r.get("daily_cap") or counts.get(r["userid"], 0) < r["daily_cap"])
-    return open_ or ((backup,) if backup else tuple(r["userid"] for r in staff))
-
-
-async def rotate_receivers(wecom, channel: Channel, settings: ChannelSettings, clock, onboarding: Onboarding) -> None:
-    """Take a member who reached the daily cap off the contact way (and put them back the next day)."""
-    since = day_start(clock.now())
-    rows = await (ChannelTouch.filter(channel_id=channel.id, at__gte=since, at__lt=since + timedelta(days=1))
-                  .annotate(n=Count("id")).group_by("staff_userid").values_list("staff_userid", "n"))
-    users = open_receivers(settings.staff, dict(rows), settings.backup_userid)
-    current = onboarding.receivers.get(channel.id, tuple(r["userid"] for r in settings.staff))
-    if users == current or not channel.config_id:
-        return
-    try:
-        await persist(f"receivers of {channel.code}",
-                      lambda: wecom.update_contact_way(channel.config_id, user=list(users)), clock)
-        onboarding.receivers[channel.id] = users
-        log.info("channel %s now goes to %s", channel.code, ", ".join(users))
-    except ApiError as exc:
-        log.error("receivers of %s not changed: %s", channel.code, exc)
 
 
 def _follow_or_scan(event, data) -> bool:

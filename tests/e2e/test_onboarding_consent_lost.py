@@ -130,7 +130,7 @@ async def test_a_removal_by_transfer_is_no_loss(harness):
 async def test_the_welcome_links_the_policy_and_a_click_on_agree_records_consent(harness, aiohttp_client):
     from aiohttp import web
 
-    from handlers.onboarding.console_pages import privacy_setup
+    from handlers.onboarding import privacy_setup
 
     customer = await added(harness)
     welcome = harness.sim.received(customer)[0]["text"]

@@ -6,7 +6,7 @@ from bot.config import Settings
 from console import setup_console
 from console.accounts import create_user
 from console.tokens import create_token
-from handlers.onboarding.console_pages import privacy_setup, register_console
+from handlers.onboarding import privacy_setup, register_console
 from models import Channel, CrmAccount, Lead, LeadProfile
 from tests.console.conftest import PASSWORD, bearer, csrf_of, sign_in
 from tests.onboarding.scenarios import make_channel

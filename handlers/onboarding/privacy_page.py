@@ -1,0 +1,67 @@
+"""App set-up for onboarding: welcomes get their own documented rate, and the public privacy
+policy page the welcome links to (with an agree button for the lead's own link)."""
+from __future__ import annotations
+
+from html import escape
+
+from aiohttp import web
+
+from bot.api.ratelimit import PathRateLimiter, Rate
+from content.privacy import POLICY_VERSION, render_policy
+from models import Lead
+
+from .consent import agree
+
+WELCOME_PATH = "/cgi-bin/externalcontact/send_welcome_msg"
+# 访问频率限制 (document/path/90454): one API at most 10,000 calls a minute and 150,000 an hour per
+# corp. A burst of 2,500 then the hourly rate stays under both, and lets an expo rush of a
+# thousand adds be welcomed inside the 20-second window instead of queueing at the hourly rate.
+WELCOME_RATE = Rate(per_second=150_000 / 3600, burst=2_500)
+
+
+def onboarding_setup(app: web.Application, bot) -> None:
+    """Give welcomes their own documented rate, and serve the privacy policy page."""
+    if bot.wecom is not None:
+        bot.wecom.limiter = PathRateLimiter(bot.clock, per_path={WELCOME_PATH: WELCOME_RATE})
+    privacy_setup(app, bot)
+
+
+def _policy_html(company: str, token: str = "", notice: str = "") -> str:
+    text = render_policy(company)
+    body = "".join(f"<h1>{escape(line[2:])}</h1>" if line.startswith("# ") else
+                   f"<h2>{escape(line[3:])}</h2>" if line.startswith("## ") else
+                   f"<li>{escape(line[2:])}</li>" if line.startswith("- ") else
+                   f"<p>{escape(line)}</p>" if line.strip() else "" for line in text.splitlines())
+    if notice:
+        body += f'<p id="consent-notice"><strong>{escape(notice)}</strong></p>'
+    elif token:
+        body += (f'<form method="post" action="/privacy/agree"><input type="hidden" name="c" value="{escape(token)}">'
+                 f'<button type="submit" id="agree">我已阅读并同意</button></form>')
+    return (f'<!doctype html><html lang="zh"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+            f'<title>隐私政策 {POLICY_VERSION}</title><body style="max-width:40em;margin:auto;font-family:sans-serif">'
+            f"{body}</body></html>")
+
+
+def privacy_setup(app: web.Application, bot) -> None:
+    """Serve the privacy policy the welcome message links to, at /privacy (no sign-in); a link
+    carrying the lead's token shows an agree button (consent by a click)."""
+    onboarding = bot.services.get("onboarding")
+    company = onboarding.company if onboarding else "我们"
+
+    async def page(request: web.Request) -> web.Response:
+        token = request.query.get("c", "")[:64]
+        valid = onboarding is not None and token and onboarding.lead_of_token(token)
+        return web.Response(text=_policy_html(company, token if valid else ""), content_type="text/html")
+
+    async def agree_click(request: web.Request) -> web.Response:
+        form = await request.post()
+        lead_id = onboarding.lead_of_token(str(form.get("c", ""))[:64]) if onboarding else None
+        lead = await Lead.get_or_none(id=lead_id) if lead_id else None
+        if lead is None:
+            return web.Response(status=400, text="这个同意链接无效或已过期，请在对话中回复“同意”。")
+        await agree(lead, bot.clock.now(), "click")
+        return web.Response(text=_policy_html(company, notice=f"已记录您的同意（版本 {POLICY_VERSION}），谢谢！"),
+                            content_type="text/html")
+
+    app.router.add_get("/privacy", page)
+    app.router.add_post("/privacy/agree", agree_click)
