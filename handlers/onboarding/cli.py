@@ -12,13 +12,13 @@ import aiohttp
 
 from bot.clock import Clock
 from bot.config import Settings
-from leads.crm import CrmFileError
+from leads.crm import CrmFileError, parse_crm_csv
 from models import Channel
 
 from .channels import ChannelError, ChannelService
 from .groups import GroupService
 from .qr import qr_png, qr_svg
-from .setup_file import SetupFileError, apply_setup
+from .setup_file import SetupFileError, apply_setup, parse_setup
 
 
 @asynccontextmanager
@@ -47,10 +47,21 @@ def _read(path: str) -> str:
         raise SystemExit(f"cannot read {path}: {exc}")
 
 
+def _crm_problems(path: str, exc: CrmFileError) -> int:
+    print(f"{path}: nothing imported, {len(exc.problems)} problem(s):", file=sys.stderr)
+    for line, message in exc.problems:
+        print(f"  line {line}: {message}", file=sys.stderr)
+    return 1
+
+
 def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
     from .crm import import_crm_csv
 
     text = _read(args.file)
+    try:
+        parse_crm_csv(text)  # every row checked before the database is touched
+    except CrmFileError as exc:
+        return _crm_problems(args.file, exc)
 
     async def run():
         async with _connected(settings):
@@ -59,10 +70,7 @@ def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         result = asyncio.run(run())
     except CrmFileError as exc:
-        print(f"{args.file}: nothing imported, {len(exc.problems)} problem(s):", file=sys.stderr)
-        for line, message in exc.problems:
-            print(f"  line {line}: {message}", file=sys.stderr)
-        return 1
+        return _crm_problems(args.file, exc)
     print(f"imported {result.accounts_created} new and {result.accounts_updated} existing accounts, "
           f"{result.contacts} new contacts; {result.leads_classified} leads match the CRM")
     return 0
@@ -70,6 +78,11 @@ def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     text = _read(args.file)
+    try:
+        parse_setup(text)  # every channel checked before the database or the platform is touched
+    except SetupFileError as exc:
+        print(f"{args.file}: nothing changed:\n{exc}", file=sys.stderr)
+        return 1
 
     async def run():
         async with _connected(settings) as service:
