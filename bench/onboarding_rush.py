@@ -78,8 +78,10 @@ async def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30.0) 
 
 
 async def fresh_postgres(base_url: str) -> tuple[str, str]:
+    """A new database next to ``base_url``'s, keeping its query (e.g. ``?maxsize=20``)."""
     name = f"siyu_rush_{uuid.uuid4().hex[:10]}"
-    return base_url.rsplit("/", 1)[0] + "/" + name, name
+    base, _, query = base_url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (f"?{query}" if query else ""), name
 
 
 async def make_channel(settings: Settings, clock: Clock) -> Channel:

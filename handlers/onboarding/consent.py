@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.dispatcher import customers_only, platform, text
 from bot.events import Platform, TextMessage
@@ -16,6 +17,7 @@ from .profiles import profile_of
 from .router import router
 
 log = logging.getLogger(__name__)
+CHINA = ZoneInfo("Asia/Shanghai")
 
 AGREE = ("同意", "我同意")
 UNSUBSCRIBE = ("退订", "TD")
@@ -104,7 +106,7 @@ async def agree_reply(event: TextMessage, lead: Lead, clock, responder) -> None:
     if await agree(lead, clock.now(), "keyword"):
         await responder.text(ANSWERS["agree"].format(version=POLICY_VERSION))
     else:
-        date = lead.consent_at.astimezone().strftime("%Y-%m-%d") if lead.consent_at else ""
+        date = lead.consent_at.astimezone(CHINA).strftime("%Y-%m-%d") if lead.consent_at else ""
         await responder.text(ANSWERS["agree_again"].format(version=lead.consent_version, date=date))
 
 
