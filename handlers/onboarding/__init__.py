@@ -1,8 +1,13 @@
 """Onboarding: channel QR codes bring customers in attributed, tagged, welcomed and consented.
 
 Wiring (main.py): ``router`` first among the routers, ``onboarding_services(settings)`` among
-the services, ``add_cli_parsers(subparsers)`` for the commands and ``register_console(console)``
-for the console pages and API endpoints.
+the services, ``onboarding_setup`` among the setups (welcome rate, /privacy page),
+``add_cli_parsers(subparsers)`` for the commands and ``register_console(console, bot)`` for the
+console pages and API endpoints.
+
+Modules: channels (spec, contact ways), contacts (add → attributed, welcomed), welcome, tags,
+groups, consent, lost, receivers (daily caps), merge (unionid), referral, crm, report,
+setup_file (YAML), qr, console_pages / channel_api / privacy_page, cli.
 """
 from . import consent, contacts, groups, lost, tags  # noqa: F401 - handlers register on the router
 from .cli import add_cli_parsers
@@ -11,4 +16,7 @@ from .privacy_page import onboarding_setup, privacy_setup
 from .router import router
 from .service import Onboarding, onboarding_services
 
-__all__ = ["Onboarding", "add_cli_parsers", "onboarding_services", "onboarding_setup", "privacy_setup", "register_console", "router"]
+__all__ = [
+    "Onboarding", "add_cli_parsers", "onboarding_services", "onboarding_setup", "privacy_setup", "register_console",
+    "router",
+]
