@@ -56,8 +56,16 @@ def _check_string(schema: Mapping[str, Any], value: str, where: str) -> None:
         raise SchemaError(f"{where} must have at most {schema['maxLength']} characters")
     if len(value) < schema.get("minLength", 0):
         raise SchemaError(f"{where} must have at least {schema['minLength']} characters")
-    if "pattern" in schema and not re.search(schema["pattern"], value):
+    if "pattern" in schema and not re.search(ecma_anchors(schema["pattern"]), value):
         raise SchemaError(f"{where} must match {schema['pattern']}")
+
+
+def ecma_anchors(pattern: str) -> str:
+    """JSON Schema patterns are ECMA regexes, whose final ``$`` matches only at the very end;
+    Python's would also match before a trailing newline."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern
 
 
 def _check_object(schema: Mapping[str, Any], value: dict, where: str) -> None:

@@ -3,6 +3,7 @@ every operation and checks the answers against the document (no server errors, d
 statuses, content types and response schemas, auth enforced)."""
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from tests.conftest import POSTGRES_URL  # noqa: E402
 from tests.console.live_server import LiveConsole  # noqa: E402
 
-EXAMPLES_PER_OPERATION = 50
+EXAMPLES_PER_OPERATION = int(os.environ.get("SIYU_API_EXAMPLES", "50"))  # raise for a deeper run
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

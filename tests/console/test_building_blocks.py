@@ -32,6 +32,7 @@ def test_chinese_is_the_default_language():
     ({"status": "hot"}, "body.status must be one of"),
     ({"owner": None, "x": 1}, "unknown fields: x"),
     ({"name": "a\x00b"}, "body.name must match"),
+    ({"tags": ["ok\u0000"]}, "body.tags[0] must match"),
 ])
 def test_the_schema_checker_names_the_offending_field(body, message):
     with pytest.raises(SchemaError, match=message.replace("[", r"\[").replace("]", r"\]")):
@@ -42,3 +43,13 @@ async def test_the_demo_admin_is_created_once_with_a_printable_password(db, cloc
     username, password = await create_demo_admin(clock)
     assert verify_password((await StaffUser.get(username=username)).password_hash, password)
     assert await create_demo_admin(clock) is None
+
+
+def test_a_final_dollar_means_the_very_end_as_in_json_schema():
+    from console.schemas import STAFF_USER_CREATE
+
+    body = {"username": "alice\n", "role": "admin", "password": "a long passphrase"}
+    with pytest.raises(SchemaError, match="username"):
+        check_body(STAFF_USER_CREATE, body)
+    with pytest.raises(SchemaError, match="password"):
+        check_body(STAFF_USER_CREATE, {**body, "username": "alice", "password": "a long passphrase\n"})
