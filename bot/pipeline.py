@@ -25,7 +25,8 @@ DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the netw
 
 
 def dedup_middleware(guard: DedupGuard):
-    """Outer middleware: only the first delivery of an event goes further."""
+    """Outer middleware: only the first delivery of an event goes further. (EventPipeline
+    itself claims inside ``behaviour_middleware``, together with the event's inbound row.)"""
 
     async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
         if not await guard.claim(event.dedup_key):
