@@ -17,6 +17,7 @@ from models import Channel, Staff
 
 PER_PAGE = 25
 MAX_EXPORT = 50_000
+TIMELINE_PAGE = 200
 
 
 def lead_filter(query) -> LeadFilter:
@@ -72,10 +73,13 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
 
 
 async def lead_context(lead, request: web.Request, ctx: PageContext, error: str = "") -> dict[str, Any]:
-    events = await timeline(lead).limit(500)
+    page = page_number(request.query)
+    events = await timeline(lead).offset((page - 1) * TIMELINE_PAGE).limit(TIMELINE_PAGE + 1)
     return {
         "lead": await lead_json(lead),
-        "events": events,
+        "events": events[:TIMELINE_PAGE],
+        "timeline_page": page,
+        "older": len(events) > TIMELINE_PAGE,
         "can_edit": ctx.actor.can("leads.write"),
         "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
         "statuses": STATUSES,

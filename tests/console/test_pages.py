@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 from models import ApiToken, AuditEntry, Lead, LeadTag, Staff, StaffUser
 from tests.console.conftest import csrf_of, sign_in
@@ -185,3 +186,18 @@ async def test_a_refused_lead_edit_says_why_in_the_page_language_and_changes_not
     await lead.refresh_from_db()
     assert (lead.name, lead.status) == ("王工", "active")
     assert await AuditEntry.all().count() == 0
+
+
+async def test_a_long_timeline_pages_back_to_the_very_first_touch(client, users, crm, clock):
+    from models import BehaviourEvent
+
+    start = clock.now()
+    await BehaviourEvent.bulk_create([
+        BehaviourEvent(lead_id=crm["li"].id, kind=f"touch.{i:03d}", direction="inbound", occurred_at=start.replace(year=2022) + timedelta(minutes=i), payload={})
+        for i in range(250)
+    ])
+    await sign_in(client, "admin1")
+    first = await (await client.get(f"/console/leads/{crm['li'].id}")).text()
+    assert "contact.added" in first and "touch.249" in first and "touch.049" not in first and 'id="older"' in first
+    second = await (await client.get(f"/console/leads/{crm['li'].id}", params={"page": "2"})).text()
+    assert "touch.000" in second and 'id="older"' not in second
