@@ -24,19 +24,6 @@ log = logging.getLogger(__name__)
 DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the network
 
 
-def dedup_middleware(guard: DedupGuard):
-    """Outer middleware: only the first delivery of an event goes further. (EventPipeline
-    itself claims inside ``behaviour_middleware``, together with the event's inbound row.)"""
-
-    async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
-        if not await guard.claim(event.dedup_key):
-            log.info("duplicate %s ignored", event.dedup_key)
-            return DUPLICATE
-        return await handler(event, data)
-
-    return middleware
-
-
 async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any:
     """Outer middleware: the lead behind the event's customer identity, as ``lead``."""
     identity = event.identity
