@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from bot.behaviour import BehaviourLog, behaviour_middleware
-from bot.dedup import DUPLICATE, DedupGuard
+from bot.dedup import DedupGuard
 from bot.dispatcher import Data, Dispatcher, NextHandler
 from bot.events import Event
 from bot.leads import resolve_lead
