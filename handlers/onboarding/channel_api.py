@@ -8,13 +8,15 @@ from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
 from console import ApiCall, ApiError, Console, Param
+from console.leads import visible_lead
 from leads.crm import CrmFileError
-from models import Channel, Lead
+from models import Channel
 
 from .channels import KINDS, PLATFORMS, ChannelError, channel_spec_of, parse_spec
 from .console_pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 from .consent import erase
 from .crm import import_crm_csv
+from .profiles import onboarding_json
 from .report import channel_report, report_csv
 
 CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True)
@@ -96,8 +98,14 @@ class ChannelApi:
         await call.audit("crm.import", target_type="crm", after=result.__dict__)
         return result.__dict__
 
+    async def lead_onboarding(self, call: ApiCall) -> dict[str, Any]:
+        lead = await visible_lead(call.actor, call.params["lead_id"])
+        if lead is None:
+            raise ApiError(404, "not_found", "no such lead")
+        return await onboarding_json(lead)
+
     async def erase_lead(self, call: ApiCall) -> None:
-        lead = await Lead.get_or_none(id=call.params["lead_id"])
+        lead = await visible_lead(call.actor, call.params["lead_id"])
         if lead is None:
             raise ApiError(404, "not_found", "no such lead")
         await erase(lead, call.clock.now(), "api")
@@ -125,6 +133,8 @@ def register_api(console: Console, bot) -> None:
     add("POST", "/crm/import", api.crm_import, permission="channels.write", tag="channels",
         body={"type": "object", "required": ["csv"], "properties": {"csv": {"type": "string", "maxLength": MAX_CSV}}},
         summary="Import CRM accounts and contacts from CSV text (all rows or none)")
+    lead_id = Param("lead_id", "integer", "Lead id", location="path", required=True, minimum=1, maximum=2**31 - 1)
+    add("GET", "/leads/{lead_id}/onboarding", api.lead_onboarding, permission="leads.read", tag="leads", params=(lead_id,),
+        summary="A lead's touches, CRM match (existing_account, known_contact, new), consent, lost and referrals")
     add("POST", "/leads/{lead_id}/erase", api.erase_lead, permission="leads.write", tag="leads", status=204,
-        params=(Param("lead_id", "integer", "Lead id", location="path", required=True, minimum=1, maximum=2**31 - 1),),
-        summary="Erase a lead's personal details (PIPL), keeping anonymous counts")
+        params=(lead_id,), summary="Erase a lead's personal details (PIPL), keeping anonymous counts")

@@ -15,9 +15,10 @@ from aiohttp import web
 from bot.api.errors import ApiError as PlatformApiError
 from console import Console, PageContext
 from console.chart import bar_chart_svg
+from console.leads import visible_lead
 from console.web import redirect
 from leads.crm import CrmFileError
-from models import Channel, ChannelSettings, Lead
+from models import Channel, ChannelSettings
 
 from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
 from .consent import erase
@@ -189,7 +190,7 @@ class ChannelPages:
         return {"problems": [], "result": result}
 
     async def erase_lead(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
-        lead = await Lead.get_or_none(id=int(request.match_info["lead_id"]))
+        lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
         if lead is None:
             raise web.HTTPNotFound()
         await erase(lead, ctx.clock.now(), "console")

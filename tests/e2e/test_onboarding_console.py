@@ -119,3 +119,16 @@ async def test_the_privacy_policy_page_is_public_and_versioned(console_client):
 
     page = await console_client.get("/privacy")
     assert page.status == 200 and POLICY_VERSION in await page.text()
+
+
+async def test_the_api_shows_a_leads_touches_and_crm_match(console_client, harness):
+    channel = await make_channel(harness, code="expo")
+    await harness.sim.scan_contact_way(channel.config_id)
+    await harness.settle()
+    lead = await Lead.get()
+
+    answer = await console_client.get(f"/api/v1/leads/{lead.id}/onboarding", headers=bearer(console_client.token))
+
+    body = await answer.json()
+    assert [t["channel"] for t in body["touches"]] == ["expo"] and body["touches"][0]["welcome"] == "sent"
+    assert body["crm_match"] == "new" and body["consent_at"] is None
