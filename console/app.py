@@ -3,11 +3,10 @@ through which feature modules add a page (with its navigation section) and an AP
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-
-import re
 
 import jinja2
 from aiohttp import web
