@@ -6,8 +6,8 @@ from tortoise.models import Model
 
 
 class FaqEntryRecord(Model):
-    """A persisted FAQ entry; the matcher indexes the active ones. ``variants`` and
-    ``keywords`` are lists of strings, ``rules`` a list of {kind, pattern, priority}."""
+    """A persisted FAQ entry. The matcher indexes the active ones. variants and
+    keywords are lists of strings, rules a list of {kind, pattern, priority}."""
 
     id = fields.CharField(max_length=64, primary_key=True)
     category = fields.CharField(max_length=32, default="other", db_index=True)

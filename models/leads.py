@@ -18,7 +18,7 @@ class Staff(Model):
 
 
 class Channel(Model):
-    """A touchpoint whose QR code brings contacts in; ``code`` is the contact way's state."""
+    """A touchpoint whose QR code brings contacts in. Its code is the contact way's state."""
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=30, unique=True)
