@@ -18,12 +18,27 @@ def features(settings: Settings) -> dict:
     """The routers, services and setups of every feature, in routing priority order: the
     keyword arguments of ``bot.app.create_app``."""
     from handlers import faq, onboarding
+    from handlers.staff_commands import staff_router
 
     return {
-        "routers": [onboarding.router, faq.router],
+        "routers": [
+            staff_router(console_url=settings.base_url + "/console"),
+            onboarding.router,
+            faq.router,
+        ],
         "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.onboarding_setup],
+        "setups": [onboarding.onboarding_setup, faq.faq_setup, console_setup],
     }
+
+
+def console_setup(app, bot) -> None:
+    """The staff console and REST API, with every feature's pages and endpoints."""
+    from console import setup_console
+    from handlers import faq, onboarding
+
+    console = setup_console(app, bot.settings, clock=bot.clock)
+    onboarding.register_console(console, bot)
+    faq.register_console(console, bot)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -111,6 +126,7 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from console import cli as console_cli
     from handlers import faq as faq_cli
     from handlers import onboarding as onboarding_cli
 
@@ -147,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     onboarding_cli.add_cli_parsers(sub)
     faq_cli.add_cli_parsers(sub)
+    console_cli.add_cli_parsers(sub)
 
     return parser
 

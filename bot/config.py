@@ -25,6 +25,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str = ""
+    public_url: str = ""  # how staff reach this server (console links); default http://host:port
     callback_max_skew: int = 300
     # WeCom self-built app
     wecom_corp_id: str = ""
@@ -43,6 +44,11 @@ class Settings:
     wechat_token: str = ""
     wechat_aes_key: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com"
+
+    @property
+    def base_url(self) -> str:
+        """The server's public address, for links sent to staff."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def wecom_enabled(self) -> bool:
@@ -106,6 +112,7 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"{env('callback_max_skew')} must be 0 (off) or a positive number of seconds")
     _check_url(env("database_url"), settings.database_url, ("sqlite", "postgres", "asyncpg", "psycopg"))
     _check_url(env("redis_url"), settings.redis_url, ("redis", "rediss", "unix"))
+    _check_url(env("public_url"), settings.public_url, ("http", "https"))
     _check_url(env("wecom_api_base"), settings.wecom_api_base, ("http", "https"))
     _check_url(env("wechat_api_base"), settings.wechat_api_base, ("http", "https"))
     for name in ("wecom_aes_key", "wecom_bot_aes_key", "wechat_aes_key"):

@@ -13,7 +13,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.simulator.app import SIMULATOR_KEY, create_simulator_app
 from bot.simulator.simulator import CallbackUrls, Simulator
-from demo.seed import KF_ACCOUNT, seed_channels, seed_platform
+from bot.simulator.archive import SimulatorArchive
+from demo.seed import KF_ACCOUNT, seed_company, seed_platform
 from demo.tour import run_tour
 
 PHONE_PAGE = Path(__file__).with_name("phone.html")
@@ -45,7 +46,9 @@ async def run_demo(args: argparse.Namespace, _settings: Settings, features: Call
     sim_app.router.add_get("/", _phone_page)
     sim_app.router.add_get("/phone", _phone_page)
     sim_app.router.add_get("/demo/setup", _setup_json)
-    bot_app = await create_app(settings, clock=clock, **features(settings))
+    wiring = features(settings)
+    wiring["services"]["faq"].archive_source = SimulatorArchive(sim)  # customer groups via the chat archive
+    bot_app = await create_app(settings, clock=clock, **wiring)
 
     runners = []
     for app, port in ((sim_app, args.port + 1), (bot_app, args.port)):
@@ -54,9 +57,10 @@ async def run_demo(args: argparse.Namespace, _settings: Settings, features: Call
         await web.TCPSite(runner, args.host, port).start()
         runners.append(runner)
     try:
-        channels = await seed_channels(bot_app[BOT])
+        channels, admin = await seed_company(bot_app[BOT])
         sim_app[CHANNELS] = channels
-        print(f"Siyu demo is running.\n  phone (play a customer): {sim_base}/phone\n  bot: {bot_base}\n"
+        print(f"Siyu demo is running.\n  phone (play a customer): {sim_base}/phone\n"
+              f"  console: {bot_base}/console/" + (f"  (sign in as {admin[0]} / {admin[1]})" if admin else "") + "\n"
               f"  simulator API: {sim_base}/sim/directory", flush=True)
         if args.check:
             return await run_tour(sim, bot_app[BOT], channels)

@@ -6,7 +6,7 @@ from bot.simulator.simulator import Simulator
 from demo.seed import KF_ACCOUNT
 from models import BehaviourEvent, Channel, Lead
 
-QUESTIONS = ["你们什么时候发货？", "春节放假安排是怎样的", "能寄样品吗"]
+QUESTIONS = ["下单后多久发货？", "国庆节发货吗", "能寄样品吗", "春节放假安排是怎样的"]
 
 
 async def run_tour(sim: Simulator, bot: Bot, channels: list[Channel]) -> int:

@@ -41,12 +41,12 @@ class FaqHit(Model):
     score = fields.FloatField(default=0.0)
     latency_ms = fields.FloatField(default=0.0)
     feedback = fields.CharField(max_length=8, default="none")  # none | negative
-    platform = fields.CharField(max_length=16, default="")  # wecom_kf | wechat | wecom | wecom_bot | archive
-    user_key = fields.CharField(max_length=255, default="", db_index=True)  # who asked, in which chat
+    platform = fields.CharField(max_length=16, default="", db_default="")  # wecom_kf | wechat | wecom | wecom_bot | archive
+    user_key = fields.CharField(max_length=255, default="", db_default="", db_index=True)  # who asked, in which chat
     asked_at = fields.DatetimeField(null=True, db_index=True)  # on the bot's clock
-    signals = fields.JSONField(default=list)  # negative feedback: asked_again | said_wrong | asked_human
-    review = fields.CharField(max_length=12, default="open", db_index=True)  # open | variant | created | correct | ignored
-    reviewed_by = fields.CharField(max_length=64, default="")
+    signals = fields.JSONField(default=list, db_default=[])  # negative feedback: asked_again | said_wrong | asked_human
+    review = fields.CharField(max_length=12, default="open", db_default="open", db_index=True)  # open | variant | created | correct | ignored
+    reviewed_by = fields.CharField(max_length=64, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

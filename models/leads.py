@@ -46,7 +46,7 @@ class Lead(Model):
     last_channel = fields.ForeignKeyField("models.Channel", null=True, related_name="last_leads", on_delete=fields.SET_NULL)
     owner = fields.ForeignKeyField("models.Staff", null=True, related_name="leads", on_delete=fields.SET_NULL)
     consent_at = fields.DatetimeField(null=True)  # when the lead agreed to the processing rules
-    consent_version = fields.CharField(max_length=32, default="")  # which rules they agreed to
+    consent_version = fields.CharField(max_length=32, default="", db_default="")  # which rules they agreed to
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

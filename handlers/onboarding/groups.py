@@ -158,11 +158,18 @@ async def join_way_for(lead: Lead, keyword: str) -> GroupJoinWay | None:
     return await GroupJoinWay.filter(channel__archived=False).order_by("id").first()
 
 
+KEYWORD_MAX = 32  # ChannelSettings.group_keyword's length
+
+
 async def _is_group_keyword(event, data) -> bool:
     if not isinstance(event, TextMessage) or event.platform not in (Platform.WECOM_KF, Platform.WECHAT):
         return False
     word = event.content.strip()
-    return word == GROUP_KEYWORD or await ChannelSettings.filter(group_keyword=word).exclude(group_keyword="").exists()
+    if word == GROUP_KEYWORD:
+        return True
+    if not word or len(word) > KEYWORD_MAX:  # a sentence is not a keyword (and would not fit the column)
+        return False
+    return await ChannelSettings.filter(group_keyword=word).exists()
 
 
 @router.on(TextMessage, filters=[customers_only, _is_group_keyword])
