@@ -27,7 +27,7 @@ def features(settings: Settings) -> dict:
             faq.router,
         ],
         "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.onboarding_setup, faq.faq_setup, console_setup],
+        "setups": [onboarding.privacy_setup, faq.faq_setup, console_setup],
     }
 
 

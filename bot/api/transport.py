@@ -18,7 +18,7 @@ import aiohttp
 from bot.clock import Clock
 
 from .errors import RETRYABLE_CODES, ApiError, TransportError, error_for
-from .ratelimit import PathRateLimiter
+from .ratelimit import PathRateLimiter, Rate
 from .tokens import AccessTokens, Credential, TokenStore
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,12 @@ class ApiTransport:
         self.on_sent = on_sent
         self.retry = retry
         self.timeout = aiohttp.ClientTimeout(total=timeout)
-        self.limiter = limiter or PathRateLimiter(clock)
+        self.limiter = limiter or PathRateLimiter(clock, per_path=self.path_rates)
         self.token_store = token_store
         self.tokens = AccessTokens(token_store, clock, self._fetch_token)
         self._owns_token_store = owns_token_store
+
+    path_rates: Mapping[str, Rate] = {}  # per-API rates where the default does not fit
 
     def token_params(self, credential: Credential) -> dict[str, str]:
         raise NotImplementedError

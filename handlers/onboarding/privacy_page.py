@@ -6,25 +6,10 @@ from html import escape
 
 from aiohttp import web
 
-from bot.api.ratelimit import PathRateLimiter, Rate
 from content.privacy import POLICY_VERSION, render_policy
 from models import Lead
 
 from .consent import agree
-
-WELCOME_PATH = "/cgi-bin/externalcontact/send_welcome_msg"
-# 访问频率限制 (document/path/90454): one API at most 10,000 calls a minute and 150,000 an hour per
-# corp. A burst of 2,500 then the hourly rate stays under both, and lets an expo rush of a
-# thousand adds be welcomed inside the 20-second window instead of queueing at the hourly rate.
-WELCOME_RATE = Rate(per_second=150_000 / 3600, burst=2_500)
-
-
-def onboarding_setup(app: web.Application, bot) -> None:
-    """Give welcomes their own documented rate, and serve the privacy policy page."""
-    if bot.wecom is not None:
-        bot.wecom.limiter = PathRateLimiter(bot.clock, per_path={WELCOME_PATH: WELCOME_RATE})
-    privacy_setup(app, bot)
-
 
 def _policy_html(company: str, token: str = "", notice: str = "") -> str:
     text = render_policy(company)
