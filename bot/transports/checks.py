@@ -8,8 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.crypto import CallbackCrypto
-from bot.crypto import CallbackSecurityError
+from bot.crypto import CallbackCrypto, CallbackSecurityError
 from bot.transports.payloads import PayloadError
 
 log = logging.getLogger(__name__)
@@ -78,3 +77,12 @@ def verified_plaintext(request: web.Request, crypto: CallbackCrypto, encrypt: st
     crypto.verify(query(request, "msg_signature"), timestamp, query(request, "nonce"), encrypt)
     check_timestamp(timestamp, clock, max_skew)
     return crypto.decrypt(encrypt)
+
+
+def echo_verified(request: web.Request, crypto: CallbackCrypto, clock: Clock, max_skew: int, channel: str) -> web.Response:
+    """URL verification (GET with echostr): answer the decrypted echostr as plain text."""
+    try:
+        plain = verified_plaintext(request, crypto, query(request, "echostr"), clock, max_skew)
+    except (CallbackRejected, CallbackSecurityError) as exc:
+        return rejection_response(exc, channel)
+    return web.Response(text=plain)

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.crypto import CallbackCrypto, CallbackSecurityError
 from bot.events import Event, KfMsgOrEvent, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, query, read_body, rejection_response, verified_plaintext
+from bot.transports.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
 from bot.transports.payloads import PayloadError, parse_xml
 from bot.transports.replies import passive_text_reply
 from bot.transports.wecom_events import parse_wecom
@@ -44,11 +44,7 @@ class WeComTransport:
 
     async def verify_url(self, request: web.Request) -> web.Response:
         """URL verification: the decrypted echostr, as plain text."""
-        try:
-            plain = self._verified_plaintext(request, query(request, "echostr"))
-        except REFUSED as exc:
-            return rejection_response(exc, "wecom")
-        return web.Response(text=plain)
+        return echo_verified(request, self.crypto, self.clock, self.settings.callback_max_skew, "wecom")
 
     async def receive(self, request: web.Request) -> web.Response:
         try:

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
 from bot.events import Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, query, read_body, rejection_response, verified_plaintext
+from bot.transports.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
 from bot.transports.payloads import PayloadError, parse_json
 from bot.transports.streams import Stream, StreamStore
 from bot.transports.wecom_bot_events import parse_wecom_bot
@@ -47,11 +47,8 @@ class WeComBotTransport:
         return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
 
     async def verify_url(self, request: web.Request) -> web.Response:
-        try:
-            plain = self._verified_plaintext(request, query(request, "echostr"))
-        except REFUSED as exc:
-            return rejection_response(exc, "wecom_bot")
-        return web.Response(text=plain)
+        """URL verification: the decrypted echostr, as plain text."""
+        return echo_verified(request, self.crypto, self.clock, self.settings.callback_max_skew, "wecom_bot")
 
     async def receive(self, request: web.Request) -> web.Response:
         try:
