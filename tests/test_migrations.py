@@ -2,7 +2,7 @@
 earlier schema without losing its data, and the migrations describe the models exactly."""
 import sqlite3
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
 
@@ -21,20 +21,37 @@ async def test_the_migrations_describe_the_models_exactly(tmp_path):
     assert writers == [], "a model changed without a migration: run `tortoise -c bot.database.TORTOISE_ORM makemigrations`"
 
 
-async def test_an_existing_database_is_upgraded_keeping_its_data(tmp_path):
-    url = f"sqlite://{tmp_path}/old.db"
-    await run_migrations(config=tortoise_config(url), target="models.0001_initial")
+async def test_an_existing_database_is_upgraded_keeping_its_data(database_url):
+    config = tortoise_config(database_url)
+    postgres = database_url.startswith("postgres")
+    if postgres:
+        await Tortoise.init(config=config, _create_db=True)
+        await Tortoise.close_connections()
+    await run_migrations(config=config, target="models.0001_initial")
+    db = connections.get("default")
+    await db.execute_query(
+        "INSERT INTO lead (name, company, status, created_at, updated_at) "
+        "VALUES ('李工', '华材', 'active', '2026-01-01', '2026-01-01')"
+    )
+    await db.execute_query(
+        "INSERT INTO faq_hit (raw_query, normalised_query, chat_kind, chat_id, candidates, outcome, "
+        "score, latency_ms, feedback, created_at) "
+        "VALUES ('发货', '发货', 'single', '', '[]', 'miss', 0, 1, 'none', '2026-01-01')"
+    )
     await Tortoise.close_connections()
-    con = sqlite3.connect(tmp_path / "old.db")
-    con.execute("INSERT INTO lead (name, company, status, created_at, updated_at) VALUES ('李工', '华材', 'active', '2026-01-01', '2026-01-01')")
-    con.commit()
-    con.close()
 
-    await migrate(url)
+    await migrate(database_url)
 
-    con = sqlite3.connect(tmp_path / "old.db")
-    assert con.execute("SELECT name, company FROM lead").fetchall() == [("李工", "华材")]
-    con.close()
+    await Tortoise.init(config=config)
+    try:
+        _, leads = await connections.get("default").execute_query("SELECT name, company, consent_version FROM lead")
+        _, hits = await connections.get("default").execute_query("SELECT raw_query, review FROM faq_hit")
+        assert [dict(r) for r in leads] == [{"name": "李工", "company": "华材", "consent_version": ""}]
+        assert [dict(r) for r in hits] == [{"raw_query": "发货", "review": "open"}]
+    finally:
+        if postgres:
+            await Tortoise._drop_databases()
+        await Tortoise.close_connections()
 
 
 def test_migrate_command_creates_the_schema(tmp_path, monkeypatch, capsys):
