@@ -6,6 +6,10 @@ Facts (developers.weixin.qq.com): token from ``/cgi-bin/token?grant_type=client_
 QR_STR_SCENE (temporary, ``expire_seconds`` at most 2592000 = 30 days, 60 s when omitted),
 ``scene_str`` 1 to 64 characters; the image is at mp.weixin.qq.com/cgi-bin/showqrcode?ticket=
 (ticket URL-encoded, no login needed).
+获取用户基本信息(UnionID机制) ``GET /cgi-bin/user/info?openid=&lang=`` (lang zh_CN, zh_TW or en):
+subscribe (0: not following, nothing else is given), openid, language, subscribe_time, unionid
+(only when the account is bound to an open-platform account), remark, tagid_list, subscribe_scene,
+qr_scene_str; 40003 for an invalid openid.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ SCENE_STR_MAX = 64
 QR_EXPIRE_MAX = 2_592_000
 OFFICIAL_API_BASE = "https://api.weixin.qq.com"
 SHOWQRCODE_BASE = "https://mp.weixin.qq.com"
+USER_INFO_LANGS = ("zh_CN", "zh_TW", "en")
 
 
 class WeChatClient(ApiTransport):
@@ -57,6 +62,13 @@ class WeChatClient(ApiTransport):
         """A customer-service text to a follower who interacted in the last 48 h."""
         payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}
         return await self.call("POST", "/cgi-bin/message/custom/send", self.account, payload=payload)
+
+    async def user_info(self, openid: str, lang: str = "zh_CN") -> dict:
+        """A follower's basic information, with ``unionid`` when the account is bound to an
+        open-platform account."""
+        if lang not in USER_INFO_LANGS:
+            raise ValueError(f"lang must be one of {', '.join(USER_INFO_LANGS)}, got {lang!r}")
+        return await self.call("GET", "/cgi-bin/user/info", self.account, params={"openid": openid, "lang": lang})
 
     async def create_qrcode(self, scene_str: str, permanent: bool = True, expire_seconds: int | None = None) -> dict:
         """A QR code carrying ``scene_str``; returns ticket, url (and expire_seconds if temporary)."""

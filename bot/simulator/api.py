@@ -68,6 +68,7 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/kf/service_state/trans": Route("POST", kf.service_state_trans, (APP,)),
         "wechat/message/custom/send": Route("POST", wechat.custom_send, (WECHAT,)),
         "wechat/qrcode/create": Route("POST", wechat.qrcode_create, (WECHAT,)),
+        "wechat/user/info": Route("GET", wechat.user_info, (WECHAT,)),
     }
 
 

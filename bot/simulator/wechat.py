@@ -6,7 +6,9 @@ code or clicking a menu 3 within 1 minute. Outside the window (or after unfollow
 45015 "response out of time limit or subscription is canceled"; over the count → 45047
 "out of response count limit". qrcode/create: QR_SCENE/QR_STR_SCENE are temporary (expire_seconds default 60, at
 most 2592000), QR_LIMIT_SCENE/QR_LIMIT_STR_SCENE permanent; scene_str 1-64 characters,
-scene_id 1-100000 for permanent codes.
+scene_id 1-100000 for permanent codes. user/info (获取用户基本信息(UnionID机制)): subscribe 0 gives
+only openid (and unionid); unionid only when the account is bound to an open-platform account;
+40003 "invalid openid" for an openid the account does not know.
 """
 from __future__ import annotations
 
@@ -81,4 +83,16 @@ def qrcode_create(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     out.pop("errcode"), out.pop("errmsg")
     if expire:
         out["expire_seconds"] = expire
+    return out
+
+
+def user_info(state: PlatformState, call: ApiCall) -> dict[str, Any]:
+    follower = state.followers.get(call.get("openid") or "")
+    if follower is None:
+        raise PlatformError(E.INVALID_USERID, "invalid openid")
+    out: dict[str, Any] = {"subscribe": int(follower.subscribed), "openid": follower.openid}
+    if follower.subscribed:
+        out.update(language=call.get("lang", "zh_CN"), remark="", groupid=0, tagid_list=[])
+    if follower.unionid:
+        out["unionid"] = follower.unionid
     return out
