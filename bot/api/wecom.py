@@ -4,7 +4,9 @@ Which secret (developer.work.weixin.qq.com, each API's 权限说明): message/se
 self-built app's token (agentid = the app); 微信客服 APIs need the app configured in
 「微信客服 - 可调用接口的应用」, so they use the app token too; 客户联系 and 客户群 APIs need
 「客户联系 - 可调用接口的应用」 or the 客户联系 secret: they use ``wecom_contact_secret``,
-falling back to the app secret when it is empty.
+falling back to the app secret when it is empty. 会话内容存档 APIs are documented with the
+会话内容存档 Secret's token; with no setting for it they use the contact credential unless
+the caller passes ``credential``.
 """
 from __future__ import annotations
 
@@ -300,6 +302,26 @@ class WeComClient(ApiTransport):
     async def del_join_way(self, config_id: str) -> dict:
         payload = {"config_id": config_id}
         return await self._post("/cgi-bin/externalcontact/groupchat/del_join_way", self.contact, payload)
+
+    # 会话内容存档: 获取会话同意情况 (document/path/91782)
+
+    async def msgaudit_check_single_agree(
+        self, pairs: Iterable[tuple[str, str]], credential: Credential | None = None
+    ) -> dict:
+        """Consent of 1:1 chats, one (staff userid, external userid) pair each; answers
+        ``agreeinfo`` = [{userid, exteranalopenid, agree_status, status_change_time}]."""
+        pairs = list(pairs)
+        if not pairs or not all(userid and external for userid, external in pairs):
+            raise ValueError(f"pairs must be (userid, external userid) pairs, none empty, got {pairs!r}")
+        info = [{"userid": userid, "exteranalopenid": external} for userid, external in pairs]
+        return await self._post("/cgi-bin/msgaudit/check_single_agree", credential or self.contact, {"info": info})
+
+    async def msgaudit_check_room_agree(self, roomid: str, credential: Credential | None = None) -> dict:
+        """Consent of a group chat's external members; answers ``agreeinfo`` =
+        [{exteranalopenid, agree_status, status_change_time}]."""
+        if not roomid:
+            raise ValueError("roomid is required")
+        return await self._post("/cgi-bin/msgaudit/check_room_agree", credential or self.contact, {"roomid": roomid})
 
 
 def _check_contact_way(fields: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 from bot.clock import Clock
 
 from . import errcodes as E
-from . import kf, wechat, wecom_app, wecom_contact, wecom_groups
+from . import kf, msgaudit, wechat, wecom_app, wecom_contact, wecom_groups
 from .calls import ApiCall
 from .credentials import SimulatorCredentials
 from .errcodes import PlatformError, ok
@@ -61,6 +61,8 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/externalcontact/groupchat/update_join_way": post(g.update_join_way),
         "wecom/externalcontact/groupchat/del_join_way": post(g.del_join_way),
         "wecom/externalcontact/group_welcome_template/add": post(g.group_welcome_template_add),
+        "wecom/msgaudit/check_single_agree": post(msgaudit.check_single_agree),
+        "wecom/msgaudit/check_room_agree": post(msgaudit.check_room_agree),
         "wecom/kf/sync_msg": Route("POST", lambda s, call: kf.sync_msg(s, call, api.rate_limits), (APP,)),
         "wecom/kf/send_msg": Route("POST", kf.send_msg, (APP,)),
         "wecom/kf/send_msg_on_event": Route("POST", kf.send_msg_on_event, (APP,)),

@@ -7,22 +7,27 @@ from typing import Sequence
 from bot.archive import ArchivedMessage
 
 from .simulator import Simulator
+from .state import ArchiveConsent
 
 
 class SimulatorArchive:
     """Implements bot.archive.ArchiveSource. Customers agree by default; ``set_agreement``
-    records another answer (``Disagree``)."""
+    records another answer (``Disagree``) in the platform state, where the msgaudit consent
+    APIs read it too."""
 
     name = "simulator"
 
-    def __init__(self, sim: Simulator, default_status: str = "Agree") -> None:
+    def __init__(self, sim: Simulator, default_status: str | None = None) -> None:
         self.sim = sim
-        self.default_status = default_status
-        self.agreements: dict[str, str] = {}
+        if default_status is not None:
+            sim.state.archive_default_consent = default_status
         self.consent_checks = 0
 
     def set_agreement(self, external_userid: str, status: str) -> None:
-        self.agreements[external_userid] = status
+        self.sim.state.archive_consents[external_userid] = ArchiveConsent(status, self.sim.state.now())
+
+    def _status(self, external_userid: str) -> str:
+        return self.sim.state.archive_consent(external_userid).status
 
     async def pull(self, since_seq: int, limit: int) -> Sequence[ArchivedMessage]:
         staff = self.sim.state.staff
@@ -38,8 +43,8 @@ class SimulatorArchive:
         self.consent_checks += 1
         group = self.sim.state.groups.get(room_id)
         members = group.members if group else {}
-        return {ext: self.agreements.get(ext, self.default_status) for ext in members if ext not in self.sim.state.staff}
+        return {ext: self._status(ext) for ext in members if ext not in self.sim.state.staff}
 
     async def check_single_agree(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
         self.consent_checks += 1
-        return {pair: self.agreements.get(pair[1], self.default_status) for pair in pairs}
+        return {pair: self._status(pair[1]) for pair in pairs}

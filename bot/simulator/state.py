@@ -241,6 +241,14 @@ class ArchivedGroupMessage:
     msgtime: int
 
 
+@dataclass
+class ArchiveConsent:
+    """A customer's answer to chat archiving (会话内容存档): Agree | Disagree | Default_Agree."""
+
+    status: str
+    changed_at: int = 0
+
+
 class OutboxEntry(NamedTuple):
     """An accepted API call the bot made: (api, payload, time)."""
 
@@ -292,6 +300,8 @@ class PlatformState:
         self.response_codes: dict[str, ResponseCode] = {}
         self.qr_scenes: dict[str, QrScene] = {}
         self.archive: list[ArchivedGroupMessage] = []
+        self.archive_consents: dict[str, ArchiveConsent] = {}  # external_userid → answer
+        self.archive_default_consent = "Agree"
         self.outbox: list[OutboxEntry] = []
         self.deliveries: list[Delivery] = []
 
@@ -313,6 +323,10 @@ class PlatformState:
 
     def relations_of(self, external_userid: str) -> list[Relation]:
         return [r for (_, ext), r in self.relations.items() if ext == external_userid]
+
+    def archive_consent(self, external_userid: str) -> ArchiveConsent:
+        """The customer's archiving answer (the default one when they gave none)."""
+        return self.archive_consents.get(external_userid) or ArchiveConsent(self.archive_default_consent)
 
     # --- queries ---------------------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""获取会话同意情况 through WeComClient against the simulator: customers' archiving consent
+for a 1:1 chat and for a customer group, and the errors a caller can act on."""
+from __future__ import annotations
+
+import pytest
+from aiohttp import web
+
+from bot.api import ApiError, MemoryTokenStore, WeComClient
+from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from bot.simulator.archive import SimulatorArchive
+
+GROUP = "wrCustomers01"
+
+
+@pytest.fixture
+async def sim(clock, aiohttp_server) -> Simulator:
+    async def acknowledge(request: web.Request) -> web.Response:
+        return web.Response(text="success")
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", acknowledge)
+    bot_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
+    simulator = Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
+    simulator.add_staff("zhangsan", "张三")
+    simulator.add_group(GROUP, "华东客户交流群", "zhangsan")
+    await simulator.join_group("wmWANG", GROUP, name="王工")
+    await simulator.join_group("wmLI", GROUP, name="李经理")
+    return simulator
+
+
+@pytest.fixture
+async def wecom(sim, aiohttp_server, session, clock) -> WeComClient:
+    server = await aiohttp_server(create_simulator_app(sim))
+    settings = SimulatorCredentials().bot_settings(str(server.make_url("")))
+    return WeComClient(settings, session, clock, token_store=MemoryTokenStore())
+
+
+async def test_a_customer_who_agreed_is_reported_agree_for_a_one_to_one_chat(sim, wecom):
+    answer = await wecom.msgaudit_check_single_agree([("zhangsan", "wmWANG")])
+
+    assert answer["agreeinfo"] == [
+        {"userid": "zhangsan", "exteranalopenid": "wmWANG", "agree_status": "Agree", "status_change_time": 0}
+    ]
+    [call] = sim.state.calls("wecom/msgaudit/check_single_agree")
+    assert call.payload == {"info": [{"userid": "zhangsan", "exteranalopenid": "wmWANG"}]}
+
+
+async def test_a_customer_who_disagreed_is_reported_disagree_with_the_time_of_the_change(sim, wecom, clock):
+    SimulatorArchive(sim).set_agreement("wmLI", "Disagree")
+
+    single = await wecom.msgaudit_check_single_agree([("zhangsan", "wmLI"), ("zhangsan", "wmWANG")])
+    room = await wecom.msgaudit_check_room_agree(GROUP)
+
+    assert [(i["exteranalopenid"], i["agree_status"]) for i in single["agreeinfo"]] == [
+        ("wmLI", "Disagree"), ("wmWANG", "Agree")]
+    assert single["agreeinfo"][0]["status_change_time"] == int(clock.time())
+    assert sorted((i["exteranalopenid"], i["agree_status"]) for i in room["agreeinfo"]) == [
+        ("wmLI", "Disagree"), ("wmWANG", "Agree")]  # the staff owner is no external member
+
+
+async def test_an_unknown_room_is_an_error_with_the_platform_code(wecom):
+    with pytest.raises(ApiError) as error:
+        await wecom.msgaudit_check_room_agree("wrNoSuchRoom")
+
+    assert error.value.errcode == 40050
+
+
+async def test_empty_input_is_refused_before_anything_is_sent(sim, wecom):
+    with pytest.raises(ValueError):
+        await wecom.msgaudit_check_single_agree([])
+    with pytest.raises(ValueError):
+        await wecom.msgaudit_check_single_agree([("zhangsan", "")])
+    with pytest.raises(ValueError):
+        await wecom.msgaudit_check_room_agree("")
+
+    assert not [e for e in sim.state.outbox if "msgaudit" in e.api]
+
+
+async def test_the_simulator_refuses_a_call_without_a_valid_access_token(sim):
+    answer = sim.api.call("wecom", "msgaudit/check_room_agree", "POST", {"access_token": "forged"}, {"roomid": GROUP})
+
+    assert answer["errcode"] == 40014
