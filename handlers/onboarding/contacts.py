@@ -21,7 +21,7 @@ from bot.events import AccountEvent, ContactAdded
 from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, Staff
 
 from .channels import UNKNOWN_CODE
-from .merge import merge_by_unionid
+from .merge import follower_unionid, merge_by_unionid
 from .persist import persist
 from .profiles import profile_of
 from .receivers import rotate_receivers
@@ -182,8 +182,9 @@ def _follow_or_scan(event, data) -> bool:
 
 
 @router.on(AccountEvent, filters=[_follow_or_scan])
-async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboarding: Onboarding) -> None:
-    """An official-account follow or scan: attributed like an add; the welcome is the reply."""
+async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboarding: Onboarding, wechat) -> None:
+    """An official-account follow or scan: attributed like an add; the welcome is the reply.
+    After the reply, the follower's unionid (user/info) merges them with the lead that has it."""
     channel = await channel_for_state(event.scene)
     touch = await record_touch(lead, channel, state=event.scene, platform="wechat", staff="", welcome_code="",
                                at=clock.now())
@@ -199,3 +200,4 @@ async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboar
                                           privacy_url=onboarding.privacy_link(lead.id)))
         touch.welcome = SENT
         await touch.save(update_fields=["welcome"])
+    await merge_by_unionid(lead, await follower_unionid(wechat, event.openid))

@@ -1,11 +1,33 @@
 """One person, one lead: a unionid the platform gives for a new contact that already belongs to
 another lead merges the two, the older lead staying (identities, touches, events, consents,
-group memberships, tags and the profile move to it)."""
+group memberships, tags and the profile move to it).
+
+Doc facts: the official account's user/info (获取用户基本信息(UnionID机制)) gives unionid only
+when the account is bound to an open-platform account; 40003 is an invalid openid.
+"""
 from __future__ import annotations
 
+import logging
+
+from bot.api.errors import ApiError
 from bot.events import Identity, IdentityKind
 from bot.leads import add_identity, find_lead
 from models import BehaviourEvent, ChannelTouch, ConsentRecord, GroupMembership, Lead, LeadIdentity, LeadProfile, LeadTag
+
+log = logging.getLogger(__name__)
+
+
+async def follower_unionid(wechat, openid: str) -> str:
+    """The official-account follower's unionid, or "" when there is none or it cannot be read
+    (no WeChat client, an API error): a missing unionid never stops onboarding."""
+    if wechat is None:
+        return ""
+    try:
+        info = await wechat.user_info(openid)
+    except ApiError as exc:
+        log.warning("unionid of follower %s not read: %s", openid, exc)
+        return ""
+    return info.get("unionid") or ""
 
 
 async def merge_by_unionid(lead: Lead, unionid: str) -> Lead:
