@@ -232,6 +232,14 @@ def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = Non
                 await row.save(update_fields=["channel_id"])
             responder = data.get("responder")
             if responder is not None and responder.passive_text is not None:
-                await behaviour.record_reply(event, lead, responder.passive_text)
+                await behaviour.record_reply(event, await _lead_now(event, lead), responder.passive_text)
 
     return middleware
+
+
+async def _lead_now(event: Event, lead: Lead | None) -> Lead | None:
+    """The event's lead after its handler: a merge (one person, one lead) may have folded it
+    into an older lead, which then carries the event's identity."""
+    if lead is None or event.identity is None:
+        return lead
+    return await find_lead(event.identity) or lead
