@@ -32,6 +32,7 @@ class Settings:
     wecom_agent_id: int = 0
     wecom_secret: str = ""
     wecom_contact_secret: str = ""
+    wecom_archive_secret: str = ""  # 会话内容存档 Secret (archiving consent checks)
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_api_base: str = "https://qyapi.weixin.qq.com"

@@ -82,6 +82,12 @@ class WeComClient(ApiTransport):
         self.app = Credential("wecom", settings.wecom_corp_id, settings.wecom_secret)
         contact_secret = settings.wecom_contact_secret or settings.wecom_secret
         self.contact = Credential("wecom", settings.wecom_corp_id, contact_secret)
+        # 会话内容存档 APIs take their own Secret; without it they are not available.
+        self.archive = (
+            Credential("wecom", settings.wecom_corp_id, settings.wecom_archive_secret)
+            if settings.wecom_archive_secret else None
+        )
+        self._archive_variable = settings.env_name("wecom_archive_secret")
 
     def token_params(self, credential: Credential) -> dict[str, str]:
         return {"corpid": credential.app_id, "corpsecret": credential.secret}
@@ -314,14 +320,19 @@ class WeComClient(ApiTransport):
         if not pairs or not all(userid and external for userid, external in pairs):
             raise ValueError(f"pairs must be (userid, external userid) pairs, none empty, got {pairs!r}")
         info = [{"userid": userid, "exteranalopenid": external} for userid, external in pairs]
-        return await self._post("/cgi-bin/msgaudit/check_single_agree", credential or self.contact, {"info": info})
+        return await self._post("/cgi-bin/msgaudit/check_single_agree", credential or self._archive_credential(), {"info": info})
 
     async def msgaudit_check_room_agree(self, roomid: str, credential: Credential | None = None) -> dict:
         """Consent of a group chat's external members; answers ``agreeinfo`` =
         [{exteranalopenid, agree_status, status_change_time}]."""
         if not roomid:
             raise ValueError("roomid is required")
-        return await self._post("/cgi-bin/msgaudit/check_room_agree", credential or self.contact, {"roomid": roomid})
+        return await self._post("/cgi-bin/msgaudit/check_room_agree", credential or self._archive_credential(), {"roomid": roomid})
+
+    def _archive_credential(self) -> Credential:
+        if self.archive is None:
+            raise ConfigError(f"{self._archive_variable} (the 会话内容存档 Secret) is required to check archiving consent")
+        return self.archive
 
 
 def _check_contact_way(fields: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from .errcodes import PlatformError, ok
 from .gates import FaultSchedule, RateLimits, TokenIssuer
 from .state import PlatformState
 
-APP, CONTACT, WECHAT = "wecom:app", "wecom:contact", "wechat"
+APP, CONTACT, ARCHIVE, WECHAT = "wecom:app", "wecom:contact", "wecom:archive", "wechat"
 CUSTOMER_CONTACT = (APP, CONTACT)  # 客户联系 APIs take the contact secret or an app configured for it
 
 
@@ -61,8 +61,8 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/externalcontact/groupchat/update_join_way": post(g.update_join_way),
         "wecom/externalcontact/groupchat/del_join_way": post(g.del_join_way),
         "wecom/externalcontact/group_welcome_template/add": post(g.group_welcome_template_add),
-        "wecom/msgaudit/check_single_agree": post(msgaudit.check_single_agree),
-        "wecom/msgaudit/check_room_agree": post(msgaudit.check_room_agree),
+        "wecom/msgaudit/check_single_agree": post(msgaudit.check_single_agree, (ARCHIVE,)),
+        "wecom/msgaudit/check_room_agree": post(msgaudit.check_room_agree, (ARCHIVE,)),
         "wecom/kf/sync_msg": Route("POST", lambda s, call: kf.sync_msg(s, call, api.rate_limits), (APP,)),
         "wecom/kf/send_msg": Route("POST", kf.send_msg, (APP,)),
         "wecom/kf/send_msg_on_event": Route("POST", kf.send_msg_on_event, (APP,)),
@@ -131,7 +131,7 @@ class PlatformApi:
                 raise PlatformError(E.INVALID_CORPID)
             if not secret:
                 raise PlatformError(E.MISSING_SECRET)
-            scopes = {creds.app_secret: APP, creds.contact_secret: CONTACT}
+            scopes = {creds.app_secret: APP, creds.contact_secret: CONTACT, creds.archive_secret: ARCHIVE}
             if secret not in scopes:
                 raise PlatformError(E.INVALID_SECRET)
             token = self.tokens.issue(scopes[secret])

@@ -16,6 +16,7 @@ class SimulatorCredentials:
     agent_id: int = 1000002
     app_secret: str = "sim-app-secret-0123456789abcdefghijklmnopqrstuv"
     contact_secret: str = "sim-contact-secret-0123456789abcdefghijklmnopq"
+    archive_secret: str = "sim-archive-secret-0123456789abcdefghijklmnopq"
     app_token: str = "SimAppToken2026"
     app_aes_key: str = "c2l5dS1zaW11bGF0b3Itd2Vjb20tYXBwLWFlcy1rZXk"
     bot_token: str = "SimBotToken2026"
@@ -36,6 +37,7 @@ class SimulatorCredentials:
             "wecom_agent_id": self.agent_id,
             "wecom_secret": self.app_secret,
             "wecom_contact_secret": self.contact_secret,
+            "wecom_archive_secret": self.archive_secret,
             "wecom_token": self.app_token,
             "wecom_aes_key": self.app_aes_key,
             "wecom_api_base": base + "/wecom",

@@ -80,3 +80,17 @@ async def test_the_simulator_refuses_a_call_without_a_valid_access_token(sim):
     answer = sim.api.call("wecom", "msgaudit/check_room_agree", "POST", {"access_token": "forged"}, {"roomid": GROUP})
 
     assert answer["errcode"] == 40014
+
+
+async def test_the_archive_apis_need_the_archive_secret(sim, aiohttp_server, session, clock):
+    from bot.config import ConfigError
+
+    server = await aiohttp_server(create_simulator_app(sim))
+    settings = SimulatorCredentials().bot_settings(str(server.make_url("")), wecom_archive_secret="")
+    without = WeComClient(settings, session, clock, token_store=MemoryTokenStore())
+    with pytest.raises(ConfigError, match="SIYU_WECOM_ARCHIVE_SECRET"):
+        await without.msgaudit_check_room_agree(GROUP)
+    # The 客户联系 secret's token is refused by the platform, as WeCom refuses it.
+    with pytest.raises(ApiError) as refused:
+        await without.msgaudit_check_room_agree(GROUP, credential=without.contact)
+    assert refused.value.errcode == 48002
