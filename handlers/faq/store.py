@@ -56,6 +56,11 @@ async def save_entries(entries: Iterable[FaqEntry], by: str) -> dict[str, int]:
     return counts
 
 
+SIGNATURE_SQL = (
+    "SELECT COUNT(*) AS n, SUM(CASE WHEN active THEN 1 ELSE 0 END) AS active, MAX(updated_at) AS last FROM faq_entry"
+)
+
+
 class FaqStore:
     """Holds the current index; ``index()`` rebuilds it when the stored entries changed
     (their number, how many are active, or the latest ``updated_at``: every save sets it)."""
@@ -65,10 +70,10 @@ class FaqStore:
         self._signature: tuple | None = None
 
     async def _current_signature(self) -> tuple:
-        count = await FaqEntryRecord.all().count()
-        active = await FaqEntryRecord.filter(active=True).count()
-        last = await FaqEntryRecord.all().order_by("-updated_at").first().values_list("updated_at", flat=True)
-        return count, active, last
+        """One aggregate query, so checking for changes stays cheap on every message."""
+        rows = await FaqEntryRecord._meta.db.execute_query_dict(SIGNATURE_SQL)
+        row = rows[0]
+        return row["n"], row["active"] or 0, str(row["last"])
 
     async def index(self) -> FaqIndex:
         signature = await self._current_signature()
