@@ -16,10 +16,11 @@ from typing import Any, Awaitable, Callable, Mapping
 import aiohttp
 
 from bot.clock import Clock
+from bot.config import ConfigError, Settings
 
 from .errors import RETRYABLE_CODES, ApiError, TransportError, error_for
 from .ratelimit import PathRateLimiter, Rate
-from .tokens import AccessTokens, Credential, TokenStore
+from .tokens import AccessTokens, Credential, TokenStore, token_store_for
 
 log = logging.getLogger(__name__)
 
@@ -67,25 +68,33 @@ def errcode_of(data: dict, api: str) -> int:
 
 
 class ApiTransport:
-    """Calls one platform's API. Subclasses name the token endpoint and its parameters."""
+    """Calls one platform's API. Subclasses name the platform, the settings it needs, its base
+    URL setting, and the token endpoint and its parameters."""
 
+    platform: str = ""
+    required: tuple[str, ...] = ()  # Settings fields without which the client cannot work
+    base_url_setting: str = ""
     token_path: str = ""
     token_codes: frozenset[int] = frozenset()
 
     def __init__(
         self,
-        base_url: str,
+        settings: Settings,
         session: aiohttp.ClientSession,
         clock: Clock,
-        token_store: TokenStore,
+        token_store: TokenStore | None = None,
         on_sent: OnSent | None = None,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),
         limiter: PathRateLimiter | None = None,
-        owns_token_store: bool = False,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        missing = [settings.env_name(name) for name in self.required if not getattr(settings, name)]
+        if missing:
+            raise ConfigError(f"{' and '.join(missing)} are required to call {self.platform}")
+        owns_token_store = token_store is None
+        token_store = token_store_for(settings) if owns_token_store else token_store
+        self.base_url = getattr(settings, self.base_url_setting).rstrip("/")
         self.session = session
         self.clock = clock
         self.on_sent = on_sent

@@ -16,14 +16,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
-
-from bot.clock import Clock
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 
 from .errors import WECHAT_TOKEN_CODES
-from .tokens import Credential, TokenStore, token_store_for
-from .transport import ApiTransport, OnSent
+from .tokens import Credential
+from .transport import ApiTransport
 
 SCENE_STR_MAX = 64
 QR_EXPIRE_MAX = 2_592_000
@@ -35,24 +32,14 @@ USER_INFO_LANGS = ("zh_CN", "zh_TW", "en")
 class WeChatClient(ApiTransport):
     """Async client for the official-account APIs Siyu uses."""
 
+    platform = "WeChat"
+    required = ("wechat_app_id", "wechat_secret")
+    base_url_setting = "wechat_api_base"
     token_path = "/cgi-bin/token"
     token_codes = WECHAT_TOKEN_CODES
 
-    def __init__(
-        self,
-        settings: Settings,
-        session: aiohttp.ClientSession,
-        clock: Clock,
-        token_store: TokenStore | None = None,
-        on_sent: OnSent | None = None,
-        **options: Any,
-    ) -> None:
-        if not settings.wechat_app_id or not settings.wechat_secret:
-            names = f"{settings.env_name('wechat_app_id')} and {settings.env_name('wechat_secret')}"
-            raise ConfigError(f"{names} are required to call WeChat")
-        owns = token_store is None
-        store = token_store_for(settings) if owns else token_store
-        super().__init__(settings.wechat_api_base, session, clock, store, on_sent, owns_token_store=owns, **options)
+    def __init__(self, settings: Settings, *args: Any, **options: Any) -> None:
+        super().__init__(settings, *args, **options)
         self.account = Credential("wechat", settings.wechat_app_id, settings.wechat_secret)
 
     def token_params(self, credential: Credential) -> dict[str, str]:

@@ -13,15 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Sequence
 
-import aiohttp
-
-from bot.clock import Clock
 from bot.config import ConfigError, Settings
 
 from .errors import WECOM_TOKEN_CODES
 from .ratelimit import Rate
-from .tokens import Credential, TokenStore, token_store_for
-from .transport import ApiTransport, OnSent
+from .tokens import Credential
+from .transport import ApiTransport
 
 STATE_MAX = 30  # 「联系我」/「加入群聊」 state: 不超过30个字符
 REMARK_MAX = 30  # 「联系我」 remark: 不超过30个字符
@@ -56,6 +53,9 @@ class WeComClient(ApiTransport):
     """Async client for the WeCom APIs Siyu uses. Each method returns the answer's JSON and
     raises ApiError when errcode != 0, ValueError on input that breaks a documented limit."""
 
+    platform = "WeCom"
+    required = ("wecom_corp_id", "wecom_secret")
+    base_url_setting = "wecom_api_base"
     token_path = "/cgi-bin/gettoken"
     token_codes = WECOM_TOKEN_CODES
     # 访问频率限制: one API at most 10,000 calls a minute and 150,000 an hour per corp. Welcomes
@@ -63,21 +63,8 @@ class WeComClient(ApiTransport):
     # continue at the hourly rate, under both limits, instead of queueing past the window.
     path_rates = {"/cgi-bin/externalcontact/send_welcome_msg": Rate(per_second=150_000 / 3600, burst=2_500)}
 
-    def __init__(
-        self,
-        settings: Settings,
-        session: aiohttp.ClientSession,
-        clock: Clock,
-        token_store: TokenStore | None = None,
-        on_sent: OnSent | None = None,
-        **options: Any,
-    ) -> None:
-        if not settings.wecom_corp_id or not settings.wecom_secret:
-            names = f"{settings.env_name('wecom_corp_id')} and {settings.env_name('wecom_secret')}"
-            raise ConfigError(f"{names} are required to call WeCom")
-        owns = token_store is None
-        store = token_store_for(settings) if owns else token_store
-        super().__init__(settings.wecom_api_base, session, clock, store, on_sent, owns_token_store=owns, **options)
+    def __init__(self, settings: Settings, *args: Any, **options: Any) -> None:
+        super().__init__(settings, *args, **options)
         self.agent_id = settings.wecom_agent_id
         self.app = Credential("wecom", settings.wecom_corp_id, settings.wecom_secret)
         contact_secret = settings.wecom_contact_secret or settings.wecom_secret
