@@ -3,36 +3,12 @@ for a 1:1 chat and for a customer group, and the errors a caller can act on."""
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
 
 from bot.api import ApiError, MemoryTokenStore, WeComClient
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from bot.simulator import SimulatorCredentials, create_simulator_app
 from bot.simulator.archive import SimulatorArchive
 
-GROUP = "wrCustomers01"
-
-
-@pytest.fixture
-async def sim(clock, aiohttp_server) -> Simulator:
-    async def acknowledge(request: web.Request) -> web.Response:
-        return web.Response(text="success")
-
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", acknowledge)
-    bot_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
-    simulator = Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
-    simulator.add_staff("zhangsan", "张三")
-    simulator.add_group(GROUP, "华东客户交流群", "zhangsan")
-    await simulator.join_group("wmWANG", GROUP, name="王工")
-    await simulator.join_group("wmLI", GROUP, name="李经理")
-    return simulator
-
-
-@pytest.fixture
-async def wecom(sim, aiohttp_server, session, clock) -> WeComClient:
-    server = await aiohttp_server(create_simulator_app(sim))
-    settings = SimulatorCredentials().bot_settings(str(server.make_url("")))
-    return WeComClient(settings, session, clock, token_store=MemoryTokenStore())
+from tests.consent_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
 
 
 async def test_a_customer_who_agreed_is_reported_agree_for_a_one_to_one_chat(sim, wecom):

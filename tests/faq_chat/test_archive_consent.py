@@ -2,16 +2,13 @@
 never processed, answers are remembered for a while and then asked again."""
 from __future__ import annotations
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.api import ApiError, MemoryTokenStore, WeComClient
+from bot.api import ApiError
 from bot.archive import ApiConsent, ArchivedMessage, ArchivePuller, ConsentCheck
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
 from bot.simulator.archive import SimulatorArchive
 
-GROUP = "wrCustomers01"
+from tests.consent_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
 
 
 class RecordingPipeline:
@@ -61,30 +58,6 @@ class ApiConsentSource(SimulatorArchive):
         super().__init__(sim)
         self.check_room_agree = consent.check_room_agree
         self.check_single_agree = consent.check_single_agree
-
-
-@pytest.fixture
-async def sim(clock, aiohttp_server) -> Simulator:
-    async def acknowledge(request: web.Request) -> web.Response:
-        return web.Response(text="success")
-
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", acknowledge)
-    bot_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
-    simulator = Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
-    simulator.add_staff("zhangsan", "张三")
-    simulator.add_group(GROUP, "华东客户交流群", "zhangsan")
-    await simulator.join_group("wmWANG", GROUP, name="王工")
-    await simulator.join_group("wmLI", GROUP, name="李经理")
-    return simulator
-
-
-@pytest.fixture
-async def wecom(sim, aiohttp_server, clock):
-    server = await aiohttp_server(create_simulator_app(sim))
-    settings = SimulatorCredentials().bot_settings(str(server.make_url("")))
-    async with aiohttp.ClientSession() as session:
-        yield WeComClient(settings, session, clock, token_store=MemoryTokenStore())
 
 
 async def test_a_disagreeing_customers_group_message_is_never_delivered(db, sim, wecom, clock):
