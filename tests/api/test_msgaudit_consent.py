@@ -8,7 +8,7 @@ from bot.api import ApiError, MemoryTokenStore, WeComClient
 from bot.simulator import SimulatorCredentials, create_simulator_app
 from bot.simulator.archive import SimulatorArchive
 
-from tests.consent_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.simulated_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
 
 
 async def test_a_customer_who_agreed_is_reported_agree_for_a_one_to_one_chat(sim, wecom):

@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from aiohttp import web
 
 from bot.api import ApiError, MemoryTokenStore, WeChatClient
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from bot.simulator import Simulator, SimulatorCredentials, create_simulator_app
+from tests.simulated_platform import acknowledged_simulator
 
 
 @pytest.fixture
 async def sim(clock, aiohttp_server) -> Simulator:
-    async def acknowledge(request: web.Request) -> web.Response:
-        return web.Response(text="success")
-
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", acknowledge)
-    bot_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
-    return Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
+    return await acknowledged_simulator(clock, aiohttp_server)
 
 
 @pytest.fixture

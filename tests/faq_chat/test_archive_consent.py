@@ -8,7 +8,7 @@ from bot.api import ApiError
 from bot.archive import ApiConsent, ArchivedMessage, ArchivePuller, ConsentCheck
 from bot.simulator.archive import SimulatorArchive
 
-from tests.consent_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.simulated_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
 
 
 class RecordingPipeline:

@@ -1,5 +1,6 @@
-"""Shared fixtures for archiving-consent tests: a simulator with one customer group of two
-customers (the bot side only acknowledges), and a WeComClient talking to it."""
+"""Shared pieces for API-level tests against the simulator: a simulator whose callbacks go to a
+bot that only acknowledges them; fixtures with one customer group of two customers and a
+WeComClient talking to it (archiving-consent tests)."""
 from __future__ import annotations
 
 import aiohttp
@@ -12,15 +13,21 @@ from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_
 GROUP = "wrCustomers01"
 
 
-@pytest.fixture
-async def sim(clock, aiohttp_server) -> Simulator:
+async def acknowledged_simulator(clock, aiohttp_server) -> Simulator:
+    """A simulator posting its callbacks to a stand-in bot that answers "success"."""
+
     async def acknowledge(request: web.Request) -> web.Response:
         return web.Response(text="success")
 
     app = web.Application()
     app.router.add_post("/{tail:.*}", acknowledge)
     bot_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
-    simulator = Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
+    return Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
+
+
+@pytest.fixture
+async def sim(clock, aiohttp_server) -> Simulator:
+    simulator = await acknowledged_simulator(clock, aiohttp_server)
     simulator.add_staff("zhangsan", "张三")
     simulator.add_group(GROUP, "华东客户交流群", "zhangsan")
     await simulator.join_group("wmWANG", GROUP, name="王工")
