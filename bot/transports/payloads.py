@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Mapping
 from xml.parsers import expat
+
+from bot.events import Platform
 
 MAX_DEPTH = 8
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -100,3 +102,14 @@ def as_int(value: Any, default: int = 0) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return default
+
+
+def text_of(xml: Mapping[str, Any], key: str) -> str:
+    """A text element of a parsed callback ('' when absent or not text)."""
+    value = xml.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def event_base(xml: Mapping[str, Any], platform: Platform) -> dict[str, Any]:
+    """The fields every typed event takes from a parsed XML callback."""
+    return {"platform": platform, "create_time": as_int(xml.get("CreateTime")), "raw": xml}

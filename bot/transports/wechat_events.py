@@ -11,17 +11,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from bot.events import AccountEvent, Event, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.transports.payloads import as_int
+from bot.transports.payloads import event_base, text_of
 
 MEDIA_TYPES = frozenset({"image", "voice", "video", "shortvideo", "location", "link"})
 ACCOUNT_EVENTS = frozenset({"subscribe", "SCAN", "unsubscribe", "CLICK", "VIEW"})
 QR_SCENE_PREFIX = "qrscene_"
 P = Platform.WECHAT
-
-
-def _s(xml: Mapping[str, Any], key: str) -> str:
-    value = xml.get(key, "")
-    return value if isinstance(value, str) else ""
 
 
 def scene_of(event_type: str, event_key: str) -> str:
@@ -32,13 +27,11 @@ def scene_of(event_type: str, event_key: str) -> str:
 
 
 def _account_event(xml: Mapping[str, Any], event_type: str) -> AccountEvent:
-    key = _s(xml, "EventKey")
+    key = text_of(xml, "EventKey")
     return AccountEvent(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
+        **event_base(xml, P),
         event_type=event_type,
-        openid=_s(xml, "FromUserName"),
+        openid=text_of(xml, "FromUserName"),
         event_key=key,
         scene=scene_of(event_type, key),
     )
@@ -46,16 +39,16 @@ def _account_event(xml: Mapping[str, Any], event_type: str) -> AccountEvent:
 
 def parse_wechat(xml: Mapping[str, Any]) -> Event:
     """The typed event for one official-account callback; UnknownEvent for anything else."""
-    msg_type = _s(xml, "MsgType")
-    common = dict(platform=P, create_time=as_int(xml.get("CreateTime")), raw=xml)
+    msg_type = text_of(xml, "MsgType")
+    common = event_base(xml, P)
     if msg_type == "event":
-        event_type = _s(xml, "Event")
+        event_type = text_of(xml, "Event")
         if event_type in ACCOUNT_EVENTS:
             return _account_event(xml, event_type)
-        return UnknownEvent(**common, type_name=f"event:{event_type}", sender=_s(xml, "FromUserName"))
-    message = dict(**common, msg_id=_s(xml, "MsgId"), sender=_s(xml, "FromUserName"), sender_is_customer=True)
+        return UnknownEvent(**common, type_name=f"event:{event_type}", sender=text_of(xml, "FromUserName"))
+    message = dict(**common, msg_id=text_of(xml, "MsgId"), sender=text_of(xml, "FromUserName"), sender_is_customer=True)
     if msg_type == "text":
-        return TextMessage(**message, content=_s(xml, "Content"))
+        return TextMessage(**message, content=text_of(xml, "Content"))
     if msg_type in MEDIA_TYPES:
         return MediaMessage(**message, msg_type=msg_type)
-    return UnknownEvent(**common, type_name=msg_type or "?", sender=_s(xml, "FromUserName"), msg_id=_s(xml, "MsgId"))
+    return UnknownEvent(**common, type_name=msg_type or "?", sender=text_of(xml, "FromUserName"), msg_id=text_of(xml, "MsgId"))

@@ -32,68 +32,59 @@ from bot.events import (
     TextMessage,
     UnknownEvent,
 )
-from bot.transports.payloads import as_int, as_list
+from bot.transports.payloads import as_int, as_list, event_base, text_of
 
 MEDIA_TYPES = frozenset({"image", "voice", "video", "location", "link", "file"})
 P = Platform.WECOM
 
 
-def _s(xml: Mapping[str, Any], key: str) -> str:
-    value = xml.get(key, "")
-    return value if isinstance(value, str) else ""
-
-
 def _optional_int(xml: Mapping[str, Any], key: str) -> int | None:
-    return as_int(xml[key]) if _s(xml, key) else None
+    return as_int(xml[key]) if text_of(xml, key) else None
 
 
 def _message(xml: Mapping[str, Any], msg_type: str) -> Event:
     common = dict(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
-        msg_id=_s(xml, "MsgId"),
-        sender=_s(xml, "FromUserName"),
-        agent_id=_s(xml, "AgentID"),
+        **event_base(xml, P),
+        msg_id=text_of(xml, "MsgId"),
+        sender=text_of(xml, "FromUserName"),
+        agent_id=text_of(xml, "AgentID"),
         sender_is_customer=False,
     )
     if msg_type == "text":
-        return TextMessage(**common, content=_s(xml, "Content"))
+        return TextMessage(**common, content=text_of(xml, "Content"))
     return MediaMessage(**common, msg_type=msg_type)
 
 
 def _contact(xml: Mapping[str, Any]) -> Event:
-    change = _s(xml, "ChangeType")
+    change = text_of(xml, "ChangeType")
     common = dict(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
+        **event_base(xml, P),
         change_type=change,
-        user_id=_s(xml, "UserID"),
-        external_user_id=_s(xml, "ExternalUserID"),
+        user_id=text_of(xml, "UserID"),
+        external_user_id=text_of(xml, "ExternalUserID"),
     )
     if change in ("add_external_contact", "add_half_external_contact"):
         return ContactAdded(
             **common,
-            state=_s(xml, "State"),
-            welcome_code=_s(xml, "WelcomeCode"),
+            state=text_of(xml, "State"),
+            welcome_code=text_of(xml, "WelcomeCode"),
             half=change == "add_half_external_contact",
         )
     if change == "edit_external_contact":
         return ContactEdited(**common)
     if change == "del_external_contact":
-        return ContactDeleted(**common, source=_s(xml, "Source"))
+        return ContactDeleted(**common, source=text_of(xml, "Source"))
     if change == "del_follow_user":
         return FollowUserDeleted(**common)
     if change == "transfer_fail":
-        return ContactTransferFailed(**common, fail_reason=_s(xml, "FailReason"))
+        return ContactTransferFailed(**common, fail_reason=text_of(xml, "FailReason"))
     return _unknown(xml, f"change_external_contact:{change}")
 
 
 def _external_chat(xml: Mapping[str, Any]) -> Event:
-    change = _s(xml, "ChangeType")
+    change = text_of(xml, "ChangeType")
     common = dict(
-        platform=P, create_time=as_int(xml.get("CreateTime")), raw=xml, change_type=change, chat_id=_s(xml, "ChatId")
+        **event_base(xml, P), change_type=change, chat_id=text_of(xml, "ChatId")
     )
     if change == "create":
         return ExternalChatCreated(**common)
@@ -105,47 +96,41 @@ def _external_chat(xml: Mapping[str, Any]) -> Event:
     items = as_list(members.get("Item")) if isinstance(members, dict) else []
     return ExternalChatUpdated(
         **common,
-        update_detail=_s(xml, "UpdateDetail"),
+        update_detail=text_of(xml, "UpdateDetail"),
         join_scene=_optional_int(xml, "JoinScene"),
         quit_scene=_optional_int(xml, "QuitScene"),
         mem_change_cnt=as_int(xml.get("MemChangeCnt")),
         mem_change_list=tuple(str(item) for item in items if isinstance(item, str)),
-        last_mem_ver=_s(xml, "LastMemVer"),
-        cur_mem_ver=_s(xml, "CurMemVer"),
-        state=_s(xml, "State"),
+        last_mem_ver=text_of(xml, "LastMemVer"),
+        cur_mem_ver=text_of(xml, "CurMemVer"),
+        state=text_of(xml, "State"),
     )
 
 
 def _external_tag(xml: Mapping[str, Any]) -> Event:
     return ExternalTagChanged(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
-        change_type=_s(xml, "ChangeType"),
-        tag_id=_s(xml, "Id"),
-        tag_type=_s(xml, "TagType"),
-        strategy_id=_s(xml, "StrategyId"),
+        **event_base(xml, P),
+        change_type=text_of(xml, "ChangeType"),
+        tag_id=text_of(xml, "Id"),
+        tag_type=text_of(xml, "TagType"),
+        strategy_id=text_of(xml, "StrategyId"),
     )
 
 
 def _kf(xml: Mapping[str, Any]) -> Event:
     return KfMsgOrEvent(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
-        token=_s(xml, "Token"),
-        open_kfid=_s(xml, "OpenKfId"),
+        **event_base(xml, P),
+        token=text_of(xml, "Token"),
+        open_kfid=text_of(xml, "OpenKfId"),
     )
 
 
 def _unknown(xml: Mapping[str, Any], type_name: str) -> UnknownEvent:
     return UnknownEvent(
-        platform=P,
-        create_time=as_int(xml.get("CreateTime")),
-        raw=xml,
+        **event_base(xml, P),
         type_name=type_name,
-        sender=_s(xml, "FromUserName"),
-        msg_id=_s(xml, "MsgId"),
+        sender=text_of(xml, "FromUserName"),
+        msg_id=text_of(xml, "MsgId"),
     )
 
 
@@ -159,11 +144,11 @@ EVENT_PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
 
 def parse_wecom(xml: Mapping[str, Any]) -> Event:
     """The typed event for one decrypted WeCom app callback; UnknownEvent for anything else."""
-    msg_type = _s(xml, "MsgType")
+    msg_type = text_of(xml, "MsgType")
     if msg_type == "text" or msg_type in MEDIA_TYPES:
         return _message(xml, msg_type)
     if msg_type == "event":
-        name = _s(xml, "Event")
+        name = text_of(xml, "Event")
         parser = EVENT_PARSERS.get(name)
         return parser(xml) if parser else _unknown(xml, f"event:{name}")
     return _unknown(xml, msg_type or "?")
