@@ -258,36 +258,19 @@ class WeComClient(ApiTransport):
         payload = {"chat_id": chat_id, "need_name": need_name}
         return await self._post("/cgi-bin/externalcontact/groupchat/get", self.contact, payload)
 
-    async def add_join_way(
-        self,
-        scene: int,
-        chat_id_list: Sequence[str],
-        state: str | None = None,
-        remark: str | None = None,
-        auto_create_room: int | None = None,
-        room_base_name: str | None = None,
-        room_base_id: int | None = None,
-    ) -> dict:
-        """A 「加入群聊」 QR code (scene 2) or mini-program button (scene 1); returns config_id."""
-        payload = _join_way(scene, chat_id_list, state, remark, auto_create_room, room_base_name, room_base_id)
+    async def add_join_way(self, scene: int, chat_id_list: Sequence[str], **options: Any) -> dict:
+        """A 「加入群聊」 QR code (scene 2) or mini-program button (scene 1); returns config_id.
+        Options: state, remark, auto_create_room, room_base_name, room_base_id."""
+        payload = _join_way(scene, chat_id_list, **options)
         return await self._post("/cgi-bin/externalcontact/groupchat/add_join_way", self.contact, payload)
 
     async def get_join_way(self, config_id: str) -> dict:
         payload = {"config_id": config_id}
         return await self._post("/cgi-bin/externalcontact/groupchat/get_join_way", self.contact, payload)
 
-    async def update_join_way(
-        self,
-        config_id: str,
-        scene: int,
-        chat_id_list: Sequence[str],
-        state: str | None = None,
-        remark: str | None = None,
-        auto_create_room: int | None = None,
-        room_base_name: str | None = None,
-        room_base_id: int | None = None,
-    ) -> dict:
-        payload = _join_way(scene, chat_id_list, state, remark, auto_create_room, room_base_name, room_base_id)
+    async def update_join_way(self, config_id: str, scene: int, chat_id_list: Sequence[str], **options: Any) -> dict:
+        """Replace a join way's settings (the same options as add_join_way)."""
+        payload = _join_way(scene, chat_id_list, **options)
         return await self._post(
             "/cgi-bin/externalcontact/groupchat/update_join_way", self.contact, {"config_id": config_id, **payload}
         )
@@ -330,7 +313,16 @@ def _check_contact_way(fields: dict[str, Any]) -> None:
             raise ValueError(f"{name} must be 1 or 2, got {fields[name]!r}")
 
 
-def _join_way(scene, chat_id_list, state, remark, auto_create_room, room_base_name, room_base_id) -> dict[str, Any]:
+def _join_way(
+    scene: int,
+    chat_id_list: Sequence[str],
+    *,
+    state: str | None = None,
+    remark: str | None = None,
+    auto_create_room: int | None = None,
+    room_base_name: str | None = None,
+    room_base_id: int | None = None,
+) -> dict[str, Any]:
     if scene not in (1, 2):
         raise ValueError(f"scene must be 1 (mini-program) or 2 (QR code), got {scene!r}")
     chats = list(chat_id_list)
