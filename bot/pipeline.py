@@ -52,18 +52,14 @@ class EventPipeline:
         handling = asyncio.create_task(self._handle(event, responder))
         self._background.add(handling)
         handling.add_done_callback(self._background.discard)
-        ready = asyncio.create_task(responder.passive_ready.wait())
-        try:
-            await asyncio.wait({handling, ready}, timeout=self.passive_budget, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            ready.cancel()
+        await responder.settled(self.passive_budget)
         return responder.close_passive()
 
     async def _handle(self, event: Event, responder: Responder) -> Any:
         try:
             return await self.dispatcher.feed(event, responder=responder)
         finally:
-            responder.handled.set()
+            responder.finish()
 
     async def drain(self) -> None:
         """Wait for handlers still running in the background (shutdown, tests)."""

@@ -22,9 +22,37 @@ class Responder:
         self._send_active = send_active
         self._passive_open = passive
         self._passive: str | None = None
-        self.passive_ready = asyncio.Event()  # set when a passive reply is waiting
-        self.handled = asyncio.Event()  # set when the handlers have finished with the event
+        self._handled = False
+        self._waiter: asyncio.Future | None = None  # the transport waiting in ``settled``
         self.sent: list[tuple[str, str]] = []  # ("passive" | "active", text), in order
+
+    @property
+    def handled(self) -> bool:
+        """True once the handlers have finished with the event."""
+        return self._handled
+
+    def finish(self) -> None:
+        """The handlers are done with the event (whether or not they answered)."""
+        self._handled = True
+        self._wake()
+
+    async def settled(self, timeout: float) -> None:
+        """Wait until there is a passive reply, the handlers are done, or ``timeout`` passed.
+        (One future and one timer: this runs for every callback.)"""
+        if self._passive is not None or self._handled:
+            return
+        loop = asyncio.get_running_loop()
+        self._waiter = waiter = loop.create_future()
+        timer = loop.call_later(timeout, _wake_up, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None:
+            _wake_up(self._waiter)
 
     @property
     def can_reply(self) -> bool:
@@ -35,7 +63,7 @@ class Responder:
         if self._passive_open and self._passive is None:
             self._passive = content
             self.sent.append(("passive", content))
-            self.passive_ready.set()
+            self._wake()
             return
         if self._send_active is None:
             raise NoReplyChannel("this event's sender cannot be answered here")
@@ -51,3 +79,8 @@ class Responder:
         """Close the passive window; returns the passive reply, if the handler gave one."""
         self._passive_open = False
         return self._passive
+
+
+def _wake_up(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

@@ -79,7 +79,7 @@ class WeComBotTransport:
             self.streams.discard(stream.stream_id)
             stream.finished = True
             return self._stream_reply(stream.stream_id, stream.content, True)
-        if stream.parts or not responder.handled.is_set():
+        if stream.parts or not responder.handled:
             return self._stream_reply(stream.stream_id, "", False)
         self.streams.discard(stream.stream_id)
         stream.finished = True

@@ -39,7 +39,7 @@ class StubPipeline:
         elif self.reply is not None:
             await responder.text(self.reply)
         if not self.still_running:
-            responder.handled.set()
+            responder.finish()
         return responder.close_passive()
 
 
