@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import re
@@ -215,6 +216,7 @@ class Dispatcher:
         self.services: dict[str, Any] = dict(services or {})
         self.error_handler = error_handler
         self.serializer = UserSerializer()
+        self._chains: dict[tuple, NextHandler] = {}  # built once per middleware list, not per event
 
     def include(self, *routers: Router) -> None:
         self.routers.extend(routers)
@@ -236,7 +238,7 @@ class Dispatcher:
 
     async def _dispatch(self, event: Event, data: Data) -> Any:
         try:
-            return await _chain(self.outer, self._route)(event, data)
+            return await self._chain(self.outer, self._route)(event, data)
         except Exception as exc:  # noqa: BLE001 - the error handler decides; serving goes on
             await self.error_handler(event, exc, data)
             if data.get("raise_errors"):
@@ -250,20 +252,21 @@ class Dispatcher:
                 if extra is None:
                     continue
                 merged = {**data, **extra, "handler": spec}
-                return await _chain(self.inner, spec.call)(event, merged)
+                return await self._chain(self.inner, spec.call)(event, merged)
         log.info("no handler for %s (%s)", type(event).__name__, event.dedup_key)
         return UNHANDLED
 
-
-def _chain(middlewares: list[Middleware], last: NextHandler) -> NextHandler:
-    handler = last
-    for mw in reversed(middlewares):
-        handler = _wrap(mw, handler)
-    return handler
+    def _chain(self, middlewares: list[Middleware], last: NextHandler) -> NextHandler:
+        """``last`` wrapped in ``middlewares``, built once for each middleware list."""
+        key = (last, *middlewares)
+        chain = self._chains.get(key)
+        if chain is None:
+            chain = last
+            for mw in reversed(middlewares):
+                chain = _wrap(mw, chain)
+            self._chains[key] = chain
+        return chain
 
 
 def _wrap(mw: Middleware, nxt: NextHandler) -> NextHandler:
-    async def run(event: Event, data: Data) -> Any:
-        return await mw(nxt, event, data)
-
-    return run
+    return functools.partial(mw, nxt)  # no coroutine of its own: one frame less per await
