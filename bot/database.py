@@ -13,8 +13,9 @@ import logging
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Generic, Sequence, TypeVar
 
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.connection import get_connection
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 log = logging.getLogger(__name__)
@@ -155,11 +156,11 @@ def _settle(future: asyncio.Future, *, result: Any = None, error: Exception | No
 
 def in_transaction_now() -> bool:
     """True inside ``in_transaction()``: writes there must join that transaction, not a batch."""
-    return isinstance(connections.get("default"), TransactionalDBClient)
+    return isinstance(get_connection("default"), TransactionalDBClient)
 
 
 def root_client() -> BaseDBAsyncClient:
-    return connections.get("default")
+    return get_connection("default")
 
 
 def insert_sql(client: BaseDBAsyncClient, table: str, columns: Sequence[str], rows: int, *,
