@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,48 +41,62 @@ OUTBOUND_APIS: dict[str, tuple[str, str, IdentityKind | None]] = {
 
 COLUMNS = ("lead_id", "channel_id", "kind", "direction", "platform", "actor", "occurred_at", "payload")
 _FIELDS = BehaviourEvent._meta.fields_map
+_encode_payload = _FIELDS["payload"].encoder  # the field's own JSON encoder (a dict needs no validation)
 
 
-@dataclass(frozen=True)
-class NewRow:
-    """A behaviour row not yet written: its field values, and the same as database values."""
+class BehaviourRow:
+    """One behaviour event as the log writes it: plain values, and its id once written.
+    (No model instance: building one costs more than writing the row.)"""
 
-    fields: dict[str, Any]
-    values: tuple[Any, ...]
+    __slots__ = ("id", *COLUMNS)
 
-    @classmethod
-    def of(cls, *, lead_id: int | None, channel_id: int | None, kind: str, direction: str, platform: str,
-           actor: str, occurred_at: datetime, payload: dict[str, Any]) -> "NewRow":
-        fields = {"lead_id": lead_id, "channel_id": channel_id, "kind": kind, "direction": direction,
-                  "platform": platform, "actor": actor, "occurred_at": occurred_at, "payload": payload}
-        when = occurred_at if occurred_at.tzinfo is not None else _FIELDS["occurred_at"].to_db_value(occurred_at, None)
-        values = (lead_id, channel_id, kind, direction, platform, actor,  # in COLUMNS order
-                  when, _FIELDS["payload"].to_db_value(payload, None))
-        return cls(fields, values)
+    def __init__(self, lead_id: int | None, channel_id: int | None, kind: str, direction: str, platform: str,
+                 actor: str, occurred_at: datetime, payload: dict[str, Any]) -> None:
+        self.id: int | None = None
+        self.lead_id, self.channel_id, self.kind, self.direction = lead_id, channel_id, kind, direction
+        self.platform, self.actor, self.occurred_at, self.payload = platform, actor, occurred_at, payload
 
-    def stored(self, row_id: int) -> BehaviourEvent:
-        """The row as a model instance, once written with ``row_id``."""
-        return BehaviourEvent.construct(_saved_in_db=True, id=row_id, **self.fields)
+    def db_values(self) -> tuple[Any, ...]:
+        """The values of COLUMNS, as the database takes them."""
+        when = self.occurred_at
+        if when.tzinfo is None:
+            when = _FIELDS["occurred_at"].to_db_value(when, None)
+        return (self.lead_id, self.channel_id, self.kind, self.direction, self.platform, self.actor,
+                when, _encode_payload(self.payload))
+
+    def fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in COLUMNS}
+
+    async def update(self, **values: Any) -> None:
+        """Change written fields (a failed handler, a channel set by the handler)."""
+        await BehaviourEvent.filter(id=self.id).update(**values)
+        for name, value in values.items():
+            setattr(self, name, value)
 
 
-async def insert_rows(client: BaseDBAsyncClient, rows: list[NewRow]) -> list[int]:
+async def insert_rows(client: BaseDBAsyncClient, rows: list[BehaviourRow]) -> list[int]:
     """Insert ``rows`` in one statement, in order. Ids come back through RETURNING; a single
     INSERT assigns them in increasing order of its VALUES rows (SQLite's rowid, a PostgreSQL
     sequence), so the sorted ids pair with the rows as given."""
     if not rows:
         return []
     sql = insert_sql(client, BehaviourEvent._meta.db_table, COLUMNS, len(rows), returning="id")
-    result = await client.execute_query_dict(sql, [v for row in rows for v in row.values])
+    result = await client.execute_query_dict(sql, [v for row in rows for v in row.db_values()])
     return sorted(r["id"] for r in result)
 
 
-async def insert_first_rows(items: list[tuple[str, NewRow]]) -> list[BehaviourEvent | None]:
-    """Claim each item's key and insert the rows of the claimed ones, in one transaction;
-    None for an item whose key was already claimed."""
+async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int | None]:
+    """Write a batch of rows, each with the dedup key that must be claimed first (or None):
+    the keys are claimed and the rows of claimed or keyless items inserted in one transaction.
+    The id of each item's row; None for an item whose key was already claimed."""
+    keys = [key for key, _row in items if key is not None]
+    if not keys:
+        return await insert_rows(root_client(), [row for _key, row in items])
     async with in_transaction() as tx:
-        claimed = await claim_keys(tx, [key for key, _row in items])
-        ids = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, claimed) if ok]))
-    return [row.stored(next(ids)) if ok else None for (_key, row), ok in zip(items, claimed)]
+        claims = iter(await claim_keys(tx, keys))
+        written = [key is None or next(claims) for key, _row in items]
+        ids = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, written) if ok]))
+    return [next(ids) if ok else None for ok in written]
 
 
 def message_summary(payload: dict[str, Any]) -> dict[str, Any]:
@@ -103,26 +116,23 @@ class BehaviourLog:
         self.clock = clock
         self._welcome_leads: OrderedDict[str, int] = OrderedDict()
         self._welcome_memory = welcome_memory
-        self._rows: GroupCommit[NewRow, int] = GroupCommit(self._insert_batch)
-        self._firsts: GroupCommit[tuple[str, NewRow], BehaviourEvent | None] = GroupCommit(insert_first_rows)
+        # One writer for every row, so that rows written at the same moment share a commit.
+        self._writes: GroupCommit[tuple[str | None, BehaviourRow], int | None] = GroupCommit(write_batch)
 
-    @staticmethod
-    async def _insert_batch(rows: list[NewRow]) -> list[int]:
-        return await insert_rows(root_client(), rows)
-
-    async def _write(self, row: NewRow) -> int:
-        """Write ``row`` (in the caller's transaction if there is one); its id."""
+    async def _write(self, row: BehaviourRow) -> BehaviourRow:
+        """Write ``row`` (in the caller's transaction if there is one)."""
         if in_transaction_now():
-            return (await BehaviourEvent.create(**row.fields)).id
-        return await self._rows.submit(row)
+            row.id = (await BehaviourEvent.create(**row.fields())).id
+        else:
+            row.id = await self._writes.submit((None, row))
+        return row
 
     def _new_row(self, lead: Lead | None, kind: str, direction: str, platform: str, actor: str,
-                 payload: dict[str, Any] | None) -> NewRow:
-        return NewRow.of(
-            lead_id=lead.id if lead else None, channel_id=lead.last_channel_id if lead else None,
-            kind=kind, direction=direction, platform=platform, actor=actor, occurred_at=self.clock.now(),
-            payload=payload or {},
-        )
+                 payload: dict[str, Any] | None) -> BehaviourRow:
+        if lead is None:
+            return BehaviourRow(None, None, kind, direction, platform, actor, self.clock.now(), payload or {})
+        return BehaviourRow(lead.id, lead.last_channel_id, kind, direction, platform, actor, self.clock.now(),
+                            payload or {})
 
     async def record_behaviour(
         self,
@@ -133,22 +143,27 @@ class BehaviourLog:
         platform: str = "",
         actor: str = "",
         payload: dict[str, Any] | None = None,
-    ) -> BehaviourEvent:
-        row = self._new_row(lead, kind, direction, platform, actor, payload)
-        return row.stored(await self._write(row))
+    ) -> BehaviourRow:
+        return await self._write(self._new_row(lead, kind, direction, platform, actor, payload))
 
-    async def record_inbound(self, event: Event, lead: Lead | None) -> BehaviourEvent:
-        return await self.record_behaviour(lead=lead, **_inbound(event))
+    async def record_inbound(self, event: Event, lead: Lead | None) -> BehaviourRow:
+        return await self._write(self._inbound_row(event, lead))
 
-    async def record_first(self, event: Event, lead: Lead | None, guard: DedupGuard) -> BehaviourEvent | None:
+    async def record_first(self, event: Event, lead: Lead | None, guard: DedupGuard) -> BehaviourRow | None:
         """Claim ``event`` (exactly once) and record it inbound, atomically: its row, or None
         when another delivery of the same event claimed it first."""
         if await guard.redis_refuses(event.dedup_key):
             return None
         if in_transaction_now():
             return await self.record_inbound(event, lead) if await guard.claim_database(event.dedup_key) else None
-        row = self._new_row(lead, **_inbound(event))
-        return await self._firsts.submit((db_key(event.dedup_key), row))
+        row = self._inbound_row(event, lead)
+        row.id = await self._writes.submit((db_key(event.dedup_key), row))
+        return row if row.id is not None else None
+
+    def _inbound_row(self, event: Event, lead: Lead | None) -> BehaviourRow:
+        identity = event.identity
+        actor = identity.value if identity else (event.staff_userid or "")
+        return self._new_row(lead, event.kind, INBOUND, str(event.platform), actor, event.summary())
 
     async def record_reply(self, event: Event, lead: Lead | None, text: str) -> None:
         """A passive reply, sent in the callback's HTTP response."""
@@ -195,11 +210,6 @@ class BehaviourLog:
             self._welcome_leads.popitem(last=False)
 
 
-def _inbound(event: Event) -> dict[str, Any]:
-    identity = event.identity
-    actor = identity.value if identity else (event.staff_userid or "")
-    return {"kind": event.kind, "direction": INBOUND, "platform": str(event.platform), "actor": actor,
-            "payload": event.summary()}
 
 
 def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = None):
@@ -223,13 +233,11 @@ def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = Non
         try:
             return await handler(event, data)
         except Exception:
-            row.payload = {**row.payload, "handler_failed": True}
-            await row.save(update_fields=["payload"])
+            await row.update(payload={**row.payload, "handler_failed": True})
             raise
         finally:
             if lead is not None and lead.last_channel_id != row.channel_id:
-                row.channel_id = lead.last_channel_id
-                await row.save(update_fields=["channel_id"])
+                await row.update(channel_id=lead.last_channel_id)
             responder = data.get("responder")
             if responder is not None and responder.passive_text is not None:
                 await behaviour.record_reply(event, await _lead_now(event, lead), responder.passive_text)

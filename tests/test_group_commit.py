@@ -6,7 +6,7 @@ import asyncio
 import pytest
 from tortoise.transactions import in_transaction
 
-from bot.behaviour import BehaviourLog
+from bot.behaviour import BehaviourLog, BehaviourRow
 from bot.database import GroupCommit
 from bot.dedup import DedupGuard
 from bot.events import ChatKind, Platform, TextMessage
@@ -59,8 +59,7 @@ async def test_concurrent_rows_get_their_own_ids_and_values(db, clock):
 
 async def test_a_row_returned_by_a_batch_can_be_updated(db, clock):
     row = await BehaviourLog(clock).record_behaviour(lead=None, kind="message.text", direction="inbound")
-    row.payload = {"handler_failed": True}
-    await row.save(update_fields=["payload"])
+    await row.update(payload={"handler_failed": True})
     assert (await BehaviourEvent.get(id=row.id)).payload == {"handler_failed": True}
 
 
@@ -80,7 +79,7 @@ async def test_a_claim_is_never_left_without_its_recorded_event(db, clock, monke
     real_insert = bot.behaviour.insert_rows
 
     async def refuse_m3(client, rows):
-        if any(row.fields["payload"].get("text") == "broken" for row in rows):
+        if any(row.payload.get("text") == "broken" for row in rows):
             raise RuntimeError("the database refused the row")
         return await real_insert(client, rows)
 
@@ -89,7 +88,7 @@ async def test_a_claim_is_never_left_without_its_recorded_event(db, clock, monke
     results = await asyncio.gather(log.record_first(staff_text("m2"), None, guard),
                                    log.record_first(staff_text("m3", content="broken"), None, guard),
                                    return_exceptions=True)
-    assert isinstance(results[0], BehaviourEvent)
+    assert isinstance(results[0], BehaviourRow)
     assert isinstance(results[1], RuntimeError)
     # m3 failed whole: its key is not claimed, so the platform's retry is handled.
     assert {k.key for k in await ProcessedCallback.all()} == {"wecom:msg:m2"}
