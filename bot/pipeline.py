@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from typing import Any
 
 from bot.behaviour import BehaviourLog, behaviour_middleware
@@ -17,7 +18,7 @@ from bot.dedup import DedupGuard
 from bot.dispatcher import Data, Dispatcher, NextHandler
 from bot.events import Event
 from bot.leads import resolve_lead
-from bot.responder import Responder
+from bot.responder import Responder, wake_up
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,31 @@ async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any
     return await handler(event, data)
 
 
+class PassiveDeadlines:
+    """Ends the waits for a passive reply whose budget is spent. Every callback waits, so one
+    timer serves them all (a timer each cost a quarter of the dispatch); the budget is the
+    same for every wait, so they expire in the order they began. A wait ends at most
+    ``tick`` seconds late."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self.tick = min(0.05, budget / 10)
+        self._waits: deque[tuple[float, asyncio.Future]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, waiter: asyncio.Future) -> None:
+        loop = asyncio.get_running_loop()
+        self._waits.append((loop.time() + self.budget, waiter))
+        if self._timer is None:
+            self._timer = loop.call_at(self._waits[0][0], self._expire, loop)
+
+    def _expire(self, loop: asyncio.AbstractEventLoop) -> None:
+        now, waits = loop.time(), self._waits
+        while waits and (waits[0][0] <= now or waits[0][1].done()):
+            wake_up(waits.popleft()[1])
+        self._timer = loop.call_at(max(waits[0][0], now + self.tick), self._expire, loop) if waits else None
+
+
 class EventPipeline:
     def __init__(
         self,
@@ -41,7 +67,7 @@ class EventPipeline:
         passive_budget: float = DEFAULT_PASSIVE_BUDGET,
     ) -> None:
         self.dispatcher = dispatcher
-        self.passive_budget = passive_budget
+        self._deadlines = PassiveDeadlines(passive_budget)
         self._background: set[asyncio.Task] = set()
         # The lead comes first so that the claim and the inbound row share one transaction
         # (behaviour_middleware with the guard); a duplicate delivery stops there.
@@ -52,7 +78,10 @@ class EventPipeline:
         handling = asyncio.create_task(self._handle(event, responder))
         self._background.add(handling)
         handling.add_done_callback(self._background.discard)
-        await responder.settled(self.passive_budget)
+        waiter = responder.waiter()
+        if waiter is not None:
+            self._deadlines.add(waiter)
+            await waiter
         return responder.close_passive()
 
     async def _handle(self, event: Event, responder: Responder) -> Any:

@@ -23,7 +23,7 @@ class Responder:
         self._passive_open = passive
         self._passive: str | None = None
         self._handled = False
-        self._waiter: asyncio.Future | None = None  # the transport waiting in ``settled``
+        self._waiter: asyncio.Future | None = None  # see ``waiter``
         self.sent: list[tuple[str, str]] = []  # ("passive" | "active", text), in order
 
     @property
@@ -36,23 +36,19 @@ class Responder:
         self._handled = True
         self._wake()
 
-    async def settled(self, timeout: float) -> None:
-        """Wait until there is a passive reply, the handlers are done, or ``timeout`` passed.
-        (One future and one timer: this runs for every callback.)"""
+    def waiter(self) -> asyncio.Future | None:
+        """A future that settles when a passive reply is given or the handlers finish (or
+        whoever waits on it sets it: their deadline); None when one of the two already
+        happened."""
         if self._passive is not None or self._handled:
-            return
-        loop = asyncio.get_running_loop()
-        self._waiter = waiter = loop.create_future()
-        timer = loop.call_later(timeout, _wake_up, waiter)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            self._waiter = None
+            return None
+        if self._waiter is None:
+            self._waiter = asyncio.get_running_loop().create_future()
+        return self._waiter
 
     def _wake(self) -> None:
         if self._waiter is not None:
-            _wake_up(self._waiter)
+            wake_up(self._waiter)
 
     @property
     def can_reply(self) -> bool:
@@ -81,6 +77,7 @@ class Responder:
         return self._passive
 
 
-def _wake_up(waiter: asyncio.Future) -> None:
+def wake_up(waiter: asyncio.Future) -> None:
+    """Settle ``waiter`` unless it already is (or was cancelled)."""
     if not waiter.done():
         waiter.set_result(None)

@@ -6,7 +6,7 @@ from bot.behaviour import BehaviourLog
 from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router, text
 from bot.events import ChatKind, Platform, TextMessage
-from bot.pipeline import EventPipeline
+from bot.pipeline import EventPipeline, PassiveDeadlines
 from bot.responder import Responder
 from models import BehaviourEvent, Lead, ProcessedCallback
 
@@ -112,6 +112,22 @@ async def test_a_slow_handler_is_acknowledged_and_answers_through_the_send_api(d
     gate.set()
     await pipeline.drain()
     assert sent.texts == ["稍等，已为您查询到订单。"]
+
+
+async def test_one_timer_ends_every_wait_whose_budget_is_spent_and_no_other():
+    deadlines = PassiveDeadlines(0.02)
+    loop = asyncio.get_running_loop()
+    answered, slow1, slow2 = (loop.create_future() for _ in range(3))
+    for waiter in (answered, slow1, slow2):
+        deadlines.add(waiter)
+    answered.set_result("passive reply")  # settled by its handler in time
+    started = loop.time()
+    await asyncio.wait_for(asyncio.gather(slow1, slow2), timeout=10)
+    assert loop.time() - started >= 0.02 - deadlines.tick  # not woken before the budget
+    assert answered.result() == "passive reply"  # a settled wait is left as it is
+    later = loop.create_future()
+    deadlines.add(later)  # the timer restarts for waits added after it went idle
+    await asyncio.wait_for(later, timeout=10)
 
 
 async def test_a_failing_handler_is_logged_and_the_next_message_is_served(db, clock, caplog):
