@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Generic, Sequence, TypeVar
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.connection import get_connection
+from tortoise.context import require_context
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 log = logging.getLogger(__name__)
@@ -156,11 +156,13 @@ def _settle(future: asyncio.Future, *, result: Any = None, error: Exception | No
 
 def in_transaction_now() -> bool:
     """True inside ``in_transaction()``: writes there must join that transaction, not a batch."""
-    return isinstance(get_connection("default"), TransactionalDBClient)
+    return isinstance(root_client(), TransactionalDBClient)
 
 
 def root_client() -> BaseDBAsyncClient:
-    return get_connection("default")
+    """The default connection as this task sees it (a transaction's, inside one). Through the
+    context directly, as Tortoise recommends: get_connection() re-imports on every call."""
+    return require_context().connections.get("default")
 
 
 def insert_sql(client: BaseDBAsyncClient, table: str, columns: Sequence[str], rows: int, *,
