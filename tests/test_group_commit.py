@@ -2,12 +2,14 @@
 own outcome, a bad row fails only its own caller, a claimed event is always a recorded one,
 and a write inside a transaction belongs to that transaction."""
 import asyncio
+import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from tortoise.transactions import in_transaction
 
 from bot.behaviour import BehaviourLog, BehaviourRow
-from bot.database import GroupCommit
+from bot.database import GroupCommit, root_client
 from bot.dedup import DedupGuard
 from bot.events import ChatKind, Platform, TextMessage
 from models import BehaviourEvent, Lead, ProcessedCallback
@@ -100,6 +102,18 @@ async def test_dedup_claims_made_at_once_decide_one_winner(db):
     claims = await asyncio.gather(*(guard.claim("wecom:msg:7") for _ in range(10)))
     assert claims.count(True) == 1
     assert await guard.claim("wecom:msg:7") is False
+
+
+async def test_a_batched_claim_stores_its_time_as_the_orm_does(db):
+    before = datetime.now(timezone.utc)
+    await asyncio.gather(*(DedupGuard().claim(f"wecom:msg:t{i}") for i in range(3)))
+    await ProcessedCallback.create(key="wecom:msg:orm")  # written by the ORM itself
+    stored = {c.key: c.created_at for c in await ProcessedCallback.all()}
+    assert all(before - timedelta(seconds=1) <= at <= datetime.now(timezone.utc) for at in stored.values())
+    if root_client().capabilities.dialect == "sqlite":  # times are text there: one form, so they sort
+        raw = await root_client().execute_query_dict("SELECT created_at FROM processed_callback")
+        iso_utc = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00")  # isoformat(" ")
+        assert all(iso_utc.fullmatch(r["created_at"]) for r in raw)
 
 
 async def test_writes_inside_a_transaction_roll_back_with_it(db, clock):
