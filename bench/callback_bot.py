@@ -4,12 +4,10 @@ keyword reply (as a FAQ answer would be) to every text message, so
 (transport, dedup, behaviour log, dispatcher) without a feature's own cost. The features are
 still wired and see every other event. Settings come from ``SIYU_*`` as for ``serve``.
 
-    python bench/callback_bot.py [--no-access-log] [--gc-freeze]
+    python bench/callback_bot.py
 """
 from __future__ import annotations
 
-import gc
-import logging
 import sys
 from pathlib import Path
 
@@ -39,27 +37,13 @@ def bench_router() -> Router:
     return router
 
 
-def freeze_heap_on_startup(app, bot) -> None:
-    """A setup: after start-up, move every object alive to the permanent generation, so the
-    collector's full passes scan only what serving allocates."""
-
-    async def freeze(_app) -> None:
-        gc.collect()
-        gc.freeze()
-
-    app.on_startup.append(freeze)
-
-
 def features_with_bench_router(settings):
     wiring = product_features(settings)
-    setups = [*wiring.get("setups", ()), *([freeze_heap_on_startup] if "--gc-freeze" in sys.argv[1:] else [])]
-    return {**wiring, "routers": [bench_router(), *wiring.get("routers", ())], "setups": setups}
+    return {**wiring, "routers": [bench_router(), *wiring.get("routers", ())]}
 
 
 product_features = main.features
 
 if __name__ == "__main__":
-    if "--no-access-log" in sys.argv[1:]:  # to measure what aiohttp's access line costs
-        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     main.features = features_with_bench_router  # read by cmd_serve when it builds the app
     sys.exit(main.main(["serve"]))

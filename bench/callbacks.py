@@ -19,6 +19,9 @@ It prints requests/s, p50/p99 latency, the server process's CPU seconds per requ
 /proc/<pid>/stat) and the full/baseline ratios, checks what the database holds afterwards,
 and flags any request slower than 5 s. It asserts nothing: it is a measurement.
 ``--profile DIR`` also records each server with py-spy (CPU figures then include its cost).
+``--instructions`` runs each server under valgrind's callgrind and counts the instructions it
+executes for the measured requests: slow (use a few hundred requests), but exact, where CPU
+time on a shared machine moves by a quarter between rounds.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import asyncio
 import dataclasses
 import os
 import secrets
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -68,6 +72,7 @@ class Result:
     replies: int
     persisted: str = ""
     slow: list[float] = field(default_factory=list)
+    instructions: int | None = None  # with --instructions: executed by the server for these requests
 
     @property
     def rate(self) -> float:
@@ -80,6 +85,10 @@ class Result:
     @property
     def cpu_per_request_ms(self) -> float:
         return 1000 * self.cpu_seconds / self.requests if self.requests else float("nan")
+
+    @property
+    def instructions_per_request(self) -> float | None:
+        return self.instructions / self.requests if self.instructions is not None and self.requests else None
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -163,12 +172,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """A server process, its log in ``workdir``, optionally under py-spy."""
+    """A server process, its log in ``workdir``, optionally under py-spy or callgrind."""
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int, workdir: Path,
-                 profile_dir: Path | None = None) -> None:
+                 profile_dir: Path | None = None, count_instructions: bool = False) -> None:
         self.name, self.port = name, port
         self.log = open(workdir / f"{name}.log", "wb")
+        self.callgrind_out = workdir / f"{name}.callgrind" if count_instructions else None
+        if self.callgrind_out is not None:  # counting is switched on only around the measured requests
+            argv = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                    f"--callgrind-out-file={self.callgrind_out}", *argv]
         self.proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         self.spy = None
         if profile_dir is not None:
@@ -177,7 +190,7 @@ class Server:
                                          "-o", str(out), "--rate", "250"], stdout=self.log, stderr=subprocess.STDOUT)
 
     async def ready(self, path: str = "/", timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * (10 if self.callgrind_out else 1)
         async with aiohttp.ClientSession() as session:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
@@ -193,12 +206,27 @@ class Server:
     def cpu(self) -> float:
         return cpu_seconds(self.proc.pid)
 
+    def count(self, on: bool) -> None:
+        """Switch callgrind's counting on or off (with ``count_instructions``)."""
+        if self.callgrind_out is not None:
+            subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(self.proc.pid)],
+                           check=True, capture_output=True)
+
+    def instructions(self) -> int | None:
+        """The instructions counted, once the server has stopped (callgrind writes on exit)."""
+        if self.callgrind_out is None or not self.callgrind_out.exists():
+            return None
+        for line in self.callgrind_out.read_text().splitlines():
+            if line.startswith("totals:"):  # ("summary:" stays 0 when counting was switched on later)
+                return int(line.split()[1])
+        return None
+
     def stop(self) -> None:
         if self.spy is not None:
             self.spy.send_signal(2)  # py-spy writes its profile on SIGINT
         self.proc.send_signal(2)
         try:
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=120 if self.callgrind_out else 20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -275,9 +303,11 @@ async def measure(name: str, server: Server, args: argparse.Namespace, factory: 
     if args.warmup:
         await drive(url, [factory.make() for _ in range(args.warmup)], args.concurrency, args.phase_timeout)
     requests = [factory.make() for _ in range(args.requests)]
+    server.count(True)
     cpu_before = server.cpu()
     latencies, errors, replies, wall = await drive(url, requests, args.concurrency, args.phase_timeout)
     cpu = server.cpu() - cpu_before
+    server.count(False)
     slow = [x for x in latencies if x > DEADLINE]
     return Result(name, len(latencies), wall, latencies, cpu, errors, replies, slow=slow)
 
@@ -285,12 +315,14 @@ async def measure(name: str, server: Server, args: argparse.Namespace, factory: 
 async def run_baseline(args: argparse.Namespace, workdir: Path, factory: CallbackFactory) -> Result:
     port = free_port()
     server = Server("baseline", [sys.executable, "bench/callback_baseline.py", "--port", str(port)],
-                    dict(os.environ), port, workdir, args.profile)
+                    dict(os.environ), port, workdir, args.profile, args.instructions)
     try:
         await server.ready()
-        return await measure("baseline", server, args, factory)
+        result = await measure("baseline", server, args, factory)
     finally:
         server.stop()
+    result.instructions = server.instructions()
+    return result
 
 
 async def run_full(name: str, db_url: str, args: argparse.Namespace, workdir: Path, factory: CallbackFactory,
@@ -300,18 +332,18 @@ async def run_full(name: str, db_url: str, args: argparse.Namespace, workdir: Pa
                                              "--bot-url", f"http://127.0.0.1:{bot_port}"],
                        dict(os.environ), sim_port, workdir)
     entry = ["bench/callback_bot.py"] if args.reply_handler else ["main.py", "serve"]
-    entry += ["--no-access-log"] * args.no_access_log + ["--gc-freeze"] * args.gc_freeze
     bot = None
     try:
         await simulator.ready()
         bot = Server(name, [sys.executable, *entry], bot_env(db_url, bot_port, sim_port), bot_port, workdir,
-                     args.profile)
+                     args.profile, args.instructions)
         await bot.ready("/healthz")
         result = await measure(name, bot, args, factory)
     finally:
         if bot is not None:
             bot.stop()
         simulator.stop()
+    result.instructions = bot.instructions()
     callbacks, inbound, outbound = await counts()
     sent = args.requests + args.warmup
     result.persisted = f"{callbacks}/{sent} keys, {inbound}/{sent} inbound, {outbound} replies"
@@ -341,58 +373,80 @@ async def run_postgres(args: argparse.Namespace, workdir: Path, factory: Callbac
 # --- report ---------------------------------------------------------------------------------
 
 
+TARGETS = "at least 50% of the baseline's throughput, at most 2x its CPU per request, p99 under 50 ms"
+
+
 def row(r: Result, label: str) -> str:
-    return (f"{label:<12}{r.rate:>9.0f}{1000 * r.percentile(0.50):>9.1f}{1000 * r.percentile(0.99):>9.1f}"
+    line = (f"{label:<12}{r.rate:>9.0f}{1000 * r.percentile(0.50):>9.1f}{1000 * r.percentile(0.99):>9.1f}"
             f"{1000 * max(r.latencies, default=0):>9.1f}{r.cpu_per_request_ms:>12.3f}{r.errors:>8}{r.replies:>9}")
-
-
-def median_of(results: list[Result]) -> Summary:
-    return Summary(
-        rate=statistics.median(r.rate for r in results),
-        p50=statistics.median(r.percentile(0.50) for r in results),
-        p99=statistics.median(r.percentile(0.99) for r in results),
-        cpu_ms=statistics.median(r.cpu_per_request_ms for r in results),
-    )
+    per_request = r.instructions_per_request
+    return line + (f"{per_request / 1000:>12.0f}" if per_request is not None else "")
 
 
 @dataclass
-class Summary:
-    rate: float
-    p50: float
+class Ratios:
+    """One target against the baseline of the same round."""
+
+    throughput: float
+    cpu: float
+    instructions: float | None
     p99: float
-    cpu_ms: float
+
+    @classmethod
+    def of(cls, r: Result, base: Result) -> "Ratios":
+        mine, theirs = r.instructions_per_request, base.instructions_per_request
+        return cls(r.rate / base.rate, r.cpu_per_request_ms / base.cpu_per_request_ms,
+                   mine / theirs if mine is not None and theirs else None, r.percentile(0.99))
+
+    def meets_targets(self) -> bool:
+        return self.throughput >= 0.5 and self.cpu <= 2.0 and self.p99 < 0.05
+
+
+def median_ratios(ratios: list[Ratios]) -> Ratios:
+    counted = [r.instructions for r in ratios if r.instructions is not None]
+    return Ratios(statistics.median(r.throughput for r in ratios), statistics.median(r.cpu for r in ratios),
+                  statistics.median(counted) if counted else None, statistics.median(r.p99 for r in ratios))
 
 
 def report(rounds: list[list[Result]], args: argparse.Namespace) -> None:
     print()
     print(f"{args.requests} requests per target after {args.warmup} warm-up, concurrency {args.concurrency}, "
           f"{args.users} senders, {os.cpu_count()} CPUs, {len(rounds)} round(s)")
-    print(f"{'target':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/req':>12}{'errors':>8}{'replies':>9}")
-    by_target: dict[str, list[Result]] = {}
+    print(f"{'target':<12}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms/req':>12}{'errors':>8}{'replies':>9}"
+          + (f"{'kinstr/req':>12}" if args.instructions else ""))
     for number, results in enumerate(rounds, 1):
         for r in results:
-            by_target.setdefault(r.name, []).append(r)
             print(row(r, r.name if len(rounds) == 1 else f"{r.name} #{number}"))
+    every = [r for results in rounds for r in results]
     if args.verbose:
-        for r in (r for results in rounds for r in results):
+        for r in every:
             print(f"{r.name}: " + ", ".join(f"p{q:g} {1000 * r.percentile(q / 100):.1f}"
                                              for q in (10, 50, 75, 90, 95, 98, 99, 99.9)) + " ms")
-    for r in (r for results in rounds for r in results):
+    for r in every:
         if r.persisted:
             print(f"{r.name}: persisted {r.persisted}")
         if r.slow:
             print(f"SLOW: {r.name} had {len(r.slow)} requests over {DEADLINE:.0f} s (max {max(r.slow):.1f} s)")
-    if "baseline" not in by_target:
+    paired: dict[str, list[Ratios]] = {}
+    for results in rounds:
+        base = next((r for r in results if r.name == "baseline" and r.requests), None)
+        for r in results:
+            if base is not None and r is not base and r.requests:
+                paired.setdefault(r.name, []).append(Ratios.of(r, base))
+    if not paired:
         return
-    base = median_of(by_target["baseline"])
-    print(f"\nmedians{' over ' + str(len(rounds)) + ' rounds' if len(rounds) > 1 else ''}, against the baseline "
-          f"({base.rate:.0f} req/s, p99 {1000 * base.p99:.1f} ms, {base.cpu_ms:.3f} CPU ms/req):")
-    for name, results in by_target.items():
-        if name == "baseline":
-            continue
-        m = median_of(results)
-        print(f"  {name}: {m.rate:.0f} req/s = {m.rate / base.rate:.0%} of baseline throughput, "
-              f"CPU per request {m.cpu_ms / base.cpu_ms:.2f}x, p50 {1000 * m.p50:.1f} ms, p99 {1000 * m.p99:.1f} ms")
+    print(f"\nagainst the baseline of the same round{', medians over ' + str(len(rounds)) + ' rounds' if len(rounds) > 1 else ''}"
+          f" (targets: {TARGETS}; nothing near {DEADLINE:.0f} s):")
+    for name, ratios in paired.items():
+        m = median_ratios(ratios)
+        counted = f", instructions per request {m.instructions:.2f}x" if m.instructions is not None else ""
+        met = sum(r.meets_targets() for r in ratios)
+        verdict = (" (timed under valgrind: only the instruction ratio means anything)" if args.instructions
+                   else f" -> targets met in {met} of {len(ratios)} round(s)")
+        print(f"  {name}: throughput {m.throughput:.0%}, CPU per request {m.cpu:.2f}x{counted}, "
+              f"p99 {1000 * m.p99:.1f} ms{verdict}")
+    slow = sum(len(r.slow) for r in every)
+    print(f"  requests over {DEADLINE:.0f} s: {slow}")
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -431,10 +485,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="PostgreSQL server URL; a fresh database is created on it and dropped after")
     parser.add_argument("--reply-handler", action="store_true",
                         help="serve through bench/callback_bot.py: serve plus a keyword-reply router")
-    parser.add_argument("--no-access-log", action="store_true",
-                        help="with --reply-handler: silence aiohttp's per-request access log line")
-    parser.add_argument("--gc-freeze", action="store_true",
-                        help="with --reply-handler: gc.freeze() the start-up heap (shorter full collections)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count each server's instructions per request with valgrind (slow: use few requests)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run every target this many times, interleaved; the summary takes medians")
     parser.add_argument("-v", "--verbose", action="store_true", help="print more latency percentiles")
@@ -442,8 +494,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--logs", type=Path, metavar="DIR", help="keep the servers' logs (and SQLite file) in DIR")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="record each server with py-spy into DIR")
     args = parser.parse_args(argv)
-    if (args.no_access_log or args.gc_freeze) and not args.reply_handler:
-        parser.error("--no-access-log and --gc-freeze need --reply-handler (main.py serve is measured as shipped)")
+    if args.instructions and not shutil.which("valgrind"):
+        parser.error("--instructions needs valgrind (and callgrind_control) on the PATH")
     unknown = set(args.databases) - {"sqlite", "postgres"}
     if unknown:
         parser.error(f"unknown database {', '.join(sorted(unknown))}; choose from sqlite, postgres")
