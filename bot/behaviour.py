@@ -65,6 +65,7 @@ class BehaviourRow:
                 when, _encode_payload(self.payload))
 
     def fields(self) -> dict[str, Any]:
+        """The values of COLUMNS by name, as the model takes them."""
         return {name: getattr(self, name) for name in COLUMNS}
 
     async def update(self, **values: Any) -> None:
@@ -208,8 +209,6 @@ class BehaviourLog:
         self._welcome_leads[code] = lead.id
         while len(self._welcome_leads) > self._welcome_memory:
             self._welcome_leads.popitem(last=False)
-
-
 
 
 def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = None):

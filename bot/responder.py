@@ -37,8 +37,8 @@ class Responder:
         self._wake()
 
     def waiter(self) -> asyncio.Future | None:
-        """A future that settles when a passive reply is given or the handlers finish (or
-        whoever waits on it sets it: their deadline); None when one of the two already
+        """A future that settles when a passive reply is given or the handlers finish (whoever
+        waits on it may also settle it when their deadline passes); None when either already
         happened."""
         if self._passive is not None or self._handled:
             return None
