@@ -73,6 +73,27 @@ async def test_middlewares_wrap_the_dispatch_outer_first_then_inner():
     assert trace == ["outer", "inner", "handler"]
 
 
+async def test_a_middleware_added_after_events_were_handled_wraps_the_next_ones():
+    router = Router("r")
+    trace = []
+
+    @router.message()
+    async def handler(event):
+        trace.append(f"handler {event.content}")
+
+    dp = Dispatcher()
+    dp.include(router)
+    await dp.feed(msg("first"))
+
+    @dp.outer_middleware
+    async def late(nxt, event, data):
+        trace.append("late")
+        return await nxt(event, data)
+
+    await dp.feed(msg("second"))
+    assert trace == ["handler first", "late", "handler second"]
+
+
 async def test_a_handler_asking_for_an_unknown_service_is_reported_not_silently_skipped(caplog):
     router = Router("r")
 

@@ -75,6 +75,24 @@ async def test_one_event_delivered_many_times_at_once_is_claimed_and_recorded_on
     assert await BehaviourEvent.filter(direction="inbound").count() == 7
 
 
+async def test_claims_and_plain_rows_written_together_each_get_their_own_row(db, clock):
+    log, guard = BehaviourLog(clock), DedupGuard()
+    results = await asyncio.gather(
+        log.record_first(staff_text("m9", content="第一次"), None, guard),
+        log.record_behaviour(lead=None, kind="reply.message", direction="outbound", actor="a", payload={"n": 1}),
+        log.record_first(staff_text("m9", content="重试"), None, guard),  # the platform's retry
+        log.record_behaviour(lead=None, kind="reply.message", direction="outbound", actor="b", payload={"n": 2}),
+        log.record_first(staff_text("m10"), None, guard),
+    )
+    first, reply_a, retry, reply_b, other = results
+    assert retry is None and None not in (first, reply_a, reply_b, other)
+    stored = {e.id: e for e in await BehaviourEvent.all()}
+    assert len(stored) == 4
+    assert stored[first.id].payload["text"] == "第一次" and stored[other.id].direction == "inbound"
+    assert (stored[reply_a.id].actor, stored[reply_a.id].payload) == ("a", {"n": 1})
+    assert (stored[reply_b.id].actor, stored[reply_b.id].payload) == ("b", {"n": 2})
+
+
 async def test_a_claim_is_never_left_without_its_recorded_event(db, clock, monkeypatch):
     import bot.behaviour
 
