@@ -114,6 +114,36 @@ async def test_a_slow_handler_is_acknowledged_and_answers_through_the_send_api(d
     assert sent.texts == ["稍等，已为您查询到订单。"]
 
 
+async def test_the_passive_reply_goes_out_at_once_while_the_handler_keeps_working(db, clock):
+    router = Router("reply-then-work")
+    gate = asyncio.Event()
+
+    @router.message()
+    async def answer_first(event, responder):
+        await responder.text("收到，马上为您查询。")
+        await gate.wait()  # e.g. a CRM lookup after answering
+
+    pipeline = make_pipeline(router, clock, budget=60)  # the budget is not what ends the wait
+    reply = await asyncio.wait_for(
+        pipeline.deliver(kf_text("查订单", "p1"), Responder(Sent(), passive=True)), timeout=10)
+    assert reply == "收到，马上为您查询。"
+    gate.set()
+    await pipeline.drain()
+
+
+async def test_a_handler_that_does_not_answer_is_acknowledged_when_it_finishes(db, clock):
+    router = Router("quiet")
+
+    @router.message()
+    async def note_only(event):
+        return None
+
+    pipeline = make_pipeline(router, clock, budget=60)
+    reply = await asyncio.wait_for(
+        pipeline.deliver(kf_text("好的", "q1"), Responder(Sent(), passive=True)), timeout=10)
+    assert reply is None
+
+
 async def test_one_timer_ends_every_wait_whose_budget_is_spent_and_no_other():
     deadlines = PassiveDeadlines(0.02)
     loop = asyncio.get_running_loop()
