@@ -8,7 +8,7 @@ Each target runs as its own server process on loopback:
 - ``baseline``: bench/callback_baseline.py, the signature check, timestamp window, decrypt,
   XML parse and encrypted passive reply alone (no database, no dispatcher);
 - ``sqlite`` / ``postgres``: ``python main.py serve`` (with ``--reply-handler``,
-  bench/callback_bot.py: the same serve plus a keyword-reply router after the features) on a
+  bench/callback_bot.py: the same serve with a keyword-reply router in front of the features) on a
   fresh SQLite file, then on a fresh PostgreSQL database created and dropped here, wired to
   a simulator process (``python main.py simulator``) as its API base.
 

@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from bot.clock import Clock
-from bot.database import GroupCommit, in_transaction_now, insert_sql, root_client
+from bot.database import GroupCommit, in_transaction_now, insert_sql, default_client
 from bot.dedup import DUPLICATE, DedupGuard, claim_keys, db_key
 from bot.dispatcher import Data, NextHandler
 from bot.events import Event, Identity, IdentityKind
@@ -92,7 +92,7 @@ async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int 
     The id of each item's row; None for an item whose key was already claimed."""
     keys = [key for key, _row in items if key is not None]
     if not keys:
-        return await insert_rows(root_client(), [row for _key, row in items])
+        return await insert_rows(default_client(), [row for _key, row in items])
     async with in_transaction() as tx:
         claims = iter(await claim_keys(tx, keys))
         written = [key is None or next(claims) for key, _row in items]

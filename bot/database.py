@@ -156,12 +156,13 @@ def _settle(future: asyncio.Future, *, result: Any = None, error: Exception | No
 
 def in_transaction_now() -> bool:
     """True inside ``in_transaction()``: writes there must join that transaction, not a batch."""
-    return isinstance(root_client(), TransactionalDBClient)
+    return isinstance(default_client(), TransactionalDBClient)
 
 
-def root_client() -> BaseDBAsyncClient:
-    """The default connection as this task sees it (a transaction's, inside one). Through the
-    context directly, as Tortoise recommends: get_connection() re-imports on every call."""
+def default_client() -> BaseDBAsyncClient:
+    """The default connection as this task sees it: a transaction's inside ``in_transaction()``,
+    the shared one elsewhere (group-commit flushes run in a fresh context, so they get that).
+    Through the context directly, as Tortoise recommends: get_connection() re-imports per call."""
     return require_context().connections.get("default")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from bot.database import GroupCommit, in_transaction_now, insert_sql, root_client
+from bot.database import GroupCommit, in_transaction_now, insert_sql, default_client
 from models import ProcessedCallback
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class DedupGuard:
     def __init__(self, redis: Any | None = None, prefix: str = "siyu:dedup:") -> None:
         self._redis = redis
         self._prefix = prefix
-        self._claims: GroupCommit[str, bool] = GroupCommit(lambda keys: claim_keys(root_client(), keys))
+        self._claims: GroupCommit[str, bool] = GroupCommit(lambda keys: claim_keys(default_client(), keys))
 
     async def redis_refuses(self, key: str) -> bool:
         """True when Redis already holds ``key`` (a duplicate); False without Redis."""

@@ -9,7 +9,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from bot.behaviour import BehaviourLog, BehaviourRow
-from bot.database import GroupCommit, root_client
+from bot.database import GroupCommit, default_client
 from bot.dedup import DedupGuard
 from bot.events import ChatKind, Platform, TextMessage
 from models import BehaviourEvent, Lead, ProcessedCallback
@@ -128,8 +128,8 @@ async def test_a_batched_claim_stores_its_time_as_the_orm_does(db):
     await ProcessedCallback.create(key="wecom:msg:orm")  # written by the ORM itself
     stored = {c.key: c.created_at for c in await ProcessedCallback.all()}
     assert all(before - timedelta(seconds=1) <= at <= datetime.now(timezone.utc) for at in stored.values())
-    if root_client().capabilities.dialect == "sqlite":  # times are text there: one form, so they sort
-        raw = await root_client().execute_query_dict("SELECT created_at FROM processed_callback")
+    if default_client().capabilities.dialect == "sqlite":  # times are text there: one form, so they sort
+        raw = await default_client().execute_query_dict("SELECT created_at FROM processed_callback")
         iso_utc = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{6})?\+00:00")  # isoformat(" ")
         assert all(iso_utc.fullmatch(r["created_at"]) for r in raw)
 
