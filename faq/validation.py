@@ -7,11 +7,11 @@ catastrophically (a quantified group that itself contains a quantifier, like ``(
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from re import _parser as sre_parse  # the stdlib regex parser, used to inspect rule structure
 from typing import Any
 
-import jinja2
-
+from content.rendering import template_problem
 from faq.entries import RULE_KINDS, SCOPES, FaqEntry, KeywordRule
 from faq.normalise import rule_form
 
@@ -23,6 +23,11 @@ REQUIRED_FIELDS = ("id", "question", "answer")
 OPTIONAL_FIELDS = ("category", "variants", "keywords", "rules", "scope", "active")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
+# What an answer template is test-rendered with when it is saved (the values the FAQ gives it).
+ANSWER_SAMPLE = {
+    "customer_name": "李工", "company": "华材新材料", "business_hours": "周一至周五 09:00–18:00", "is_open": True,
+    "next_open": "明天 09:00", "holidays": ["10月01日（国庆节）"], "now": datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc),
+}
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None))
 
 
@@ -121,10 +126,9 @@ def _rule(raw: Any, where: str, problems: list[str]) -> KeywordRule | None:
 
 def _answer(record: dict, problems: list[str]) -> str:
     answer = _text(record, "answer", problems, MAX_ANSWER_CHARS)
-    try:
-        jinja2.Environment().parse(answer)
-    except jinja2.TemplateSyntaxError as exc:
-        problems.append(f"'answer' is not a valid template (line {exc.lineno}: {exc.message})")
+    why = template_problem(answer, ANSWER_SAMPLE, dialect="lenient") if answer else None
+    if why:
+        problems.append(f"'answer' is not a valid template: {why}")
     return answer
 
 
