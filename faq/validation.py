@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from re import _parser as sre_parse  # the stdlib regex parser, used to inspect rule structure
 from typing import Any
 
-from content.rendering import template_problem
+from content.rendering import TemplateProblem, compile_template, template_problem
 from faq.entries import RULE_KINDS, SCOPES, FaqEntry, KeywordRule
 from faq.normalise import rule_form
 
@@ -124,16 +124,22 @@ def _rule(raw: Any, where: str, problems: list[str]) -> KeywordRule | None:
     return None if len(problems) > before else KeywordRule(kind, pattern.strip(), priority)
 
 
-def _answer(record: dict, problems: list[str]) -> str:
+def _answer(record: dict, problems: list[str], test_render: bool) -> str:
     answer = _text(record, "answer", problems, MAX_ANSWER_CHARS)
-    why = template_problem(answer, ANSWER_SAMPLE, dialect="lenient") if answer else None
+    try:
+        compile_template(answer, "lenient")
+        why = template_problem(answer, ANSWER_SAMPLE, dialect="lenient") if test_render else None
+    except TemplateProblem as exc:
+        why = f"template {exc}"
     if why:
         problems.append(f"'answer' is not a valid template: {why}")
     return answer
 
 
-def entry_from_record(record: Any) -> tuple[FaqEntry | None, list[str]]:
-    """A FaqEntry built from ``record``, or None with the list of problems found."""
+def entry_from_record(record: Any, *, test_render: bool = True) -> tuple[FaqEntry | None, list[str]]:
+    """A FaqEntry built from ``record``, or None with the list of problems found. The answer
+    template is test-rendered on sample data (``test_render``: when an author saves it; an
+    entry already stored is only parsed)."""
     if not isinstance(record, dict):
         return None, ["an entry must be a mapping (JSON object)"]
     problems: list[str] = []
@@ -159,7 +165,7 @@ def entry_from_record(record: Any) -> tuple[FaqEntry | None, list[str]]:
     entry = FaqEntry(
         id=entry_id,
         question=_text(record, "question", problems),
-        answer=_answer(record, problems),
+        answer=_answer(record, problems, test_render),
         category=category if isinstance(category, str) else "other",
         variants=_strings(record, "variants", problems),
         keywords=_strings(record, "keywords", problems),

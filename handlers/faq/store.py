@@ -17,7 +17,7 @@ RECORD_FIELDS = ("category", "question", "variants", "keywords", "rules", "answe
 
 def record_entry(row: FaqEntryRecord) -> FaqEntry | None:
     """The FaqEntry a stored row describes (None, logged, if the row is invalid)."""
-    entry, problems = entry_from_record({"id": row.id, **{f: getattr(row, f) for f in RECORD_FIELDS}})
+    entry, problems = entry_from_record({"id": row.id, **{f: getattr(row, f) for f in RECORD_FIELDS}}, test_render=False)
     if problems:
         log.warning("FAQ entry %s left out of the index: %s", row.id, "; ".join(problems))
     return entry
