@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.database import connect, disconnect
 from bot.dedup import DedupGuard
-from bot.dialog import Dialogs
+from bot.dialogs import Dialogs
 from bot.dispatcher import Dispatcher, Router
 from bot.kf import KfPuller
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline

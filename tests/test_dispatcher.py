@@ -1,7 +1,7 @@
 """Routers, filters, dependency injection and middlewares, without a server."""
 import pytest
 
-from bot.dialog import Dialogs
+from bot.dialogs import Dialogs
 from bot.dispatcher import UNHANDLED, Dispatcher, Router, chat, state, text
 from bot.events import ChatKind, Platform, TextMessage
 

@@ -10,7 +10,7 @@ services, ``add_cli_parsers(subparsers)`` for ``faq import|export|match|group-ru
 from handlers.faq.chat import router
 from handlers.faq.cli import add_cli_parsers
 from handlers.faq.hours import BusinessHours
-from handlers.faq.polling import archive_polling, faq_setup
+from handlers.faq.lifecycle import archive_polling, faq_setup
 from handlers.faq.seed import seed_faq
 from handlers.faq.service import Faq, FaqOptions
 from handlers.faq.web import register_console

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.dialog import Dialogs
+from bot.dialogs import Dialogs
 from bot.events import TextMessage
 from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, resolve_choice
 from handlers.faq import hits, texts

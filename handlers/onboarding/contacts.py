@@ -22,7 +22,7 @@ from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, L
 
 from .channels import UNKNOWN_CODE
 from .merge import follower_unionid, merge_by_unionid
-from .persist import persist
+from .retry import persist
 from .profiles import profile_of
 from .receivers import rotate_receivers
 from .router import router

@@ -14,7 +14,7 @@ from bot.behaviour import BehaviourLog
 from bot.events import ContactDeleted, ContactEvent, FollowUserDeleted
 from models import Lead
 
-from .persist import persist
+from .retry import persist
 from .profiles import profile_of
 from .router import router
 

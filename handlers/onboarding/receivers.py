@@ -13,7 +13,7 @@ from tortoise.functions import Count
 from bot.api.errors import ApiError
 from models import Channel, ChannelSettings, ChannelTouch
 
-from .persist import persist
+from .retry import persist
 from .service import Onboarding
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The chat archive is pulled every 15 seconds, and a failed pull does not stop the polling."""
 import asyncio
 
-from handlers.faq.polling import poll
+from handlers.faq.lifecycle import poll
 
 
 class CountingFaq:
