@@ -11,13 +11,14 @@ from aiohttp import web
 from console import PageContext
 from console.chart import bar_chart_svg
 from console.web import redirect
+from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
 from handlers.faq import group_rules, review, settings as faq_settings, suggestions
 from handlers.faq.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
 from handlers.faq.jssdk import AgentTicket, agent_config
-from handlers.faq.store import all_entries
+from handlers.faq.store import all_entries, answer_owner
 from models import FaqEntryRecord, FaqGroupSetting, FaqSettings
 
 
@@ -103,7 +104,8 @@ class FaqPages:
         categories = CATEGORIES + ((record["category"],) if record["category"] not in CATEGORIES else ())
         return {"entry": record, "exists": row is not None, "categories": categories, "scopes": SCOPES,
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:500],
-                "updated": (row.updated_by, row.updated_at) if row else None}
+                "updated": (row.updated_by, row.updated_at) if row else None,
+                "template_failure": await failure_of(answer_owner(entry_id))}
 
     async def save_entry(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         entry_id = request.match_info["entry_id"]

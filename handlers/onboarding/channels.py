@@ -17,9 +17,10 @@ from typing import Any, Mapping
 from tortoise.transactions import in_transaction
 
 from bot.api.wecom import JOIN_WAY_CHATS_MAX, STATE_MAX
+from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
 
-from .welcome import welcome_problem
+from .welcome import welcome_owner, welcome_problem
 
 KINDS = ("trade_show", "website", "whitepaper", "live_stream", "ad", "sales_rep", "referral", "other")
 PLATFORMS = ("wecom", "wechat")
@@ -222,6 +223,7 @@ class ChannelService:
         async with in_transaction():
             await channel.save()
             await ChannelSettings.update_or_create(defaults=_settings_fields(spec), channel=channel)
+            await clear_failure(welcome_owner(channel.code))  # saved after passing its test-render
         if spec.groups and self.groups is not None:
             await self.groups.ensure_join_way(channel, spec)
         return channel

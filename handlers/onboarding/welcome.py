@@ -9,8 +9,11 @@ it; at most 9 attachments (image, link, miniprogram, video, file).
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any
 
 from bot.api.errors import ApiError
+from content.failures import record_failure
 from content.privacy import POLICY_VERSION
 from content.rendering import Report, render, render_safely, template_names, template_problem
 
@@ -51,6 +54,17 @@ def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: st
     body = render_safely(template or DEFAULT_WELCOME, values, lambda: render(DEFAULT_WELCOME, values),
                          what=f"welcome of channel {channel_name}", report=report)
     return f"{body}\n\n{privacy_notice(privacy_url)}"
+
+
+def welcome_owner(code: str) -> str:
+    """How a channel's welcome template is named in the template-failure record."""
+    return f"channel:{code}"
+
+
+async def report_welcome_problems(channel: Any, problems: list[str], at: datetime) -> None:
+    """Show the first problem of a channel's welcome to the channel's editors."""
+    if problems and channel is not None:
+        await record_failure(welcome_owner(channel.code), problems[0], at)
 
 
 def group_invitation(qr_code: str, title: str) -> dict:
