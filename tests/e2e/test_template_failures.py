@@ -12,11 +12,17 @@ from console.accounts import create_user
 from handlers import faq, onboarding
 from models import Channel, FaqEntryRecord, TemplateFailure
 from tests.console.conftest import PASSWORD, csrf_of, sign_in
-from tests.e2e.test_faq_customer_service import ask_kf
 from tests.faq_chat.entries import open_hours, store_test_faq
 from tests.onboarding.scenarios import make_channel
 
+KF = "wkKF0001"
 RUNAWAY = "发货说明{% for a in range(9000) %}{% for b in range(9000) %}{% endfor %}{% endfor %}"
+
+
+async def ask_kf(harness, customer, text):
+    await harness.sim.kf_customer_text(KF, customer, text, name="王工")
+    await harness.settle()
+    return harness.sim.received(customer)[-1]["text"]
 
 
 async def break_answer(entry_id: str, answer: str) -> None:
