@@ -186,7 +186,7 @@ class Faq:
 
     async def talk(self) -> FaqConversation:
         """The conversation for one message, with the settings staff stored in the console."""
-        from handlers.faq.settings import options_with
+        from handlers.faq.options import options_with
 
         row = await FaqSettings.get_or_none(id=1)
         return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row))

@@ -16,8 +16,8 @@ from bot.feature import Feature
 
 from . import consent, contacts, groups, lost, tags
 from .cli import add_cli_parsers
-from .console_pages import register_console
-from .privacy_page import privacy_setup
+from .web.pages import register_console
+from .web.privacy import privacy_setup
 from .seed import seed_channels
 from .service import Onboarding, onboarding_services
 

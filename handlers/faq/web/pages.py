@@ -13,11 +13,11 @@ from console.chart import bar_chart_svg
 from console.web import redirect
 from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
-from handlers.faq import group_rules, review, settings as faq_settings, suggestions
-from handlers.faq.api import (
+from handlers.faq import group_rules, options as faq_settings, review, suggestions
+from handlers.faq.web.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
-from handlers.faq.jssdk import AgentTicket, agent_config
+from handlers.faq.web.jssdk import AgentTicket, agent_config
 from handlers.faq.store import all_entries, answer_owner
 from models import FaqEntryRecord, FaqGroupSetting, FaqSettings
 

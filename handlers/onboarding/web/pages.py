@@ -21,13 +21,13 @@ from content.failures import failure_of
 from leads.crm import CrmFileError
 from models import Channel, ChannelSettings
 
-from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
-from .consent import erase
-from .crm import import_crm_csv
-from .groups import GroupService
-from .qr import qr_png, qr_svg
-from .report import channel_report, daily_adds, report_csv
-from .welcome import welcome_owner
+from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
+from ..consent import erase
+from ..crm import import_crm_csv
+from ..groups import GroupService
+from ..qr import qr_png, qr_svg
+from ..report import channel_report, daily_adds, report_csv
+from ..welcome import welcome_owner
 
 HERE = Path(__file__).parent
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -221,6 +221,6 @@ def register_console(console: Console, bot) -> None:
     page("/channels/{code}/qr.{fmt:png|svg}", pages.qr, template="", permission="channels.read", **common)
     page("/leads/{lead_id:\\d+}/erase", pages.erase_lead, template="", section="leads", title="lead.erase",
          permission="leads.write", methods=("POST",))
-    from .channel_api import register_api
+    from .api import register_api
 
     register_api(console, bot)

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from console import Console
-from handlers.faq.api import FaqApi, register_api
-from handlers.faq.console_messages import MESSAGES
-from handlers.faq.jssdk import AgentTicket
-from handlers.faq.pages import FaqPages
+from handlers.faq.web.api import FaqApi, register_api
+from handlers.faq.web.messages import MESSAGES
+from handlers.faq.web.jssdk import AgentTicket
+from handlers.faq.web.pages import FaqPages
 
 HERE = Path(__file__).parent
 

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console import ApiCall, ApiError, Console, Param
 from faq import SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
-from handlers.faq import group_rules, review, settings as faq_settings, suggestions
+from handlers.faq import group_rules, options as faq_settings, review, suggestions
 from handlers.faq.hits import hit_summary
 from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings
