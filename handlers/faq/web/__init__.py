@@ -2,7 +2,7 @@
 inbox with its actions, statistics with a chart and a CSV export, the group auto-reply rules,
 settings, and the chat-toolbar page listing open suggestions for the current chat.
 
-Wire with ``register_console(console, bot)`` after ``setup_console``."""
+The feature registers them with ``register_console(console, bot)`` (its ``console`` part)."""
 from __future__ import annotations
 
 from pathlib import Path

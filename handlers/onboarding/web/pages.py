@@ -1,7 +1,7 @@
 """Onboarding in the console: channel list with the report chart, create, edit, archive, QR
 downloads, report CSV, CRM import and erasing a lead's details (the API is in channel_api).
 
-Wire with ``register_console(console, bot)`` after ``setup_console``."""
+The feature registers them with ``register_console(console, bot)`` (its ``console`` part)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
