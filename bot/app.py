@@ -113,7 +113,11 @@ async def create_app(
         "settings": settings, "clock": clock, "behaviour": behaviour, "dialogs": bot.dialogs,
         "wecom": wecom, "wechat": wechat, "bot": bot, **(services or {}),
     }
-    build_services(bot, features)
+    try:
+        build_services(bot, features)
+    except Exception:
+        await session.close()
+        raise
     dispatcher.services.update(bot.services)
     dispatcher.outer_middleware(dialog_middleware(bot.dialogs, clock))
     dispatcher.include(*routers, *routers_of(bot, features))
