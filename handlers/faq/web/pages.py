@@ -13,7 +13,7 @@ from console.chart import bar_chart_svg
 from console.web import redirect
 from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
-from handlers.faq import group_rules, options as faq_settings, review, suggestions
+from handlers.faq import group_rules, options as faq_options, review, suggestions
 from handlers.faq.web.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
@@ -130,7 +130,7 @@ class FaqPages:
         return csv_response(await review.hits_csv(since), "faq-hits.csv")
 
     async def settings(self, request: web.Request, ctx: PageContext) -> dict:
-        return {"settings": faq_settings.settings_json(await FaqSettings.get_or_none(id=1)),
+        return {"settings": faq_options.settings_json(await FaqSettings.get_or_none(id=1)),
                 "groups": [group_json(g) for g in await FaqGroupSetting.all().order_by("chat_id")],
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:300],
                 "saved": request.query.get("saved") == "1"}
@@ -138,9 +138,9 @@ class FaqPages:
     async def save_settings(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
         try:
-            saved = await faq_settings.save_settings(faq_settings.form_settings(form), by_label(ctx.actor))
+            saved = await faq_options.save_settings(faq_options.form_settings(form), by_label(ctx.actor))
             await _save_groups(str(form.get("groups", "")))
-        except faq_settings.SettingsError as exc:
+        except faq_options.SettingsError as exc:
             return redirect("/console/faq/settings?" + urlencode({"error": str(exc)}))
         await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
         return redirect("/console/faq/settings?saved=1")
@@ -179,7 +179,7 @@ async def _save_groups(text: str) -> None:
         if not parts:
             continue
         if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) > 60 or len(parts[0]) > 128:
-            raise faq_settings.SettingsError(f"group line {line.strip()!r}: write <chat_id> <answers a minute, 0-60> [unmentioned]")
+            raise faq_options.SettingsError(f"group line {line.strip()!r}: write <chat_id> <answers a minute, 0-60> [unmentioned]")
         rows.append((parts[0], int(parts[1]), "unmentioned" in parts[2:]))
     await FaqGroupSetting.exclude(chat_id__in=[r[0] for r in rows]).delete()
     for chat_id, per_minute, unmentioned in rows:
