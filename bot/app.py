@@ -1,7 +1,8 @@
 """The one app factory: wires settings, database, API clients, the event pipeline and the
 transports of every configured channel into an aiohttp application.
 
-Features are passed in as routers (and extra services), so ``bot/`` knows none of them.
+Features are passed in as :class:`~bot.feature.Feature` objects (or bare routers, services and
+setups), so ``bot/`` knows none of them.
 """
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.database import connect, disconnect
 from bot.dedup import DedupGuard
-from bot.dialog import Dialogs
+from bot.dialogs import DatabaseDialogStorage, DialogStorage, dialog_middleware
 from bot.dispatcher import Dispatcher, Router
+from bot.feature import Feature, build_services, mount, routers_of
 from bot.kf import KfPuller
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
 from bot.transports.wechat import WeChatTransport
@@ -45,6 +47,8 @@ class Bot:
     wechat: WeChatClient | None = None
     kf: KfPuller | None = None
     redis: Any = None
+    dialogs: DialogStorage = field(default_factory=DatabaseDialogStorage)
+    archive_source: Any = None  # the chat archive (会话内容存档) to pull, when the company has one
     services: dict[str, Any] = field(default_factory=dict)
 
     async def drain(self) -> None:
@@ -70,19 +74,26 @@ async def create_app(
     settings: Settings,
     routers: Iterable[Router] = (),
     *,
+    features: Iterable[Feature] = (),
     clock: Clock | None = None,
     services: dict[str, Any] | None = None,
     setups: Iterable[Setup] = (),
     manage_database: bool = True,
     passive_budget: float = DEFAULT_PASSIVE_BUDGET,
+    dialogs: DialogStorage | None = None,
+    archive_source: Any = None,
 ) -> web.Application:
     """Build the bot's web application.
 
-    ``routers`` are the features' routers, in priority order; ``services`` are extra objects
-    handlers may ask for by name; ``setups`` are called with (app, bot) to add pages or
-    routes (the console). With ``manage_database`` the app migrates and connects on start-up
-    and disconnects on shutdown (tests that own the database pass False).
+    ``features`` plug in their routers, services, routes and hooks (bot.feature), in
+    priority order; ``routers`` are bare routers tried before them; ``services`` are extra
+    objects handlers may ask for by name; ``setups`` are called with (app, bot) to add pages
+    or routes. ``dialogs`` stores dialog states (the database unless given, e.g. Redis);
+    ``archive_source`` is the chat archive to pull. With ``manage_database`` the app
+    migrates and connects on start-up and disconnects on shutdown (tests that own the
+    database pass False).
     """
+    features = tuple(features)
     clock = clock or Clock()
     if manage_database:
         await connect(settings.database_url)
@@ -96,18 +107,26 @@ async def create_app(
     dispatcher = Dispatcher()
     pipeline = EventPipeline(dispatcher, DedupGuard(redis), behaviour, passive_budget=passive_budget)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
-    bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis)
+    bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis,
+              dialogs or DatabaseDialogStorage(), archive_source)
     bot.services = {
-        "settings": settings, "clock": clock, "behaviour": behaviour, "dialogs": Dialogs(),
+        "settings": settings, "clock": clock, "behaviour": behaviour, "dialogs": bot.dialogs,
         "wecom": wecom, "wechat": wechat, "bot": bot, **(services or {}),
     }
+    try:
+        build_services(bot, features)
+    except Exception:
+        await session.close()
+        raise
     dispatcher.services.update(bot.services)
-    dispatcher.include(*routers)
+    dispatcher.outer_middleware(dialog_middleware(bot.dialogs, clock))
+    dispatcher.include(*routers, *routers_of(bot, features))
 
     app = web.Application(client_max_size=1024**2)
     app[BOT] = bot
     _mount_transports(app, bot)
     app.router.add_get("/healthz", _health)
+    mount(app, bot, features)
     for setup in setups:
         setup(app, bot)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.dispatcher import Router, platform
+from bot.feature import Feature
 from bot.events import Platform, TextMessage
 from bot.responder import Responder
 from console.accounts import user_actor
@@ -136,3 +137,9 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
         role = Catalogue().translate("zh", f"role.{actor.role.value}")
         return f"你的角色（{role}）不能使用 /{command.name}。"
     return await command.run(CommandCall(event, args, actor, console_url, commands))
+
+
+feature = Feature(
+    name="staff_commands",
+    router=lambda bot: staff_router(console_url=bot.settings.base_url + "/console"),
+)

@@ -1,5 +1,6 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
+from models.content import TemplateFailure
 from models.faq import FaqEntryRecord, FaqHit
 from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
@@ -38,6 +39,7 @@ __all__ = [
     "LeadProfile",
     "LeadTag",
     "LoginAttempt",
+    "TemplateFailure",
     "ProcessedCallback",
     "Staff",
     "StaffSession",

@@ -47,6 +47,7 @@ class DialogState(Model):
     user_key = fields.CharField(max_length=255, primary_key=True)
     state = fields.CharField(max_length=64)
     data = fields.JSONField(default=dict)
+    expires_at = fields.FloatField(null=True)  # on the app's clock; None: until the flow ends it
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -1,5 +1,5 @@
 """Onboarding commands: ``crm import FILE.csv``, ``import FILE.yaml`` and ``channels list|qr|archive``.
-The lead wires them with ``add_cli_parsers(subparsers)``."""
+The feature adds them with ``add_cli_parsers(subparsers)`` (its ``cli`` part)."""
 from __future__ import annotations
 
 import argparse

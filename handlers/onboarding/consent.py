@@ -8,15 +8,15 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dispatcher import customers_only, platform, text
+from bot.dispatcher import Router, customers_only, platform, text
 from bot.events import Platform, TextMessage
 from content.privacy import POLICY_VERSION
 from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile, LeadTag
 
 from .profiles import profile_of
-from .router import router
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.consent")
 CHINA = ZoneInfo("Asia/Shanghai")
 
 AGREE = ("同意", "我同意")

@@ -41,7 +41,7 @@ async def make_harness(db, clock, aiohttp_server):
         if wechat_mode == "plain":
             overrides.setdefault("wechat_aes_key", "")
         settings = sim.credentials.bot_settings(str(sim_server.make_url("")).rstrip("/"), **overrides)
-        wiring = features(settings) if routers is None else {"routers": routers}
+        wiring = {"features": features()} if routers is None else {"routers": routers}
         app = await create_app(settings, clock=clock, manage_database=False, **wiring)
         bot_server: TestServer = await aiohttp_server(app)
         bot_url = str(bot_server.make_url("")).rstrip("/")

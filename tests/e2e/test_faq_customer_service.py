@@ -177,7 +177,7 @@ async def test_asking_for_a_human_twice_is_harmless(harness, clock):
 
 
 async def test_holidays_set_in_the_console_shape_the_fallback(harness, clock):
-    from handlers.faq.settings import save_settings
+    from handlers.faq.options import save_settings
 
     await store_test_faq()
     open_hours(clock)  # Wednesday 2023-11-15, 10:00 China time

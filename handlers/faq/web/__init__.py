@@ -2,17 +2,17 @@
 inbox with its actions, statistics with a chart and a CSV export, the group auto-reply rules,
 settings, and the chat-toolbar page listing open suggestions for the current chat.
 
-Wire with ``register_console(console, bot)`` after ``setup_console``."""
+The feature registers them with ``register_console(console, bot)`` (its ``console`` part)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 from console import Console
-from handlers.faq.api import FaqApi, register_api
-from handlers.faq.console_messages import MESSAGES
-from handlers.faq.jssdk import AgentTicket
-from handlers.faq.pages import FaqPages
+from handlers.faq.web.api import FaqApi, register_api
+from handlers.faq.web.messages import MESSAGES
+from handlers.faq.web.jssdk import AgentTicket
+from handlers.faq.web.pages import FaqPages
 
 HERE = Path(__file__).parent
 

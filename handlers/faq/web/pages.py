@@ -11,13 +11,14 @@ from aiohttp import web
 from console import PageContext
 from console.chart import bar_chart_svg
 from console.web import redirect
+from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
-from handlers.faq import group_rules, review, settings as faq_settings, suggestions
-from handlers.faq.api import (
+from handlers.faq import group_rules, options as faq_options, review, suggestions
+from handlers.faq.web.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
-from handlers.faq.jssdk import AgentTicket, agent_config
-from handlers.faq.store import all_entries
+from handlers.faq.web.jssdk import AgentTicket, agent_config
+from handlers.faq.store import all_entries, answer_owner
 from models import FaqEntryRecord, FaqGroupSetting, FaqSettings
 
 
@@ -103,7 +104,8 @@ class FaqPages:
         categories = CATEGORIES + ((record["category"],) if record["category"] not in CATEGORIES else ())
         return {"entry": record, "exists": row is not None, "categories": categories, "scopes": SCOPES,
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:500],
-                "updated": (row.updated_by, row.updated_at) if row else None}
+                "updated": (row.updated_by, row.updated_at) if row else None,
+                "template_failure": await failure_of(answer_owner(entry_id))}
 
     async def save_entry(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         entry_id = request.match_info["entry_id"]
@@ -128,7 +130,7 @@ class FaqPages:
         return csv_response(await review.hits_csv(since), "faq-hits.csv")
 
     async def settings(self, request: web.Request, ctx: PageContext) -> dict:
-        return {"settings": faq_settings.settings_json(await FaqSettings.get_or_none(id=1)),
+        return {"settings": faq_options.settings_json(await FaqSettings.get_or_none(id=1)),
                 "groups": [group_json(g) for g in await FaqGroupSetting.all().order_by("chat_id")],
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:300],
                 "saved": request.query.get("saved") == "1"}
@@ -136,9 +138,9 @@ class FaqPages:
     async def save_settings(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
         try:
-            saved = await faq_settings.save_settings(faq_settings.form_settings(form), by_label(ctx.actor))
+            saved = await faq_options.save_settings(faq_options.form_settings(form), by_label(ctx.actor))
             await _save_groups(str(form.get("groups", "")))
-        except faq_settings.SettingsError as exc:
+        except faq_options.SettingsError as exc:
             return redirect("/console/faq/settings?" + urlencode({"error": str(exc)}))
         await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
         return redirect("/console/faq/settings?saved=1")
@@ -177,7 +179,7 @@ async def _save_groups(text: str) -> None:
         if not parts:
             continue
         if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) > 60 or len(parts[0]) > 128:
-            raise faq_settings.SettingsError(f"group line {line.strip()!r}: write <chat_id> <answers a minute, 0-60> [unmentioned]")
+            raise faq_options.SettingsError(f"group line {line.strip()!r}: write <chat_id> <answers a minute, 0-60> [unmentioned]")
         rows.append((parts[0], int(parts[1]), "unmentioned" in parts[2:]))
     await FaqGroupSetting.exclude(chat_id__in=[r[0] for r in rows]).delete()
     for chat_id, per_minute, unmentioned in rows:

@@ -1,5 +1,6 @@
-"""The FAQ settings staff edit in the console (business hours, holidays, hand-over targets,
-group answering) and how they become the options the FAQ answers with."""
+"""The FAQ's answering options that staff edit in the console (business hours, holidays,
+hand-over targets, group answering; stored as ``FaqSettings``) and how they become the
+``FaqOptions`` the FAQ answers with. (App configuration is ``bot.config.Settings``.)"""
 from __future__ import annotations
 
 import re

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console import ApiCall, ApiError, Console, Param
 from faq import SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
-from handlers.faq import group_rules, review, settings as faq_settings, suggestions
+from handlers.faq import group_rules, options as faq_options, review, suggestions
 from handlers.faq.hits import hit_summary
 from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings
@@ -144,12 +144,12 @@ class FaqApi:
 
 
     async def get_settings(self, call: ApiCall) -> dict:
-        return faq_settings.settings_json(await FaqSettings.get_or_none(id=1))
+        return faq_options.settings_json(await FaqSettings.get_or_none(id=1))
 
     async def put_settings(self, call: ApiCall) -> dict:
         try:
-            saved = await faq_settings.save_settings(call.body, by_label(call.actor))
-        except faq_settings.SettingsError as exc:
+            saved = await faq_options.save_settings(call.body, by_label(call.actor))
+        except faq_options.SettingsError as exc:
             raise ApiError(400, "invalid_settings", str(exc)) from None
         await call.audit("faq.settings", target_type="faq_settings", after=saved)
         return saved

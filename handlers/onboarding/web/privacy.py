@@ -2,29 +2,12 @@
 policy page the welcome links to (with an agree button for the lead's own link)."""
 from __future__ import annotations
 
-from html import escape
-
 from aiohttp import web
 
-from content.privacy import POLICY_VERSION, render_policy
+from content.privacy import POLICY_VERSION, policy_page
 from models import Lead
 
-from .consent import agree
-
-def _policy_html(company: str, token: str = "", notice: str = "") -> str:
-    text = render_policy(company)
-    body = "".join(f"<h1>{escape(line[2:])}</h1>" if line.startswith("# ") else
-                   f"<h2>{escape(line[3:])}</h2>" if line.startswith("## ") else
-                   f"<li>{escape(line[2:])}</li>" if line.startswith("- ") else
-                   f"<p>{escape(line)}</p>" if line.strip() else "" for line in text.splitlines())
-    if notice:
-        body += f'<p id="consent-notice"><strong>{escape(notice)}</strong></p>'
-    elif token:
-        body += (f'<form method="post" action="/privacy/agree"><input type="hidden" name="c" value="{escape(token)}">'
-                 f'<button type="submit" id="agree">我已阅读并同意</button></form>')
-    return (f'<!doctype html><html lang="zh"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-            f'<title>隐私政策 {POLICY_VERSION}</title><body style="max-width:40em;margin:auto;font-family:sans-serif">'
-            f"{body}</body></html>")
+from ..consent import agree
 
 
 def privacy_setup(app: web.Application, bot) -> None:
@@ -36,7 +19,7 @@ def privacy_setup(app: web.Application, bot) -> None:
     async def page(request: web.Request) -> web.Response:
         token = request.query.get("c", "")[:64]
         valid = onboarding is not None and token and onboarding.lead_of_token(token)
-        return web.Response(text=_policy_html(company, token if valid else ""), content_type="text/html")
+        return web.Response(text=policy_page(company, token=token if valid else ""), content_type="text/html")
 
     async def agree_click(request: web.Request) -> web.Response:
         form = await request.post()
@@ -45,7 +28,7 @@ def privacy_setup(app: web.Application, bot) -> None:
         if lead is None:
             return web.Response(status=400, text="这个同意链接无效或已过期，请在对话中回复“同意”。")
         await agree(lead, bot.clock.now(), "click")
-        return web.Response(text=_policy_html(company, notice=f"已记录您的同意（版本 {POLICY_VERSION}），谢谢！"),
+        return web.Response(text=policy_page(company, notice=f"已记录您的同意（版本 {POLICY_VERSION}），谢谢！"),
                             content_type="text/html")
 
     app.router.add_get("/privacy", page)

@@ -1,7 +1,7 @@
 """Onboarding in the console: channel list with the report chart, create, edit, archive, QR
 downloads, report CSV, CRM import and erasing a lead's details (the API is in channel_api).
 
-Wire with ``register_console(console, bot)`` after ``setup_console``."""
+The feature registers them with ``register_console(console, bot)`` (its ``console`` part)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,15 +17,17 @@ from console import Console, PageContext
 from console.chart import bar_chart_svg
 from console.leads import visible_lead
 from console.web import redirect
+from content.failures import failure_of
 from leads.crm import CrmFileError
 from models import Channel, ChannelSettings
 
-from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
-from .consent import erase
-from .crm import import_crm_csv
-from .groups import GroupService
-from .qr import qr_png, qr_svg
-from .report import channel_report, daily_adds, report_csv
+from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
+from ..consent import erase
+from ..crm import import_crm_csv
+from ..groups import GroupService
+from ..qr import qr_png, qr_svg
+from ..report import channel_report, daily_adds, report_csv
+from ..welcome import welcome_owner
 
 HERE = Path(__file__).parent
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -33,10 +35,12 @@ REPORT_DAYS = 30
 MAX_CSV = 5 * 1024 * 1024
 MESSAGES = {
     "zh": {"channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
-           "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档"},
+           "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档",
+           "channels.template_failed": "欢迎语模板在 {when} 发送时出错（共 {n} 次），客户收到的是默认欢迎语：{message}。修改并保存后此提示消失。"},
     "en": {"channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
            "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.archive": "Archive",
-           "channels.archived": "Archived"},
+           "channels.archived": "Archived",
+           "channels.template_failed": "The welcome template failed when sent at {when} ({n} times); the customer got the default welcome: {message}. Save a fixed version to clear this."},
 }
 
 def channel_service(bot) -> ChannelService:
@@ -137,7 +141,8 @@ class ChannelPages:
     async def show(self, request: web.Request, ctx: PageContext) -> dict[str, Any]:
         channel = await self._channel(request)
         return {"channel": await channel_json(channel), "kinds": KINDS, "can_edit": ctx.actor.can("channels.write"),
-                "saved": request.query.get("saved") == "1", "error": request.query.get("error", "")[:300]}
+                "saved": request.query.get("saved") == "1", "error": request.query.get("error", "")[:300],
+                "template_failure": await failure_of(welcome_owner(channel.code))}
 
     async def update(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         channel = await self._channel(request)
@@ -216,6 +221,6 @@ def register_console(console: Console, bot) -> None:
     page("/channels/{code}/qr.{fmt:png|svg}", pages.qr, template="", permission="channels.read", **common)
     page("/leads/{lead_id:\\d+}/erase", pages.erase_lead, template="", section="leads", title="lead.erase",
          permission="leads.write", methods=("POST",))
-    from .channel_api import register_api
+    from .api import register_api
 
     register_api(console, bot)

@@ -14,7 +14,7 @@ ROUNDS = 6
 FIRST_PAUSE = 5.0
 
 
-async def persist(what: str, call: Callable[[], Awaitable[T]], clock: Clock, rounds: int = ROUNDS) -> T:
+async def retry(what: str, call: Callable[[], Awaitable[T]], clock: Clock, rounds: int = ROUNDS) -> T:
     """Run ``call``; on a transient refusal wait (5, 10, 20... s) and try again, ``rounds`` times."""
     pause = FIRST_PAUSE
     for attempt in range(rounds):
