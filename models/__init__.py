@@ -1,14 +1,14 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
 from models.faq import FaqEntryRecord, FaqHit
-from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
+from models.wecom import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
 from models.onboarding import (
     ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
     GroupMembership, LeadProfile,
 )
-from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
-from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
+from models.kernel import DialogState, KfConversation, KfCursor, ProcessedCallback
+from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
     "ArchiveCursor",
