@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from console.actors import Actor
 from console.i18n import Refusal
-from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, Staff
+from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, WeComMember
 
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")
 EDITABLE = ("name", "company", "status")
@@ -241,10 +241,10 @@ async def change_lead(lead: Lead, changes: dict[str, Any]) -> tuple[dict[str, An
     return before, {k: v for k, v in changes.items()}
 
 
-async def _owner(userid: str | None) -> Staff | None:
+async def _owner(userid: str | None) -> WeComMember | None:
     if not userid:
         return None
-    staff = await Staff.get_or_none(userid=userid)
+    staff = await WeComMember.get_or_none(userid=userid)
     if staff is None:
         raise LeadChangeError("owner", f"no WeCom staff member {userid!r}", conflict=True, msgid="refused.unknown_owner", userid=userid)
     return staff

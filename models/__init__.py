@@ -1,21 +1,21 @@
-"""Tortoise models. Knows no feature, page or platform API: only the data."""
-from models.behaviour import BehaviourEvent
-from models.faq import FaqEntryRecord, FaqHit
-from models.wecom import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
-from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
-from models.onboarding import (
-    ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
-    GroupMembership, LeadProfile,
-)
-from models.kernel import DialogState, KfConversation, KfCursor, ProcessedCallback
+"""Tortoise models, filed by owner. Knows no feature, page or platform API: only the data.
+
+leads (with the behaviour log), onboarding, faq, wecom (the platform's own records),
+access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)."""
 from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
+from models.behaviour import BehaviourEvent
+from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
+from models.kernel import DialogState, ProcessedCallback
+from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
+from models.onboarding import (
+    Channel, ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CustomerGroup, GroupJoinWay,
+    GroupMembership,
+)
+from models.wecom import ArchiveCursor, KfConversation, KfCursor, WeComMember
 
 __all__ = [
-    "ArchiveCursor",
-    "FaqGroupSetting",
-    "FaqSettings",
-    "FaqSuggestion",
     "ApiToken",
+    "ArchiveCursor",
     "AuditEntry",
     "BehaviourEvent",
     "Channel",
@@ -28,7 +28,10 @@ __all__ = [
     "CustomerGroup",
     "DialogState",
     "FaqEntryRecord",
+    "FaqGroupSetting",
     "FaqHit",
+    "FaqSettings",
+    "FaqSuggestion",
     "GroupJoinWay",
     "GroupMembership",
     "KfConversation",
@@ -39,7 +42,7 @@ __all__ = [
     "LeadTag",
     "LoginAttempt",
     "ProcessedCallback",
-    "Staff",
     "StaffSession",
     "StaffUser",
+    "WeComMember",
 ]

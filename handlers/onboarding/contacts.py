@@ -18,7 +18,7 @@ from tortoise.expressions import F
 
 from bot.api.errors import ApiError
 from bot.events import AccountEvent, ContactAdded
-from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, Staff
+from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
 from .merge import follower_unionid, merge_by_unionid
@@ -63,7 +63,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
     """First touch is kept; last touch and the receiving staff member follow the newest add."""
     fields = []
     if staff_userid:
-        staff, _ = await Staff.get_or_create(userid=staff_userid)
+        staff, _ = await WeComMember.get_or_create(userid=staff_userid)
         lead.owner_id = staff.id
         fields.append("owner_id")
     if channel is not None:

@@ -121,9 +121,9 @@ async def group_updated(event: ExternalChatUpdated, wecom, clock, behaviour) -> 
 
 
 async def _staff_member(userid: str) -> bool:
-    from models import Staff
+    from models import WeComMember
 
-    return await Staff.filter(userid=userid).exists()
+    return await WeComMember.filter(userid=userid).exists()
 
 
 @router.on(ExternalChatCreated)
