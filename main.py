@@ -92,7 +92,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.database import connect, disconnect
-    from bot.export import export_events
+    from leads.export import export_events
 
     since = _parse_since(args.since)
 

@@ -13,11 +13,11 @@ import logging
 from collections import deque
 from typing import Any
 
-from bot.behaviour import BehaviourLog, behaviour_middleware
+from leads.behaviour import BehaviourLog, behaviour_middleware
 from bot.dedup import DedupGuard
 from bot.dispatcher import Data, Dispatcher, NextHandler
 from bot.events import Event
-from bot.leads import resolve_lead
+from leads.identity import resolve_lead
 from bot.responder import Responder, wake_up
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from console.accounts import AccountError, create_user, update_user, user_json
 from console.passwords import WeakPassword
 from console.api import ApiCall, ApiError, api_route
 from console.audit import entry_json
-from console.leads import (
+from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
     lead_json, leads_json, scoped_leads, timeline, visible_lead,
 )

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from console.i18n import DISPLAY_TZ
-from console.leads import (
+from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
 )

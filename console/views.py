@@ -14,7 +14,7 @@ from tortoise.expressions import Subquery
 from console.accounts import LoginThrottled, SignIn
 from console.chart import bar_chart_svg
 from console.i18n import DISPLAY_TZ
-from console.leads import leads_json, scoped_leads
+from leads.queries import leads_json, scoped_leads
 from console.lead_views import lead_export, lead_fields, lead_list, lead_page, lead_tags
 from console.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
 from console.settings_views import (

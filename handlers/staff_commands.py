@@ -19,7 +19,7 @@ from bot.responder import Responder
 from console.accounts import user_actor
 from console.actors import Actor
 from console.i18n import DISPLAY_TZ, Catalogue
-from console.leads import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
+from leads.queries import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
 from models import StaffUser
 
 COMMAND = re.compile(r"^\s*[/／](\S+)\s*(.*)$", re.DOTALL)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from bot.behaviour import BehaviourLog
+from leads.behaviour import BehaviourLog
 from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router
 from bot.events import ContactAdded, Platform

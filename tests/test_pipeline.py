@@ -2,7 +2,7 @@
 failing handler never stops the bot."""
 import asyncio
 
-from bot.behaviour import BehaviourLog
+from leads.behaviour import BehaviourLog
 from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router, text
 from bot.events import ChatKind, Platform, TextMessage

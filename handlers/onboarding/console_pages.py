@@ -15,14 +15,14 @@ from aiohttp import web
 from bot.api.errors import ApiError as PlatformApiError
 from console import Console, PageContext
 from console.chart import bar_chart_svg
-from console.leads import visible_lead
+from leads.queries import visible_lead
 from console.web import redirect
 from leads.crm import CrmFileError
 from models import Channel, ChannelSettings
 
 from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
 from .consent import erase
-from .crm import import_crm_csv
+from leads.crm_store import import_crm_csv
 from .groups import GroupService
 from .qr import qr_png, qr_svg
 from .report import channel_report, daily_adds, report_csv

@@ -21,9 +21,9 @@ from bot.events import AccountEvent, ContactAdded
 from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
-from .merge import follower_unionid, merge_by_unionid
+from leads.merge import follower_unionid, merge_by_unionid
 from .persist import persist
-from .profiles import profile_of
+from leads.profiles import profile_of
 from .receivers import rotate_receivers
 from .router import router
 from .service import Onboarding

@@ -20,7 +20,7 @@ from bot.dispatcher import customers_only
 from bot.events import (
     ExternalChatCreated, ExternalChatDismissed, ExternalChatUpdated, Identity, IdentityKind, Platform, TextMessage,
 )
-from bot.leads import resolve_lead
+from leads.identity import resolve_lead
 from models import Channel, ChannelSettings, CustomerGroup, GroupJoinWay, GroupMembership, Lead, LeadTag
 
 from .channels import ChannelSpec

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 
 from bot.api.errors import ApiError
-from bot.behaviour import BehaviourLog
+from leads.behaviour import BehaviourLog
 from bot.events import ContactDeleted, ContactEvent, FollowUserDeleted
 from models import Lead
 
 from .persist import persist
-from .profiles import profile_of
+from leads.profiles import profile_of
 from .router import router
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from bot.database import GroupCommit, in_transaction_now, insert_sql, default_cl
 from bot.dedup import DUPLICATE, DedupGuard, claim_keys, db_key
 from bot.dispatcher import Data, NextHandler
 from bot.events import Event, Identity, IdentityKind
-from bot.leads import find_lead
+from leads.identity import find_lead
 from models import BehaviourEvent, Lead
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import logging
 
 from bot.api.errors import ApiError
 from bot.events import Identity, IdentityKind
-from bot.leads import add_identity, find_lead
+from leads.identity import add_identity, find_lead
 from models import BehaviourEvent, ChannelTouch, ConsentRecord, GroupMembership, Lead, LeadIdentity, LeadProfile, LeadTag
 
 log = logging.getLogger(__name__)
