@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.app import Bot
 from bot.simulator.simulator import Simulator
-from console.accounts import create_demo_admin
+from console.access.accounts import create_demo_admin
 from handlers.faq import seed_faq
 from handlers.onboarding.channels import ChannelService
 from handlers.onboarding.groups import GroupService

@@ -16,9 +16,9 @@ from typing import Awaitable, Callable
 from bot.dispatcher import Router, platform
 from bot.events import Platform, TextMessage
 from bot.responder import Responder
-from console.accounts import user_actor
-from console.actors import Actor
-from console.i18n import DISPLAY_TZ, Catalogue
+from console.access.accounts import user_actor
+from console.access.actors import Actor
+from console.kit.i18n import DISPLAY_TZ, Catalogue
 from leads.queries import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
 from models import StaffUser
 
@@ -41,7 +41,7 @@ class CommandCall:
 @dataclass(frozen=True)
 class StaffCommand:
     name: str  # typed as /name
-    permission: str  # a console permission (console.permissions)
+    permission: str  # a console permission (console.access.permissions)
     usage: str  # e.g. "/lead 姓名或编号"
     summary: str  # one line for /help
     run: Callable[[CommandCall], Awaitable[str]]  # returns the reply

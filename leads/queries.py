@@ -12,8 +12,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from console.actors import Actor
-from console.i18n import Refusal
+from console.access.actors import Actor
+from console.kit.i18n import Refusal
 from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, WeComMember
 
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")

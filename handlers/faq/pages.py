@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from console import PageContext
-from console.chart import bar_chart_svg
-from console.web import redirect
+from console.kit.chart import bar_chart_svg
+from console.kit.web import redirect
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
 from handlers.faq import group_rules, review, settings as faq_settings, suggestions
 from handlers.faq.api import (

@@ -14,9 +14,9 @@ from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
 from console import Console, PageContext
-from console.chart import bar_chart_svg
+from console.kit.chart import bar_chart_svg
 from leads.queries import visible_lead
-from console.web import redirect
+from console.kit.web import redirect
 from leads.crm import CrmFileError
 from models import Channel, ChannelSettings
 

@@ -10,9 +10,9 @@ from aiohttp import web
 
 from bot.config import Settings
 from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
-from console.i18n import DISPLAY_TZ
+from console.access.accounts import create_user
+from console.access.tokens import create_token
+from console.kit.i18n import DISPLAY_TZ
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 PASSWORD = "correct horse battery"
@@ -23,7 +23,7 @@ def quick_password_hashing(monkeypatch):
     """argon2id with the smallest cost, so tests do not spend seconds hashing."""
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr("console.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("console.access.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture

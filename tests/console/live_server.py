@@ -17,8 +17,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.database import tortoise_config
 from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
+from console.access.accounts import create_user
+from console.access.tokens import create_token
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 PASSWORD = "correct horse battery"

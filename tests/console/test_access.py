@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.permissions import MATRIX, PERMISSIONS, Role, allowed
+from console.access.permissions import MATRIX, PERMISSIONS, Role, allowed
 from models import AuditEntry, StaffSession
 from tests.console.conftest import PASSWORD, csrf_of, sign_in
 
@@ -131,7 +131,7 @@ async def test_the_console_speaks_chinese_by_default_and_english_on_request(clie
 
 
 async def test_a_new_password_ends_every_open_session(client, users):
-    from console.accounts import set_password
+    from console.access.accounts import set_password
 
     await sign_in(client, "admin1")
     await set_password("admin1", "a brand new passphrase")

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from console.cli import add_cli_parsers, run_cli
-from console.passwords import verify_password
-from console.tokens import token_actor
+from console.access.cli import add_cli_parsers, run_cli
+from console.access.passwords import verify_password
+from console.access.tokens import token_actor
 from models import ApiToken, AuditEntry, StaffUser
 
 

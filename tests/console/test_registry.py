@@ -66,6 +66,6 @@ def test_a_misspelt_permission_or_section_is_caught_at_start_up(clock):
 
 
 def test_english_has_every_chinese_message():
-    from console.i18n import Catalogue
+    from console.kit.i18n import Catalogue
 
     assert Catalogue().missing("en") == set()

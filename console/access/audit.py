@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from console.actors import Actor
+from console.access.actors import Actor
 from models import AuditEntry
 
 

@@ -6,10 +6,10 @@ import secrets
 from typing import Any
 
 from bot.clock import Clock
-from console.actors import Actor
-from console.i18n import Refusal
-from console.permissions import Role, parse_role, sees_own_leads_only
-from console.sessions import digest
+from console.access.actors import Actor
+from console.kit.i18n import Refusal
+from console.access.permissions import Role, parse_role, sees_own_leads_only
+from console.access.sessions import digest
 from models import ApiToken
 
 TOKEN_PREFIX = "siyu_"

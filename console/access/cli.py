@@ -22,12 +22,12 @@ from typing import Callable, TextIO
 from bot import database
 from bot.clock import Clock
 from bot.config import Settings
-from console import audit
-from console.accounts import AccountError, create_user, set_password, user_json
-from console.actors import COMMAND_LINE
-from console.passwords import WeakPassword
-from console.permissions import Role
-from console.tokens import TokenError, create_token, revoke_token, token_json
+from console.access import audit
+from console.access.accounts import AccountError, create_user, set_password, user_json
+from console.access.actors import COMMAND_LINE
+from console.access.passwords import WeakPassword
+from console.access.permissions import Role
+from console.access.tokens import TokenError, create_token, revoke_token, token_json
 from models import ApiToken, StaffUser
 
 PasswordPrompt = Callable[[str], str]

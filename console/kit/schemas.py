@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from console.tokens import NAME_PATTERN
+from console.access.tokens import NAME_PATTERN
 
 NO_NUL = "^[^\\u0000]*$"  # no database stores NUL in text
 

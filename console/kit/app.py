@@ -13,12 +13,12 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from console.api import ApiError, api_route, endpoint_view
-from console.i18n import Catalogue
-from console.openapi import openapi_document
-from console.permissions import PERMISSIONS
-from console.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
-from console.web import console_route, page_view, render_message, section_view
+from console.kit.api import ApiError, api_route, endpoint_view
+from console.kit.i18n import Catalogue
+from console.kit.openapi import openapi_document
+from console.access.permissions import PERMISSIONS
+from console.kit.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
+from console.kit.web import console_route, page_view, render_message, section_view
 
 HERE = Path(__file__).parent
 
@@ -137,7 +137,7 @@ class Console:
 
 def _check_permission(permission: str) -> None:
     if permission not in PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}; add it to console.permissions")
+        raise ValueError(f"unknown permission {permission!r}; add it to console.access.permissions")
 
 
 def _secret(settings: Settings) -> bytes:
@@ -150,9 +150,10 @@ def _secret(settings: Settings) -> bytes:
 def setup_console(app: web.Application, settings: Settings, *, clock: Clock) -> Console:
     """Mount the console (/console), the API (/api/v1, /api/openapi.json, /api/docs) and the
     static assets on ``app``; returns the Console for feature modules to register on."""
-    from console import endpoints, views
+    from console.pages import api as endpoints, home as views
 
     console = Console(app, settings, clock)
+    console.add_templates(HERE.parent / "pages" / "templates")
     app.router.add_get("/console", _to_console)
     app.router.add_static("/console/static", HERE / "static")
     console.add_route("GET", "/section/{key}", section_view(console))

@@ -7,12 +7,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.i18n import DISPLAY_TZ
+from console.kit.i18n import DISPLAY_TZ
 from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
 )
-from console.web import PageContext, page_number, redirect, render
+from console.kit.web import PageContext, page_number, redirect, render
 from models import Channel, WeComMember
 
 PER_PAGE = 25

@@ -8,21 +8,21 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from tortoise.expressions import Subquery
 
-from console import schemas as s
-from console.accounts import AccountError, create_user, update_user, user_json
-from console.passwords import WeakPassword
-from console.api import ApiCall, ApiError, api_route
-from console.audit import entry_json
+from console.kit import schemas as s
+from console.access.accounts import AccountError, create_user, update_user, user_json
+from console.access.passwords import WeakPassword
+from console.kit.api import ApiCall, ApiError, api_route
+from console.access.audit import entry_json
 from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
     lead_json, leads_json, scoped_leads, timeline, visible_lead,
 )
-from console.registry import Param
-from console.tokens import TokenError, create_token, revoke_token, token_json
+from console.kit.registry import Param
+from console.access.tokens import TokenError, create_token, revoke_token, token_json
 from models import ApiToken, AuditEntry, BehaviourEvent, StaffUser
 
 if TYPE_CHECKING:
-    from console.app import Console
+    from console.kit.app import Console
 
 PAGE = (
     Param("page", "integer", "Page number, from 1", minimum=1, maximum=100_000, default=1),

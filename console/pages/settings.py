@@ -5,12 +5,12 @@ from typing import Any
 
 from aiohttp import web
 
-from console.accounts import AccountError, create_user, update_user, user_json
-from console.audit import entry_json
-from console.passwords import WeakPassword
-from console.permissions import Role, sees_own_leads_only
-from console.tokens import TokenError, create_token, revoke_token, token_json
-from console.web import PageContext, page_number, redirect, render
+from console.access.accounts import AccountError, create_user, update_user, user_json
+from console.access.audit import entry_json
+from console.access.passwords import WeakPassword
+from console.access.permissions import Role, sees_own_leads_only
+from console.access.tokens import TokenError, create_token, revoke_token, token_json
+from console.kit.web import PageContext, page_number, redirect, render
 from models import ApiToken, AuditEntry, StaffUser
 
 PAGE_SIZE = 25

@@ -9,10 +9,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.clock import Clock
-from console.actors import Actor
-from console.i18n import Refusal
-from console.passwords import hash_password, verify_password
-from console.permissions import Role, parse_role
+from console.access.actors import Actor
+from console.kit.i18n import Refusal
+from console.access.passwords import hash_password, verify_password
+from console.access.permissions import Role, parse_role
 from models import LoginAttempt, StaffSession, StaffUser
 
 THROTTLE_WINDOW = timedelta(minutes=15)
