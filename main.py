@@ -14,13 +14,23 @@ from typing import Sequence
 from bot.config import ConfigError, Settings, load_settings
 
 
+def lead_wiring() -> dict:
+    """The lead domain the bot's middlewares and API clients feed: keyword arguments of
+    ``bot.app.create_app``."""
+    from leads.behaviour import BehaviourLog
+    from leads.identity import resolve_lead
+
+    return {"behaviour_log": BehaviourLog, "resolve_lead": resolve_lead}
+
+
 def features(settings: Settings) -> dict:
-    """The routers, services and setups of every feature, in routing priority order: the
-    keyword arguments of ``bot.app.create_app``."""
+    """The routers, services and setups of every feature, in routing priority order, with the
+    lead domain: the keyword arguments of ``bot.app.create_app``."""
     from handlers import faq, onboarding
     from handlers.staff_commands import staff_router
 
     return {
+        **lead_wiring(),
         "routers": [
             staff_router(console_url=settings.base_url + "/console"),
             onboarding.router,

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tortoise.transactions import in_transaction
 
-from leads.behaviour import BehaviourLog, BehaviourRow
 from bot.database import GroupCommit, default_client
 from bot.dedup import DedupGuard
 from bot.events import ChatKind, Platform, TextMessage
+from leads.behaviour import BehaviourLog, BehaviourRow
 from models import BehaviourEvent, Lead, ProcessedCallback
 
 

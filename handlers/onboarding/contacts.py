@@ -18,12 +18,13 @@ from tortoise.expressions import F
 
 from bot.api.errors import ApiError
 from bot.events import AccountEvent, ContactAdded
+from leads.behaviour import BehaviourLog
+from leads.merge import follower_unionid, merge_by_unionid
+from leads.profiles import profile_of
 from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
-from leads.merge import follower_unionid, merge_by_unionid
 from .persist import persist
-from leads.profiles import profile_of
 from .receivers import rotate_receivers
 from .router import router
 from .service import Onboarding
@@ -77,7 +78,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
 
 
 @router.on(ContactAdded)
-async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboarding: Onboarding) -> None:
+async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, behaviour: BehaviourLog, onboarding: Onboarding) -> None:
     channel = await channel_for_state(event.state)
     touch = await record_touch(lead, channel, state=event.state, platform="wecom", staff=event.user_id,
                                welcome_code=event.welcome_code, at=clock.now())
@@ -85,11 +86,11 @@ async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboardin
         return
     await attribute(lead, channel, event.user_id)
     settings = await ChannelSettings.get_or_none(channel_id=channel.id) if channel else None
-    contact = await _welcome(event, lead, channel, settings, wecom, onboarding, touch)
+    contact = await _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch)
     await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
 
 
-async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> dict | None:
+async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch) -> dict | None:
     if wecom is None:
         return None
     template = channel.welcome_template if channel else ""
@@ -100,6 +101,7 @@ async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> 
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
                         else onboarding.company, privacy_url=onboarding.privacy_link(lead.id))
     if event.welcome_code:
+        behaviour.expect_welcome(event.welcome_code, lead)  # send_welcome_msg names only the code
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
     elif settings is not None and settings.welcome_fallback:
         touch.welcome = await _fallback(wecom, event, text)
