@@ -43,7 +43,7 @@ def features(settings: Settings) -> dict:
 
 def console_setup(app, bot) -> None:
     """The staff console and REST API, with every feature's pages and endpoints."""
-    from console import setup_console
+    from console.pages import setup_console
     from handlers import faq, onboarding
 
     console = setup_console(app, bot.settings, clock=bot.clock)

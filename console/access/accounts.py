@@ -10,7 +10,7 @@ from tortoise.exceptions import IntegrityError
 
 from bot.clock import Clock
 from console.access.actors import Actor
-from console.kit.i18n import Refusal
+from console.access.refusal import Refusal
 from console.access.passwords import hash_password, verify_password
 from console.access.permissions import Role, parse_role
 from models import LoginAttempt, StaffSession, StaffUser

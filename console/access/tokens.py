@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.clock import Clock
 from console.access.actors import Actor
-from console.kit.i18n import Refusal
+from console.access.refusal import Refusal
 from console.access.permissions import Role, parse_role, sees_own_leads_only
 from console.access.sessions import digest
 from models import ApiToken

@@ -1,17 +1,16 @@
-"""The API's own endpoints: leads, behaviour events, staff users, tokens, the audit log;
-plus the OpenAPI document and its docs page."""
+"""The console's own API endpoints: leads, behaviour events, staff users, tokens and the
+audit log."""
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from tortoise.expressions import Subquery
 
 from console.kit import schemas as s
 from console.access.accounts import AccountError, create_user, update_user, user_json
 from console.access.passwords import WeakPassword
-from console.kit.api import ApiCall, ApiError, api_route
+from console.kit.api import ApiCall, ApiError
 from console.access.audit import entry_json
 from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
@@ -208,22 +207,3 @@ def register(console: "Console") -> None:
         Param("target_id", description="The changed object's id", max_length=64),
         *PAGE,
     ))
-    console.app.router.add_get("/api/openapi.json", api_route(openapi_json(console)))
-    console.app.router.add_get("/api/docs", api_route(api_docs(console)))
-
-
-def openapi_json(console: "Console"):
-    async def view(request: web.Request) -> web.Response:
-        return web.json_response(console.openapi())
-
-    return view
-
-
-def api_docs(console: "Console"):
-    """A readable page of the API, rendered from the same document."""
-
-    async def view(request: web.Request) -> web.Response:
-        html = console.templates.get_template("api_docs.html").render(spec=console.openapi())
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
-
-    return view

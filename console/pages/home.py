@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ from console.pages.settings import (
 from console.kit.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
 from models import BehaviourEvent
 
+HERE = Path(__file__).parent
+
 if TYPE_CHECKING:
     from console.kit.app import Console
 
@@ -30,7 +33,11 @@ CHART_DAYS = 14
 
 
 def register(console: "Console") -> None:
-    """The console's own routes and pages."""
+    """The console's own routes, pages and sections (settings stays the last section)."""
+    console.add_templates(HERE / "templates")
+    console.add_section("dashboard", "nav.dashboard", "dashboard.read")
+    console.add_section("leads", "nav.leads", "leads.read")
+    console.add_section("settings", "nav.settings", "staff.read", last=True)
     console.add_route("GET", "/login", login_form)
     console.add_route("POST", "/login", login_submit)
     console.add_route("POST", "/logout", logout)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console import PageContext
+from console.kit import PageContext
 from console.kit.chart import bar_chart_svg
 from console.kit.web import redirect
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
-from console import ApiCall, ApiError, Console, Param
+from console.kit import ApiCall, ApiError, Console, Param
 from leads.queries import visible_lead
 from leads.crm import CrmFileError
 from models import Channel

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
-from console import Console, PageContext
+from console.kit import Console, PageContext
 from console.kit.chart import bar_chart_svg
 from leads.queries import visible_lead
 from console.kit.web import redirect
@@ -32,9 +32,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 REPORT_DAYS = 30
 MAX_CSV = 5 * 1024 * 1024
 MESSAGES = {
-    "zh": {"channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
+    "zh": {"nav.channels": "渠道", "channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
            "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档"},
-    "en": {"channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
+    "en": {"nav.channels": "Channels", "channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
            "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.archive": "Archive",
            "channels.archived": "Archived"},
 }
@@ -201,6 +201,7 @@ def register_console(console: Console, bot) -> None:
     """Add the channel pages and endpoints (``bot`` gives the WeCom/WeChat clients)."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.add_section("channels", "nav.channels", "channels.read")
     pages = ChannelPages(bot)
     page = console.add_page
     common = dict(section="channels", title="channels.title")

@@ -16,7 +16,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import tortoise_config
-from console import setup_console
+from console.pages import setup_console
 from console.access.accounts import create_user
 from console.access.tokens import create_token
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
