@@ -136,7 +136,7 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console.access import cli as console_cli
+    from console import cli as console_cli
     from handlers import faq as faq_cli
     from handlers import onboarding as onboarding_cli
 

@@ -17,7 +17,6 @@ from aiohttp import web
 from bot.api.tokens import MemoryTokenStore, RedisTokenStore
 from bot.api.wechat import WeChatClient
 from bot.api.wecom import WeComClient
-from leads.behaviour import BehaviourLog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import connect, disconnect

@@ -12,11 +12,12 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, WeComMember
+from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")
 EDITABLE = ("name", "company", "status")
 MAX_TAGS, MAX_TAG_LENGTH = 50, 64
+CHANNEL_CODE_LENGTH = Channel._meta.fields_map["code"].max_length
 
 
 class Viewer(Protocol):
@@ -88,13 +89,20 @@ def _search(term: str) -> Q:
     channel code or an identity value."""
     tags = LeadTag.filter(name__icontains=term).values_list("lead_id", flat=True)
     idents = LeadIdentity.filter(value=term).values_list("lead_id", flat=True)
-    first = Lead.filter(Q(first_channel__name__icontains=term) | Q(first_channel__code=term)).values_list("id", flat=True)
-    last = Lead.filter(Q(last_channel__name__icontains=term) | Q(last_channel__code=term)).values_list("id", flat=True)
+    first = Lead.filter(_channel_is(term, "first_channel")).values_list("id", flat=True)
+    last = Lead.filter(_channel_is(term, "last_channel")).values_list("id", flat=True)
     return (
         Q(name__icontains=term) | Q(company__icontains=term)
         | Q(id__in=Subquery(tags)) | Q(id__in=Subquery(idents))
         | Q(id__in=Subquery(first)) | Q(id__in=Subquery(last))
     )
+
+
+def _channel_is(term: str, relation: str) -> Q:
+    match = Q(**{f"{relation}__name__icontains": term})
+    if len(term) <= CHANNEL_CODE_LENGTH:  # a longer term is no code (and the ORM refuses to compare it)
+        match |= Q(**{f"{relation}__code": term})
+    return match
 
 
 async def visible_lead(viewer: Viewer, lead_id: int) -> Lead | None:

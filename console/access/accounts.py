@@ -86,19 +86,6 @@ def user_actor(user: StaffUser) -> Actor:
     return Actor("user", user.id, user.username, Role(user.role), user.wecom_userid, user.language)
 
 
-def user_json(user: StaffUser) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "wecom_userid": user.wecom_userid,
-        "active": user.active,
-        "created_at": user.created_at.isoformat(),
-        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
-    }
-
-
 @dataclass(frozen=True)
 class SignIn:
     """Checks credentials, refusing after repeated failures (per user and per address)."""

@@ -28,16 +28,3 @@ async def record(
         after=after,
         at=at,
     )
-
-
-def entry_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "actor": entry.actor,
-        "action": entry.action,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "before": entry.before,
-        "after": entry.after,
-        "at": entry.at.isoformat(),
-    }

@@ -1,12 +1,13 @@
-"""JSON Schemas of the API and a checker for the subset request bodies use (object,
+"""JSON Schemas for the API: a checker for the subset request bodies use (object,
 properties, required, additionalProperties, string, integer, boolean, array, enum, nullable,
-maxLength, maxItems)."""
+maxLength, maxItems), the one serialiser of responses (:func:`to_json`), and the shapes every
+endpoint shares (errors, pages of items). Each owner declares its resources' request and
+response schemas side by side."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any, Mapping
-
-from console.access.tokens import NAME_PATTERN
 
 NO_NUL = "^[^\\u0000]*$"  # no database stores NUL in text
 
@@ -102,147 +103,28 @@ def nullable(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {**schema, "nullable": True}
 
 
-CHANNEL_REF = nullable({
-    "type": "object",
-    "required": ["id", "code", "name"],
-    "properties": {"id": {"type": "integer"}, "code": {"type": "string"}, "name": {"type": "string"}},
-})
 DATETIME = {"type": "string", "format": "date-time"}
 
-LEAD = {
-    "type": "object",
-    "required": ["id", "name", "company", "status", "tags", "first_channel", "last_channel", "owner", "consent", "created_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "company": {"type": "string"},
-        "status": {"type": "string"},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "first_channel": CHANNEL_REF,
-        "last_channel": CHANNEL_REF,
-        "owner": nullable({"type": "object", "properties": {"userid": {"type": "string"}, "name": {"type": "string"}}}),
-        "consent": {
-            "type": "object",
-            "properties": {"given": {"type": "boolean"}, "at": nullable(DATETIME), "version": {"type": "string"}},
-        },
-        "created_at": DATETIME,
-        "updated_at": DATETIME,
-        "identities": {
-            "type": "array",
-            "items": {"type": "object", "properties": {"kind": {"type": "string"}, "value": {"type": "string"}}},
-        },
-    },
-}
 
-LEAD_PATCH = {
-    "type": "object",
-    "additionalProperties": False,
-    "minProperties": 1,
-    "properties": {
-        "name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
-        "company": {"type": "string", "maxLength": 256, "pattern": NO_NUL},
-        "status": {"type": "string", "enum": ["active", "mql", "sql", "customer", "nurture", "lost"]},
-        "tags": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 64, "pattern": NO_NUL}},
-        "owner": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
-    },
-}
-
-EVENT = {
-    "type": "object",
-    "required": ["id", "kind", "direction", "occurred_at", "payload"],
-    "properties": {
-        "id": {"type": "integer"},
-        "lead_id": nullable({"type": "integer"}),
-        "channel_id": nullable({"type": "integer"}),
-        "kind": {"type": "string"},
-        "direction": {"type": "string"},
-        "platform": {"type": "string"},
-        "actor": {"type": "string"},
-        "occurred_at": DATETIME,
-        "payload": {"type": "object"},
-    },
-}
-
-STAFF_USER = {
-    "type": "object",
-    "required": ["id", "username", "role", "active"],
-    "properties": {
-        "id": {"type": "integer"},
-        "username": {"type": "string"},
-        "display_name": {"type": "string"},
-        "role": {"type": "string", "enum": ["admin", "marketer", "support", "sales"]},
-        "wecom_userid": nullable({"type": "string"}),
-        "active": {"type": "boolean"},
-        "created_at": DATETIME,
-        "last_login_at": nullable(DATETIME),
-    },
-}
-
-USERNAME_PATTERN = "^[a-z0-9._@-]{1,64}$"
-
-STAFF_USER_CREATE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["username", "role", "password"],
-    "properties": {
-        "username": {"type": "string", "pattern": USERNAME_PATTERN},
-        "role": {"type": "string", "enum": ["admin", "marketer", "support", "sales"]},
-        "password": {"type": "string", "minLength": 10, "maxLength": 256, "pattern": "^[^ \\t\\r\\n](.*[^ \\t\\r\\n])?$"},
-        "display_name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
-        "wecom_userid": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
-    },
-}
-
-STAFF_USER_PATCH = {
-    "type": "object",
-    "additionalProperties": False,
-    "minProperties": 1,
-    "properties": {
-        "role": {"type": "string", "enum": ["admin", "marketer", "support", "sales"]},
-        "active": {"type": "boolean"},
-        "display_name": {"type": "string", "maxLength": 128, "pattern": NO_NUL},
-        "wecom_userid": nullable({"type": "string", "maxLength": 64, "pattern": NO_NUL}),
-    },
-}
-
-TOKEN = {
-    "type": "object",
-    "required": ["id", "name", "role", "prefix"],
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "role": {"type": "string"},
-        "prefix": {"type": "string"},
-        "created_by": {"type": "string"},
-        "created_at": DATETIME,
-        "last_used_at": nullable(DATETIME),
-        "revoked_at": nullable(DATETIME),
-    },
-}
-
-TOKEN_CREATE = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["name", "role"],
-    "properties": {
-        "name": {"type": "string", "pattern": NAME_PATTERN},
-        "role": {"type": "string", "enum": ["admin", "marketer", "support"]},
-    },
-}
-
-TOKEN_CREATED = {**TOKEN, "required": [*TOKEN["required"], "token"], "properties": {**TOKEN["properties"], "token": {"type": "string"}}}
-
-AUDIT_ENTRY = {
-    "type": "object",
-    "required": ["id", "actor", "action", "at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "actor": {"type": "string"},
-        "action": {"type": "string"},
-        "target_type": {"type": "string"},
-        "target_id": {"type": "string"},
-        "before": {"nullable": True},
-        "after": {"nullable": True},
-        "at": DATETIME,
-    },
-}
+def to_json(schema: Mapping[str, Any], value: Any) -> Any:
+    """``value`` as ``schema`` describes it, the one way responses are written: an object
+    takes each of its properties from the key (of a mapping) or attribute (of a row or
+    record) of that name, leaving out one the value lacks; dates and times become ISO 8601;
+    nothing outside the schema goes out."""
+    if value is None:
+        return None
+    kind = schema.get("type")
+    if kind == "object" and "properties" in schema:
+        out = {}
+        for name, sub in schema["properties"].items():
+            if isinstance(value, Mapping):
+                if name in value:
+                    out[name] = to_json(sub, value[name])
+            elif hasattr(value, name):
+                out[name] = to_json(sub, getattr(value, name))
+        return out
+    if kind == "array":
+        return [to_json(schema.get("items", {}), item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from console.access.cli import add_cli_parsers, run_cli
+from console.cli import add_cli_parsers, run_cli
 from console.access.passwords import verify_password
 from console.access.tokens import token_actor
 from models import ApiToken, AuditEntry, StaffUser
