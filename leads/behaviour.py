@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
 from bot.api.deliveries import Delivery, delivery
@@ -28,7 +29,7 @@ INBOUND, OUTBOUND = "inbound", "outbound"
 
 COLUMNS = ("lead_id", "channel_id", "kind", "direction", "platform", "actor", "occurred_at", "payload")
 _FIELDS = BehaviourEvent._meta.fields_map
-_encode_payload = _FIELDS["payload"].encoder  # the field's own JSON encoder (a dict needs no validation)
+_encode_payload = cast(JSONField, _FIELDS["payload"]).encoder  # the field's own JSON encoder (a dict needs no validation)
 
 
 class BehaviourRow:
@@ -47,7 +48,7 @@ class BehaviourRow:
         """The values of COLUMNS, as the database takes them."""
         when = self.occurred_at
         if when.tzinfo is None:
-            when = _FIELDS["occurred_at"].to_db_value(when, None)
+            when = _FIELDS["occurred_at"].to_db_value(when, BehaviourEvent)
         return (self.lead_id, self.channel_id, self.kind, self.direction, self.platform, self.actor,
                 when, _encode_payload(self.payload))
 
@@ -79,7 +80,7 @@ async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int 
     The id of each item's row; None for an item whose key was already claimed."""
     keys = [key for key, _row in items if key is not None]
     if not keys:
-        return await insert_rows(default_client(), [row for _key, row in items])
+        return [*await insert_rows(default_client(), [row for _key, row in items])]
     async with in_transaction() as tx:
         claims = iter(await claim_keys(tx, keys))
         written = [key is None or next(claims) for key, _row in items]

@@ -6,9 +6,10 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable, Protocol, cast
 
 from tortoise.expressions import Q, Subquery
+from tortoise.fields import CharField
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -17,7 +18,7 @@ from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMe
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")
 EDITABLE = ("name", "company", "status")
 MAX_TAGS, MAX_TAG_LENGTH = 50, 64
-CHANNEL_CODE_LENGTH = Channel._meta.fields_map["code"].max_length
+CHANNEL_CODE_LENGTH = cast(CharField, Channel._meta.fields_map["code"]).max_length
 
 
 class Viewer(Protocol):

@@ -16,6 +16,10 @@ class Lead(Model):
     first_channel = fields.ForeignKeyField("models.Channel", null=True, related_name="first_leads", on_delete=fields.SET_NULL)
     last_channel = fields.ForeignKeyField("models.Channel", null=True, related_name="last_leads", on_delete=fields.SET_NULL)
     owner = fields.ForeignKeyField("models.WeComMember", null=True, related_name="leads", on_delete=fields.SET_NULL)
+    first_channel_id: int | None  # the foreign keys' columns and the reverse relations, for type checkers
+    last_channel_id: int | None
+    owner_id: int | None
+    identities: fields.ReverseRelation[LeadIdentity]
     consent_at = fields.DatetimeField(null=True)  # when the lead agreed to the processing rules
     consent_version = fields.CharField(max_length=32, default="", db_default="")  # which rules they agreed to
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -30,6 +34,7 @@ class LeadIdentity(Model):
 
     id = fields.IntField(primary_key=True)
     lead = fields.ForeignKeyField("models.Lead", related_name="identities", on_delete=fields.CASCADE)
+    lead_id: int
     kind = fields.CharField(max_length=32)
     value = fields.CharField(max_length=128)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -44,6 +49,7 @@ class LeadTag(Model):
 
     id = fields.IntField(primary_key=True)
     lead = fields.ForeignKeyField("models.Lead", related_name="tags", on_delete=fields.CASCADE)
+    lead_id: int
     name = fields.CharField(max_length=64, db_index=True)
 
     class Meta:
@@ -67,6 +73,7 @@ class LeadProfile(Model):
     crm_match = fields.CharField(max_length=16, default="new", db_index=True)  # existing_account | known_contact | new
     crm_account = fields.ForeignKeyField("models.CrmAccount", null=True, related_name="leads", on_delete=fields.SET_NULL)
     referrer = fields.ForeignKeyField("models.Lead", null=True, related_name="referred", on_delete=fields.SET_NULL)
+    referrer_id: int | None
     referral_count = fields.IntField(default=0)
 
     class Meta:
