@@ -158,20 +158,6 @@ async def lead_json(lead: Lead) -> dict[str, Any]:
     return item
 
 
-def event_json(event: BehaviourEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "lead_id": event.lead_id,
-        "channel_id": event.channel_id,
-        "kind": event.kind,
-        "direction": event.direction,
-        "platform": event.platform,
-        "actor": event.actor,
-        "occurred_at": _iso(event.occurred_at),
-        "payload": event.payload,
-    }
-
-
 def timeline(lead: Lead) -> QuerySet[BehaviourEvent]:
     """The lead's behaviour, newest first."""
     return BehaviourEvent.filter(lead_id=lead.id).order_by("-occurred_at", "-id")

@@ -1,5 +1,6 @@
-"""The Console: the console pages under /console, the API under /api, and the one registry
-through which feature modules add a page (with its navigation section) and an API endpoint."""
+"""The Console: pages under /console, the API under /api (with its OpenAPI document), and the
+one registry through which the console's pages and the features add a navigation section, a
+page and an API endpoint."""
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,7 @@ HERE = Path(__file__).parent
 
 class Console:
     """Holds the registry (sections, pages, endpoints), the message catalogue and the
-    templates. Create it with :func:`setup_console`; register before the app starts."""
+    templates. Create it with :func:`mount_console`; register before the app starts."""
 
     def __init__(self, app: web.Application, settings: Settings, clock: Clock) -> None:
         self.app = app
