@@ -14,6 +14,15 @@ from typing import Sequence
 from bot.config import ConfigError, Settings, load_settings
 
 
+def lead_wiring() -> dict:
+    """The lead domain the bot's middlewares and API clients feed: keyword arguments of
+    ``bot.app.create_app``."""
+    from leads.behaviour import BehaviourLog
+    from leads.identity import resolve_lead
+
+    return {"behaviour_log": BehaviourLog, "resolve_lead": resolve_lead}
+
+
 def features() -> list:
     """Every feature, once, in routing priority order; serving, the demo, the command line
     and the console are all built from this list."""
@@ -27,7 +36,7 @@ def console_feature(product: list):
     """The staff console and REST API, with the pages and endpoints of ``product``."""
     from bot.feature import Feature
     from console import cli as console_cli
-    from console import setup_console
+    from console.pages import setup_console
 
     def mount(app, bot) -> None:
         console = setup_console(app, bot.settings, clock=bot.clock)
@@ -47,7 +56,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import create_app
 
     async def build() -> web.Application:
-        app = await create_app(settings, features=features())
+        app = await create_app(settings, features=features(), **lead_wiring())
         app.on_startup.append(_freeze_startup_objects)
         return app
 
@@ -69,7 +78,7 @@ async def _freeze_startup_objects(_app) -> None:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from demo.run import run_demo
 
-    return asyncio.run(run_demo(args, settings, features))
+    return asyncio.run(run_demo(args, settings, features, lead_wiring))
 
 
 def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
@@ -89,7 +98,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.database import connect, disconnect
-    from bot.export import export_events
+    from leads.export import export_events
 
     since = _parse_since(args.since)
 

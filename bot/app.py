@@ -2,7 +2,8 @@
 transports of every configured channel into an aiohttp application.
 
 Features are passed in as :class:`~bot.feature.Feature` objects (or bare routers, services and
-setups), so ``bot/`` knows none of them.
+setups), so ``bot/`` knows none of them; the lead domain comes in the same way, as the
+behaviour log and the lead resolver that the app's outer middlewares are given.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from aiohttp import web
 from bot.api.tokens import MemoryTokenStore, RedisTokenStore
 from bot.api.wechat import WeChatClient
 from bot.api.wecom import WeComClient
-from bot.behaviour import BehaviourLog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import connect, disconnect
@@ -25,6 +25,7 @@ from bot.dialogs import DatabaseDialogStorage, DialogStorage, dialog_middleware
 from bot.dispatcher import Dispatcher, Router
 from bot.feature import Feature, build_services, mount, routers_of
 from bot.kf import KfPuller
+from bot.middlewares import EventLog, LeadResolver, behaviour_middleware, lead_middleware
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
 from bot.transports.wechat import WeChatTransport
 from bot.transports.wecom import WeComTransport
@@ -41,7 +42,7 @@ class Bot:
     clock: Clock
     dispatcher: Dispatcher
     pipeline: EventPipeline
-    behaviour: BehaviourLog
+    behaviour: EventLog
     session: aiohttp.ClientSession
     wecom: WeComClient | None = None
     wechat: WeChatClient | None = None
@@ -75,6 +76,8 @@ async def create_app(
     routers: Iterable[Router] = (),
     *,
     features: Iterable[Feature] = (),
+    behaviour_log: Callable[[Clock], EventLog],
+    resolve_lead: LeadResolver,
     clock: Clock | None = None,
     services: dict[str, Any] | None = None,
     setups: Iterable[Setup] = (),
@@ -86,12 +89,14 @@ async def create_app(
     """Build the bot's web application.
 
     ``features`` plug in their routers, services, routes and hooks (bot.feature), in
-    priority order; ``routers`` are bare routers tried before them; ``services`` are extra
-    objects handlers may ask for by name; ``setups`` are called with (app, bot) to add pages
-    or routes. ``dialogs`` stores dialog states (the database unless given, e.g. Redis);
-    ``archive_source`` is the chat archive to pull. With ``manage_database`` the app
-    migrates and connects on start-up and disconnects on shutdown (tests that own the
-    database pass False).
+    priority order; ``routers`` are bare routers tried before them; ``behaviour_log`` builds
+    the behaviour log from the app's clock and ``resolve_lead`` finds or creates the lead
+    behind an identity (the lead domain's, passed in by the caller: ``main.lead_wiring()``);
+    ``services`` are extra objects handlers may ask for by name; ``setups`` are called with
+    (app, bot) to add pages or routes. ``dialogs`` stores dialog states (the database unless
+    given, e.g. Redis); ``archive_source`` is the chat archive to pull. With
+    ``manage_database`` the app migrates and connects on start-up and disconnects on shutdown
+    (tests that own the database pass False).
     """
     features = tuple(features)
     clock = clock or Clock()
@@ -99,13 +104,17 @@ async def create_app(
         await connect(settings.database_url)
     redis = _redis(settings)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
-    behaviour = BehaviourLog(clock)
+    behaviour = behaviour_log(clock)
     tokens = RedisTokenStore(redis) if redis is not None else MemoryTokenStore()
     wecom = WeComClient(settings, session, clock, token_store=tokens, on_sent=behaviour.on_api_sent) if settings.wecom_corp_id else None
     wechat = WeChatClient(settings, session, clock, token_store=tokens, on_sent=behaviour.on_api_sent) if settings.wechat_app_id else None
 
     dispatcher = Dispatcher()
-    pipeline = EventPipeline(dispatcher, DedupGuard(redis), behaviour, passive_budget=passive_budget)
+    # The lead comes first so that the claim and the inbound row share one transaction
+    # (behaviour_middleware with the guard); a duplicate delivery stops there.
+    dispatcher.outer_middleware(lead_middleware(resolve_lead))
+    dispatcher.outer_middleware(behaviour_middleware(behaviour, DedupGuard(redis)))
+    pipeline = EventPipeline(dispatcher, passive_budget=passive_budget)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
     bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis,
               dialogs or DatabaseDialogStorage(), archive_source)

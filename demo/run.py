@@ -34,7 +34,8 @@ def demo_settings(args: argparse.Namespace, sim: Simulator, sim_base: str) -> Se
     return sim.credentials.bot_settings(sim_base, database_url=args.database, host=args.host, port=args.port)
 
 
-async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[], Sequence[Feature]]) -> int:
+async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[], Sequence[Feature]],
+                   lead_wiring: Callable[[], dict]) -> int:
     bot_base = f"http://{args.host}:{args.port}"
     sim_base = f"http://{args.host}:{args.port + 1}"
     clock = Clock()
@@ -49,7 +50,8 @@ async def run_demo(args: argparse.Namespace, _settings: Settings, features: Call
     sim_app.router.add_get("/demo/setup", _setup_json)
     plugged = features()
     # customer groups reach the FAQ through the (simulated) chat archive
-    bot_app = await create_app(settings, clock=clock, features=plugged, archive_source=SimulatorArchive(sim))
+    bot_app = await create_app(settings, clock=clock, features=plugged, archive_source=SimulatorArchive(sim),
+                               **lead_wiring())
 
     runners = []
     for app, port in ((sim_app, args.port + 1), (bot_app, args.port)):

@@ -7,7 +7,7 @@ from bot.app import BOT, create_app
 from bot.config import Settings
 from bot.dispatcher import Dispatcher, Router
 from bot.feature import Feature
-from main import build_parser, features
+from main import build_parser, features, lead_wiring
 
 
 def test_main_names_each_feature_once():
@@ -60,7 +60,7 @@ async def test_services_are_built_once_with_the_bot_and_hooks_run_with_it(db, cl
 
     feature = Feature("greeter", services=services, on_startup=(start,), on_shutdown=(stop,),
                       web=lambda app, bot: app.router.add_get("/hi", hello))
-    app = await create_app(Settings(), features=[feature], clock=clock, manage_database=False)
+    app = await create_app(Settings(), features=[feature], clock=clock, manage_database=False, **lead_wiring())
     client = await aiohttp_client(app)
 
     assert (await (await client.get("/hi")).text()) == "hi"
@@ -74,4 +74,4 @@ async def test_two_features_may_not_claim_one_service_name(db, clock):
     twice = [Feature("a", services=lambda bot: {"x": 1}), Feature("b", services=lambda bot: {"x": 2})]
 
     with pytest.raises(ValueError, match="redefines the services"):
-        await create_app(Settings(), features=twice, clock=clock, manage_database=False)
+        await create_app(Settings(), features=twice, clock=clock, manage_database=False, **lead_wiring())

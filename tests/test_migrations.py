@@ -7,6 +7,7 @@ from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from bot.database import migrate, tortoise_config
+from models import WeComMember
 
 from main import main
 
@@ -38,6 +39,7 @@ async def test_an_existing_database_is_upgraded_keeping_its_data(database_url):
         "score, latency_ms, feedback, created_at) "
         "VALUES ('发货', '发货', 'single', '', '[]', 'miss', 0, 1, 'none', '2026-01-01')"
     )
+    await db.execute_query("INSERT INTO staff (userid, name, created_at) VALUES ('zhangsan', '张三', '2026-01-01')")
     await Tortoise.close_connections()
 
     await migrate(database_url)
@@ -48,6 +50,7 @@ async def test_an_existing_database_is_upgraded_keeping_its_data(database_url):
         _, hits = await connections.get("default").execute_query("SELECT raw_query, review FROM faq_hit")
         assert [dict(r) for r in leads] == [{"name": "李工", "company": "华材", "consent_version": ""}]
         assert [dict(r) for r in hits] == [{"raw_query": "发货", "review": "open"}]
+        assert [m.name for m in await WeComMember.all()] == ["张三"]  # the renamed model kept its table
     finally:
         if postgres:
             await Tortoise._drop_databases()

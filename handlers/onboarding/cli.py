@@ -55,7 +55,7 @@ def _crm_problems(path: str, exc: CrmFileError) -> int:
 
 
 def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
-    from .crm import import_crm_csv
+    from leads.crm_store import import_crm_csv
 
     text = _read(args.file)
     try:

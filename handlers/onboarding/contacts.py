@@ -19,12 +19,13 @@ from tortoise.expressions import F
 from bot.api.errors import ApiError
 from bot.dispatcher import Router
 from bot.events import AccountEvent, ContactAdded
-from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, Staff
+from leads.behaviour import BehaviourLog
+from leads.merge import follower_unionid, merge_by_unionid
+from leads.profiles import profile_of
+from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
-from .merge import follower_unionid, merge_by_unionid
 from .retry import retry
-from .profiles import profile_of
 from .receivers import rotate_receivers
 from .service import Onboarding
 from .tags import tag_lead
@@ -64,7 +65,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
     """First touch is kept; last touch and the receiving staff member follow the newest add."""
     fields = []
     if staff_userid:
-        staff, _ = await Staff.get_or_create(userid=staff_userid)
+        staff, _ = await WeComMember.get_or_create(userid=staff_userid)
         lead.owner_id = staff.id
         fields.append("owner_id")
     if channel is not None:
@@ -78,7 +79,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
 
 
 @router.on(ContactAdded)
-async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboarding: Onboarding) -> None:
+async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, behaviour: BehaviourLog, onboarding: Onboarding) -> None:
     channel = await channel_for_state(event.state)
     touch = await record_touch(lead, channel, state=event.state, platform="wecom", staff=event.user_id,
                                welcome_code=event.welcome_code, at=clock.now())
@@ -86,11 +87,11 @@ async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboardin
         return
     await attribute(lead, channel, event.user_id)
     settings = await ChannelSettings.get_or_none(channel_id=channel.id) if channel else None
-    contact = await _welcome(event, lead, channel, settings, wecom, onboarding, touch, clock)
+    contact = await _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock)
     await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
 
 
-async def _welcome(event, lead, channel, settings, wecom, onboarding, touch, clock) -> dict | None:
+async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock) -> dict | None:
     if wecom is None:
         return None
     template = channel.welcome_template if channel else ""
@@ -102,6 +103,7 @@ async def _welcome(event, lead, channel, settings, wecom, onboarding, touch, clo
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
                         else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append)
     if event.welcome_code:
+        behaviour.expect_welcome(event.welcome_code, lead)  # send_welcome_msg names only the code
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
     elif settings is not None and settings.welcome_fallback:
         touch.welcome = await _fallback(wecom, event, text)

@@ -20,7 +20,7 @@ from bot.dispatcher import Router, customers_only
 from bot.events import (
     ExternalChatCreated, ExternalChatDismissed, ExternalChatUpdated, Identity, IdentityKind, Platform, TextMessage,
 )
-from bot.leads import resolve_lead
+from leads.identity import resolve_lead
 from models import Channel, ChannelSettings, CustomerGroup, GroupJoinWay, GroupMembership, Lead, LeadTag
 
 from .channels import ChannelSpec
@@ -121,9 +121,9 @@ async def group_updated(event: ExternalChatUpdated, wecom, clock, behaviour) -> 
 
 
 async def _staff_member(userid: str) -> bool:
-    from models import Staff
+    from models import WeComMember
 
-    return await Staff.filter(userid=userid).exists()
+    return await WeComMember.filter(userid=userid).exists()
 
 
 @router.on(ExternalChatCreated)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 
 from bot.api.errors import ApiError
-from bot.behaviour import BehaviourLog
 from bot.dispatcher import Router
 from bot.events import ContactDeleted, ContactEvent, FollowUserDeleted
+from leads.behaviour import BehaviourLog
+from leads.profiles import profile_of
 from models import Lead
 
 from .retry import retry
-from .profiles import profile_of
 
 log = logging.getLogger(__name__)
 router = Router("onboarding.lost")

@@ -16,10 +16,10 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import tortoise_config
-from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
-from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, Staff
+from console.pages import setup_console
+from console.access.accounts import create_user
+from console.access.tokens import create_token
+from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 PASSWORD = "correct horse battery"
 
@@ -30,7 +30,7 @@ async def seed(clock: Clock) -> None:
     await create_user("sales", "sales", PASSWORD, clock=clock, wecom_userid="zhangsan")
     expo = await Channel.create(code="expo2026", name="2026 工业展展位")
     site = await Channel.create(code="site", name="官网")
-    zhangsan = await Staff.create(userid="zhangsan", name="张三")
+    zhangsan = await WeComMember.create(userid="zhangsan", name="张三")
     wang = await Lead.create(name="王工", company="华东精密机械", first_channel=expo, last_channel=expo, owner=zhangsan,
                              consent_at=datetime(2026, 1, 5, tzinfo=timezone.utc), consent_version="v1")
     await LeadIdentity.create(lead=wang, kind="external_userid", value="wmWANG")

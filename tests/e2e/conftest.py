@@ -12,7 +12,7 @@ from bot.app import BOT, Bot, create_app
 from bot.simulator.app import create_simulator_app
 from bot.simulator.simulator import CallbackUrls, Simulator
 
-from main import features
+from main import features, lead_wiring
 
 
 @dataclass
@@ -41,7 +41,7 @@ async def make_harness(db, clock, aiohttp_server):
         if wechat_mode == "plain":
             overrides.setdefault("wechat_aes_key", "")
         settings = sim.credentials.bot_settings(str(sim_server.make_url("")).rstrip("/"), **overrides)
-        wiring = {"features": features()} if routers is None else {"routers": routers}
+        wiring = {"features": features(), **lead_wiring()} if routers is None else {**lead_wiring(), "routers": routers}
         app = await create_app(settings, clock=clock, manage_database=False, **wiring)
         bot_server: TestServer = await aiohttp_server(app)
         bot_url = str(bot_server.make_url("")).rstrip("/")

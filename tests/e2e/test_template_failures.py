@@ -7,8 +7,8 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
+from console.pages import setup_console
+from console.access.accounts import create_user
 from handlers import faq, onboarding
 from models import Channel, FaqEntryRecord, TemplateFailure
 from tests.console.conftest import PASSWORD, csrf_of, sign_in

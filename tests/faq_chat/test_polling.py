@@ -30,12 +30,13 @@ async def test_the_archive_is_pulled_every_15_seconds_even_after_a_failure(clock
 
 async def test_the_index_is_built_when_the_app_starts(db, aiohttp_client):
     from bot.app import BOT, create_app
+    from main import lead_wiring
     from bot.config import Settings
     from handlers import faq
     from tests.faq_chat.entries import store_test_faq
 
     await store_test_faq()
-    app = await create_app(Settings(), features=[faq.feature], manage_database=False)
+    app = await create_app(Settings(), features=[faq.feature], manage_database=False, **lead_wiring())
     await aiohttp_client(app)
 
     store = app[BOT].services["faq"].store

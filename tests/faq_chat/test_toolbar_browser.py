@@ -18,8 +18,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.database import tortoise_config  # noqa: E402
-from console import setup_console  # noqa: E402
-from console.accounts import create_user  # noqa: E402
+from console.pages import setup_console  # noqa: E402
+from console.access.accounts import create_user  # noqa: E402
 from handlers.faq import register_console  # noqa: E402
 from models import FaqSuggestion  # noqa: E402
 from tests.console.live_server import PASSWORD, LiveConsole  # noqa: E402

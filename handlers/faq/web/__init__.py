@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from console import Console
+from console.kit import Console
 from handlers.faq.web.api import FaqApi, register_api
 from handlers.faq.web.messages import MESSAGES
 from handlers.faq.web.jssdk import AgentTicket
@@ -22,6 +22,7 @@ def register_console(console: Console, bot: Any = None) -> None:
     client the chat-toolbar page signs its JS-SDK config with."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.add_section("faq", "nav.faq", "faq.read")
     pages, page = FaqPages(bot, AgentTicket(console.clock)), console.add_page
     console.app.router.add_static("/console/faq/static", HERE / "static")
     common = dict(section="faq")

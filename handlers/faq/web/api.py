@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from aiohttp import web
 
-from console import ApiCall, ApiError, Console, Param
+from console.kit import ApiCall, ApiError, Console, Param
 from faq import SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
 from handlers.faq import group_rules, options as faq_options, review, suggestions
 from handlers.faq.hits import hit_summary

@@ -2,6 +2,7 @@
 
 MESSAGES = {
     "zh": {
+        "nav.faq": "问答",
         "faq.inbox": "待处理问题", "faq.entries": "问答条目", "faq.stats": "问答统计", "faq.toolbar": "FAQ 建议",
         "faq.entry": "问答条目", "faq.import": "导入", "faq.settings": "工作时间与转人工", "faq.save": "保存",
         "faq.inbox.help": "机器人没答上、没把握或客户不满意的问题，相似的已归为一组，一次处理一组。",
@@ -36,6 +37,7 @@ MESSAGES = {
         "faq.toolbar.send": "发送", "faq.choose_entry": "— 选择条目 —",
     },
     "en": {
+        "nav.faq": "FAQ",
         "faq.inbox": "Review inbox", "faq.entries": "FAQ entries", "faq.stats": "FAQ statistics",
         "faq.toolbar": "FAQ suggestions", "faq.entry": "FAQ entry", "faq.import": "Import",
         "faq.settings": "Hours and hand-over", "faq.save": "Save",

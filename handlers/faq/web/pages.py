@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console import PageContext
-from console.chart import bar_chart_svg
-from console.web import redirect
+from console.kit import PageContext
+from console.kit.chart import bar_chart_svg
+from console.kit.web import redirect
 from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
 from handlers.faq import group_rules, options as faq_options, review, suggestions

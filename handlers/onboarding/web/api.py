@@ -7,17 +7,18 @@ from typing import Any
 from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
-from console import ApiCall, ApiError, Console, Param
-from console.leads import visible_lead
+from console.kit import ApiCall, ApiError, Console, Param
+from leads.queries import visible_lead
 from leads.crm import CrmFileError
 from models import Channel
 
+from leads.crm_store import import_crm_csv
+from leads.profiles import onboarding_json
+
 from ..channels import KINDS, PLATFORMS, ChannelError, channel_spec_of, parse_spec
-from .pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 from ..consent import erase
-from ..crm import import_crm_csv
-from ..profiles import onboarding_json
 from ..report import channel_report, report_csv
+from .pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 
 CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True)
 CHANNEL_BODY = {"type": "object", "properties": {

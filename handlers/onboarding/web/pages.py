@@ -13,17 +13,17 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.api.errors import ApiError as PlatformApiError
-from console import Console, PageContext
-from console.chart import bar_chart_svg
-from console.leads import visible_lead
-from console.web import redirect
+from console.kit import Console, PageContext
+from console.kit.chart import bar_chart_svg
+from console.kit.web import redirect
 from content.failures import failure_of
 from leads.crm import CrmFileError
+from leads.crm_store import import_crm_csv
+from leads.queries import visible_lead
 from models import Channel, ChannelSettings
 
 from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
 from ..consent import erase
-from ..crm import import_crm_csv
 from ..groups import GroupService
 from ..qr import qr_png, qr_svg
 from ..report import channel_report, daily_adds, report_csv
@@ -34,10 +34,10 @@ CHINA = ZoneInfo("Asia/Shanghai")
 REPORT_DAYS = 30
 MAX_CSV = 5 * 1024 * 1024
 MESSAGES = {
-    "zh": {"channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
+    "zh": {"nav.channels": "渠道", "channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
            "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档",
            "channels.template_failed": "欢迎语模板在 {when} 发送时出错（共 {n} 次），客户收到的是默认欢迎语：{message}。修改并保存后此提示消失。"},
-    "en": {"channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
+    "en": {"nav.channels": "Channels", "channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
            "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.archive": "Archive",
            "channels.archived": "Archived",
            "channels.template_failed": "The welcome template failed when sent at {when} ({n} times); the customer got the default welcome: {message}. Save a fixed version to clear this."},
@@ -206,6 +206,7 @@ def register_console(console: Console, bot) -> None:
     """Add the channel pages and endpoints (``bot`` gives the WeCom/WeChat clients)."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.add_section("channels", "nav.channels", "channels.read")
     pages = ChannelPages(bot)
     page = console.add_page
     common = dict(section="channels", title="channels.title")

@@ -8,16 +8,23 @@ when the account is bound to an open-platform account; 40003 is an invalid openi
 from __future__ import annotations
 
 import logging
+from typing import Any, Protocol
 
 from bot.api.errors import ApiError
 from bot.events import Identity, IdentityKind
-from bot.leads import add_identity, find_lead
+from leads.identity import add_identity, find_lead
 from models import BehaviourEvent, ChannelTouch, ConsentRecord, GroupMembership, Lead, LeadIdentity, LeadProfile, LeadTag
 
 log = logging.getLogger(__name__)
 
 
-async def follower_unionid(wechat, openid: str) -> str:
+class FollowerDirectory(Protocol):
+    """The official account's user/info (the WeChat API client)."""
+
+    async def user_info(self, openid: str) -> dict[str, Any]: ...
+
+
+async def follower_unionid(wechat: FollowerDirectory | None, openid: str) -> str:
     """The official-account follower's unionid, or "" when there is none or it cannot be read
     (no WeChat client, an API error): a missing unionid never stops onboarding."""
     if wechat is None:

@@ -9,15 +9,15 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from console import audit
-from console.accounts import user_actor
-from console.actors import Actor
-from console.i18n import LANGUAGES, pick_language
-from console.registry import Page
-from console.sessions import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, csrf_token, csrf_valid, session_user, set_cookie
+from console.access import audit
+from console.access.accounts import user_actor
+from console.access.actors import Actor
+from console.kit.i18n import LANGUAGES, pick_language
+from console.kit.registry import Page
+from console.access.sessions import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, csrf_token, csrf_valid, session_user, set_cookie
 
 if TYPE_CHECKING:
-    from console.app import Console
+    from console.kit.app import Console
 
 LANG_COOKIE = "siyu_lang"
 ACTOR: web.RequestKey[Actor | None] = web.RequestKey("siyu_actor", object)  # type: ignore[arg-type]

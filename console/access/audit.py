@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from console.actors import Actor
+from console.access.actors import Actor
 from models import AuditEntry
 
 
@@ -28,16 +28,3 @@ async def record(
         after=after,
         at=at,
     )
-
-
-def entry_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "actor": entry.actor,
-        "action": entry.action,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "before": entry.before,
-        "after": entry.after,
-        "at": entry.at.isoformat(),
-    }

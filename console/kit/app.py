@@ -1,41 +1,32 @@
-"""The Console: the console pages under /console, the API under /api, and the one registry
-through which feature modules add a page (with its navigation section) and an API endpoint."""
+"""The Console: pages under /console, the API under /api (with its OpenAPI document), and the
+one registry through which the console's pages and the features add a navigation section, a
+page and an API endpoint."""
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import jinja2
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from console.api import ApiError, api_route, endpoint_view
-from console.i18n import Catalogue
-from console.openapi import openapi_document
-from console.permissions import PERMISSIONS
-from console.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
-from console.web import console_route, page_view, render_message, section_view
+from console.kit.api import ApiError, api_route, endpoint_view
+from console.kit.i18n import Catalogue
+from console.kit.openapi import openapi_document
+from console.access.permissions import PERMISSIONS
+from console.kit.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
+from console.kit.web import console_route, page_view, render_message, section_view
 
 HERE = Path(__file__).parent
-
-DEFAULT_SECTIONS = (
-    Section("dashboard", "nav.dashboard", "dashboard.read"),
-    Section("leads", "nav.leads", "leads.read"),
-    Section("channels", "nav.channels", "channels.read"),
-    Section("faq", "nav.faq", "faq.read"),
-    Section("content", "nav.content", "content.read"),
-    Section("surveys", "nav.surveys", "surveys.read"),
-    Section("settings", "nav.settings", "staff.read"),
-)
 
 
 class Console:
     """Holds the registry (sections, pages, endpoints), the message catalogue and the
-    templates. Create it with :func:`setup_console`; register before the app starts."""
+    templates. Create it with :func:`mount_console`; register before the app starts."""
 
     def __init__(self, app: web.Application, settings: Settings, clock: Clock) -> None:
         self.app = app
@@ -43,7 +34,7 @@ class Console:
         self.clock = clock
         self.secret = _secret(settings)
         self.catalogue = Catalogue()
-        self.sections: list[Section] = list(DEFAULT_SECTIONS)
+        self.sections: list[Section] = []  # the navigation, as the pages' owners add it
         self.pages: list[Page] = []
         self.endpoints: list[Endpoint] = []
         self._loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates")])
@@ -55,12 +46,14 @@ class Console:
         """Let pages render templates from ``directory`` (they extend ``layout.html``)."""
         self._loader.loaders.append(jinja2.FileSystemLoader(directory))
 
-    def add_section(self, key: str, title: str, permission: str) -> None:
-        """A new navigation entry (placed before settings)."""
+    def add_section(self, key: str, title: str, permission: str, *, last: bool = False) -> None:
+        """A navigation entry, after those added before it; ``last`` keeps it after every
+        other (settings)."""
         _check_permission(permission)
         if any(s.key == key for s in self.sections):
             raise ValueError(f"section {key!r} exists")
-        self.sections.insert(len(self.sections) - 1, Section(key, title, permission))
+        at = len(self.sections) if last else next((i for i, s in enumerate(self.sections) if s.last), len(self.sections))
+        self.sections.insert(at, Section(key, title, permission, last))
 
     def add_page(
         self,
@@ -137,7 +130,7 @@ class Console:
 
 def _check_permission(permission: str) -> None:
     if permission not in PERMISSIONS:
-        raise ValueError(f"unknown permission {permission!r}; add it to console.permissions")
+        raise ValueError(f"unknown permission {permission!r}; add it to console.access.permissions")
 
 
 def _secret(settings: Settings) -> bytes:
@@ -147,20 +140,39 @@ def _secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)
 
 
-def setup_console(app: web.Application, settings: Settings, *, clock: Clock) -> Console:
+def mount_console(app: web.Application, settings: Settings, *, clock: Clock,
+                  pages: Iterable[Callable[[Console], None]] = ()) -> Console:
     """Mount the console (/console), the API (/api/v1, /api/openapi.json, /api/docs) and the
-    static assets on ``app``; returns the Console for feature modules to register on."""
-    from console import endpoints, views
-
+    static assets on ``app``, with ``pages`` registering the console's own pages first;
+    returns the Console for features to register on."""
     console = Console(app, settings, clock)
     app.router.add_get("/console", _to_console)
     app.router.add_static("/console/static", HERE / "static")
+    app.router.add_get("/api/openapi.json", api_route(_openapi_json(console)))
+    app.router.add_get("/api/docs", api_route(_api_docs(console)))
     console.add_route("GET", "/section/{key}", section_view(console))
-    views.register(console)
-    endpoints.register(console)
+    for register in pages:
+        register(console)
     console.add_route("*", "/{tail:.*}", _console_not_found)
     app.router.add_route("*", "/api/{tail:.*}", api_route(_api_fallback(console)))
     return console
+
+
+def _openapi_json(console: Console):
+    async def view(request: web.Request) -> web.Response:
+        return web.json_response(console.openapi())
+
+    return view
+
+
+def _api_docs(console: Console):
+    """A readable page of the API, rendered from the same document."""
+
+    async def view(request: web.Request) -> web.Response:
+        html = console.templates.get_template("api_docs.html").render(spec=console.openapi())
+        return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    return view
 
 
 async def _to_console(request: web.Request) -> web.Response:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.permissions import Role, allowed, sees_own_leads_only
+from console.access.permissions import Role, allowed, sees_own_leads_only
 
 
 @dataclass(frozen=True)

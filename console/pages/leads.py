@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.i18n import DISPLAY_TZ
-from console.leads import (
+from console.kit.i18n import DISPLAY_TZ
+from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
 )
-from console.web import PageContext, page_number, redirect, render
-from models import Channel, Staff
+from console.kit.web import PageContext, page_number, redirect, render
+from models import Channel, WeComMember
 
 PER_PAGE = 25
 MAX_EXPORT = 50_000
@@ -48,7 +48,7 @@ async def lead_list(request: web.Request, ctx: PageContext) -> dict[str, Any]:
         "prev_query": urlencode({**kept, "page": page - 1}), "next_query": urlencode({**kept, "page": page + 1}),
         "export_query": urlencode(kept), "statuses": STATUSES,
         "channels": await Channel.filter(archived=False).order_by("name"),
-        "owners": [] if ctx.actor.own_leads_only else await Staff.all().order_by("name"),
+        "owners": [] if ctx.actor.own_leads_only else await WeComMember.all().order_by("name"),
         "can_export": ctx.actor.can("leads.export"),
     }
 
@@ -83,7 +83,7 @@ async def lead_context(lead, request: web.Request, ctx: PageContext, error: str 
         "can_edit": ctx.actor.can("leads.write"),
         "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
         "statuses": STATUSES,
-        "staff": await Staff.all().order_by("name") if not ctx.actor.own_leads_only else [],
+        "staff": await WeComMember.all().order_by("name") if not ctx.actor.own_leads_only else [],
         "saved": request.query.get("saved") == "1",
         "error": error,
     }

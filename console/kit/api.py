@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from aiohttp import web
 
-from console import audit
-from console.actors import Actor
-from console.registry import Endpoint, Param
-from console.schemas import SchemaError, check_body
-from console.tokens import token_actor
+from console.access import audit
+from console.access.actors import Actor
+from console.kit.registry import Endpoint, Param
+from console.kit.schemas import SchemaError, check_body
+from console.access.tokens import token_actor
 
 if TYPE_CHECKING:
-    from console.app import Console
+    from console.kit.app import Console
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from tortoise.models import Model
 
 class StaffUser(Model):
     """A person who signs in to the console. role is one of admin, marketer, support,
-    sales; wecom_userid links the user to the WeCom member (models.Staff) they are, which
+    sales; wecom_userid links the user to the WeCom member (models.WeComMember) they are, which
     is how sales see their own leads and how staff commands in WeCom find their role."""
 
     id = fields.IntField(primary_key=True)

@@ -5,12 +5,13 @@ from typing import Any
 
 from aiohttp import web
 
-from console.accounts import AccountError, create_user, update_user, user_json
-from console.audit import entry_json
-from console.passwords import WeakPassword
-from console.permissions import Role, sees_own_leads_only
-from console.tokens import TokenError, create_token, revoke_token, token_json
-from console.web import PageContext, page_number, redirect, render
+from console.access.accounts import AccountError, create_user, update_user
+from console.access.passwords import WeakPassword
+from console.access.permissions import Role, sees_own_leads_only
+from console.access.tokens import TokenError, create_token, revoke_token
+from console.kit.schemas import to_json
+from console.kit.web import PageContext, page_number, redirect, render
+from console.pages.schemas import AUDIT_ENTRY, STAFF_USER, TOKEN
 from models import ApiToken, AuditEntry, StaffUser
 
 PAGE_SIZE = 25
@@ -28,7 +29,7 @@ async def add_staff_user(request: web.Request, ctx: PageContext) -> web.StreamRe
                                  clock=ctx.clock, wecom_userid=str(form.get("wecom_userid", "")).strip() or None)
     except (AccountError, WeakPassword) as exc:
         return render(request, "users.html", await staff_users(request, ctx, error=ctx.refusal(exc), title="settings.users", section="settings"), status=400)
-    await ctx.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
+    await ctx.audit("user.create", target_type="staff_user", target_id=user.id, after=to_json(STAFF_USER, user))
     return redirect("/console/settings/users?saved=1")
 
 
@@ -61,7 +62,7 @@ async def add_api_token(request: web.Request, ctx: PageContext) -> web.StreamRes
         row, secret = await create_token(str(form.get("name", "")), str(form.get("role", "")), clock=ctx.clock, created_by=ctx.actor.label)
     except TokenError as exc:
         return render(request, "tokens.html", await api_tokens(request, ctx, error=ctx.refusal(exc), **base), status=400)
-    await ctx.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
+    await ctx.audit("token.create", target_type="token", target_id=row.id, after=to_json(TOKEN, row))
     response = render(request, "tokens.html", await api_tokens(request, ctx, new_secret=secret, **base))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -71,9 +72,9 @@ async def revoke_api_token(request: web.Request, ctx: PageContext) -> web.Stream
     row = await ApiToken.get_or_none(id=int(request.match_info["token_id"]))
     if row is None:
         raise web.HTTPNotFound()
-    before = token_json(row)
+    before = to_json(TOKEN, row)
     row = await revoke_token(row.id, clock=ctx.clock)
-    await ctx.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=token_json(row))
+    await ctx.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=to_json(TOKEN, row))
     return redirect("/console/settings/tokens")
 
 
@@ -81,7 +82,7 @@ async def audit_log(request: web.Request, ctx: PageContext) -> dict[str, Any]:
     page = page_number(request.query)
     qs = AuditEntry.all().order_by("-at", "-id")
     total = await qs.count()
-    entries = [entry_json(e) | {"at_dt": e.at} for e in await qs.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)]
+    entries = [to_json(AUDIT_ENTRY, e) | {"at_dt": e.at} for e in await qs.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)]
     return {
         "entries": entries, "page": page, "has_prev": page > 1, "has_next": page * PAGE_SIZE < total,
     }

@@ -1,6 +1,6 @@
 """The behaviour log: every inbound event and every outbound message, tied to a lead with
-the lead's channel attribution at that moment (``record_behaviour``), plus the middleware
-and API hook that feed it.
+the lead's channel attribution at that moment (``record_behaviour``); the kernel's
+behaviour middleware (bot/middlewares.py) and the API clients' ``on_sent`` hook feed it.
 
 Rows written at the same moment share one multi-row INSERT (``GroupCommit``); each writer
 still awaits its own row's commit. An event's first delivery is claimed and recorded in one
@@ -9,39 +9,27 @@ caller's transaction a row joins that transaction instead.
 """
 from __future__ import annotations
 
-import logging
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
+from bot.api.deliveries import Delivery, delivery
 from bot.clock import Clock
 from bot.database import GroupCommit, in_transaction_now, insert_sql, default_client
-from bot.dedup import DUPLICATE, DedupGuard, claim_keys, db_key
-from bot.dispatcher import Data, NextHandler
-from bot.events import Event, Identity, IdentityKind
-from bot.leads import find_lead
+from bot.dedup import DedupGuard, claim_keys, db_key
+from bot.events import Event, Identity
+from leads.identity import find_lead
 from models import BehaviourEvent, Lead
-
-log = logging.getLogger(__name__)
 
 INBOUND, OUTBOUND = "inbound", "outbound"
 
-# API path → (behaviour kind, platform, identity kind of the recipient field)
-OUTBOUND_APIS: dict[str, tuple[str, str, IdentityKind | None]] = {
-    "/cgi-bin/message/send": ("app.message", "wecom", None),
-    "/cgi-bin/kf/send_msg": ("kf.message", "wecom_kf", IdentityKind.EXTERNAL_USERID),
-    "/cgi-bin/externalcontact/send_welcome_msg": ("welcome.message", "wecom", None),
-    "/cgi-bin/externalcontact/add_msg_template": ("mass.message", "wecom", IdentityKind.EXTERNAL_USERID),
-    "/cgi-bin/message/custom/send": ("account.message", "wechat", IdentityKind.OPENID),
-}
-
-
 COLUMNS = ("lead_id", "channel_id", "kind", "direction", "platform", "actor", "occurred_at", "payload")
 _FIELDS = BehaviourEvent._meta.fields_map
-_encode_payload = _FIELDS["payload"].encoder  # the field's own JSON encoder (a dict needs no validation)
+_encode_payload = cast(JSONField, _FIELDS["payload"]).encoder  # the field's own JSON encoder (a dict needs no validation)
 
 
 class BehaviourRow:
@@ -60,7 +48,7 @@ class BehaviourRow:
         """The values of COLUMNS, as the database takes them."""
         when = self.occurred_at
         if when.tzinfo is None:
-            when = _FIELDS["occurred_at"].to_db_value(when, None)
+            when = _FIELDS["occurred_at"].to_db_value(when, BehaviourEvent)
         return (self.lead_id, self.channel_id, self.kind, self.direction, self.platform, self.actor,
                 when, _encode_payload(self.payload))
 
@@ -92,7 +80,7 @@ async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int 
     The id of each item's row; None for an item whose key was already claimed."""
     keys = [key for key, _row in items if key is not None]
     if not keys:
-        return await insert_rows(default_client(), [row for _key, row in items])
+        return [*await insert_rows(default_client(), [row for _key, row in items])]
     async with in_transaction() as tx:
         claims = iter(await claim_keys(tx, keys))
         written = [key is None or next(claims) for key, _row in items]
@@ -100,22 +88,12 @@ async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int 
     return [next(ids) if ok else None for ok in written]
 
 
-def message_summary(payload: dict[str, Any]) -> dict[str, Any]:
-    """What an outbound message said, short: its type and text."""
-    msgtype = payload.get("msgtype", "text")
-    out: dict[str, Any] = {"msg_type": msgtype}
-    text = payload.get("text")
-    if isinstance(text, dict) and "content" in text:
-        out["text"] = text["content"]
-    return out
-
-
 class BehaviourLog:
     """Writes behaviour events. One instance per app (no module state)."""
 
     def __init__(self, clock: Clock, welcome_memory: int = 10_000) -> None:
         self.clock = clock
-        self._welcome_leads: OrderedDict[str, int] = OrderedDict()
+        self._welcome_leads: OrderedDict[str, int] = OrderedDict()  # WelcomeCode → lead id
         self._welcome_memory = welcome_memory
         # One writer for every row, so that rows written at the same moment share a commit.
         self._writes: GroupCommit[tuple[str | None, BehaviourRow], int | None] = GroupCommit(write_batch)
@@ -167,81 +145,38 @@ class BehaviourLog:
         return self._new_row(lead, event.kind, INBOUND, str(event.platform), actor, event.summary())
 
     async def record_reply(self, event: Event, lead: Lead | None, text: str) -> None:
-        """A passive reply, sent in the callback's HTTP response."""
+        """A passive reply, sent in the callback's HTTP response, on the event's lead as it is
+        after the handler."""
         await self._write(self._new_row(
-            lead, "reply.message", OUTBOUND, str(event.platform),
+            await _lead_now(event, lead), "reply.message", OUTBOUND, str(event.platform),
             event.identity.value if event.identity else (event.staff_userid or ""),
             {"msg_type": "text", "text": text, "passive": True},
         ))
 
     async def on_api_sent(self, api: str, payload: dict[str, Any]) -> None:
         """The API client's hook: record every message it delivered to a person."""
-        path = "/cgi-bin/" + api.split("/cgi-bin/", 1)[-1].split("?", 1)[0]
-        known = OUTBOUND_APIS.get(path)
-        if known is None:
+        sent = delivery(api, payload)
+        if sent is None:
             return
-        kind, platform, id_kind = known
-        summary = message_summary(payload)
-        for lead, actor in await self._recipients(path, payload, id_kind):
+        for lead, actor in await self._recipients(sent):
             await self.record_behaviour(
-                lead=lead, kind=kind, direction=OUTBOUND, platform=platform, actor=actor, payload=summary
+                lead=lead, kind=sent.kind, direction=OUTBOUND, platform=sent.platform, actor=actor, payload=sent.summary
             )
 
-    async def _recipients(self, path: str, payload: dict[str, Any], id_kind: IdentityKind | None) -> list[tuple[Lead | None, str]]:
-        if path.endswith("send_welcome_msg"):
-            lead_id = self._welcome_leads.get(payload.get("welcome_code", ""))
+    async def _recipients(self, sent: Delivery) -> list[tuple[Lead | None, str]]:
+        if sent.welcome_code:
+            lead_id = self._welcome_leads.get(sent.welcome_code)
             return [(await Lead.get_or_none(id=lead_id) if lead_id else None, "")]
-        if path.endswith("add_msg_template"):
-            users = list(payload.get("external_userid") or [])
-            if not users:
-                return [(None, ",".join(payload.get("chat_id_list") or []))]
-        else:
-            users = [payload.get("touser", "")]
-        if id_kind is None:
-            return [(None, u) for u in users]
-        return [(await find_lead(Identity(id_kind, u)), u) for u in users]
+        if sent.identity is None:
+            return [(None, r) for r in sent.recipients]
+        return [(await find_lead(Identity(sent.identity, r)), r) for r in sent.recipients]
 
-    def expect_welcome(self, event: Event, lead: Lead | None) -> None:
-        """Remember whose WelcomeCode this is: send_welcome_msg names only the code."""
-        code = getattr(event, "welcome_code", "")
-        if not code or lead is None:
-            return
-        self._welcome_leads[code] = lead.id
+    def expect_welcome(self, welcome_code: str, lead: Lead) -> None:
+        """Remember whose WelcomeCode this is, before the welcome is sent: send_welcome_msg
+        names only the code."""
+        self._welcome_leads[welcome_code] = lead.id
         while len(self._welcome_leads) > self._welcome_memory:
             self._welcome_leads.popitem(last=False)
-
-
-def behaviour_middleware(behaviour: BehaviourLog, guard: DedupGuard | None = None):
-    """Outer middleware: record the inbound event on the lead before the handler runs (so the
-    timeline reads question, then answer), bring its channel up to date with any attribution
-    the handler set, and mark it when the handler failed: nothing the customer did is lost.
-    With ``guard`` it also claims the event, in the same transaction as its row, and stops a
-    duplicate delivery there (returning ``DUPLICATE``)."""
-
-    async def middleware(handler: NextHandler, event: Event, data: Data) -> Any:
-        lead = data.get("lead")
-        if guard is None:
-            behaviour.expect_welcome(event, lead)
-            row = await behaviour.record_inbound(event, lead)
-        else:
-            row = await behaviour.record_first(event, lead, guard)
-            if row is None:
-                log.info("duplicate %s ignored", event.dedup_key)
-                return DUPLICATE
-            behaviour.expect_welcome(event, lead)
-        try:
-            return await handler(event, data)
-        except Exception:
-            await row.update(payload={**row.payload, "handler_failed": True})
-            raise
-        finally:
-            if lead is not None and lead.last_channel_id != row.channel_id:
-                await row.update(channel_id=lead.last_channel_id)
-            responder = data.get("responder")
-            if responder is not None and responder.passive_text is not None:
-                await behaviour.record_reply(event, await _lead_now(event, lead), responder.passive_text)
-
-    return middleware
 
 
 async def _lead_now(event: Event, lead: Lead | None) -> Lead | None:

@@ -9,10 +9,10 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.clock import Clock
-from console.actors import Actor
-from console.i18n import Refusal
-from console.passwords import hash_password, verify_password
-from console.permissions import Role, parse_role
+from console.access.actors import Actor
+from console.access.refusal import Refusal
+from console.access.passwords import hash_password, verify_password
+from console.access.permissions import Role, parse_role
 from models import LoginAttempt, StaffSession, StaffUser
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -84,19 +84,6 @@ async def set_password(username: str, password: str) -> StaffUser:
 
 def user_actor(user: StaffUser) -> Actor:
     return Actor("user", user.id, user.username, Role(user.role), user.wecom_userid, user.language)
-
-
-def user_json(user: StaffUser) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "wecom_userid": user.wecom_userid,
-        "active": user.active,
-        "created_at": user.created_at.isoformat(),
-        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
-    }
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,21 @@
-"""State the event pipeline keeps so it survives restarts and runs in several processes."""
+"""WeCom's own records, mirrored: the organisation's members, the kf/sync_msg cursors and
+conversation windows, and the chat-archive cursor."""
 from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
 
 
-class ProcessedCallback(Model):
-    """The exactly-once guard: a callback or message is handled only by whoever inserts its key."""
+class WeComMember(Model):
+    """A WeCom staff member (成员) who receives contacts and talks to customers."""
 
-    key = fields.CharField(max_length=255, primary_key=True)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    id = fields.IntField(primary_key=True)
+    userid = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
-        table = "processed_callback"
+        table = "staff"
 
 
 class KfCursor(Model):
@@ -41,14 +44,12 @@ class KfConversation(Model):
         unique_together = (("open_kfid", "external_userid"),)
 
 
-class DialogState(Model):
-    """A user's place in a multi-step dialog (survey, sign-up), persisted, not in memory."""
+class ArchiveCursor(Model):
+    """The last chat-archive seq processed, per archive source, so a restart resumes there."""
 
-    user_key = fields.CharField(max_length=255, primary_key=True)
-    state = fields.CharField(max_length=64)
-    data = fields.JSONField(default=dict)
-    expires_at = fields.FloatField(null=True)  # on the app's clock; None: until the flow ends it
+    source = fields.CharField(max_length=64, primary_key=True)
+    seq = fields.BigIntField(default=0)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
-        table = "dialog_state"
+        table = "archive_cursor"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from console.i18n import Refusal
+from console.access.refusal import Refusal
 
 MIN_LENGTH = 10
 _HASHER = PasswordHasher()  # stateless, safe to share

@@ -17,6 +17,7 @@ class Section:
     key: str
     title: str  # message id
     permission: str
+    last: bool = False  # stays after every other section
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from console.permissions import MATRIX, Role
-from console.registry import Endpoint
-from console.schemas import ERROR
+from console.access.permissions import MATRIX, Role
+from console.kit.registry import Endpoint
+from console.kit.schemas import ERROR
 
 ERROR_STATUSES = {
     400: "Invalid parameter or body",

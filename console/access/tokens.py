@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Any
 
 from bot.clock import Clock
-from console.actors import Actor
-from console.i18n import Refusal
-from console.permissions import Role, parse_role, sees_own_leads_only
-from console.sessions import digest
+from console.access.actors import Actor
+from console.access.refusal import Refusal
+from console.access.permissions import Role, parse_role, sees_own_leads_only
+from console.access.sessions import digest
 from models import ApiToken
 
 TOKEN_PREFIX = "siyu_"
@@ -58,16 +57,3 @@ async def revoke_token(token_id: int, *, clock: Clock) -> ApiToken:
         row.revoked_at = clock.now()
         await row.save(update_fields=["revoked_at"])
     return row
-
-
-def token_json(row: ApiToken) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "role": row.role,
-        "prefix": row.prefix,
-        "created_by": row.created_by,
-        "created_at": row.created_at.isoformat(),
-        "last_used_at": row.last_used_at.isoformat() if row.last_used_at else None,
-        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
-    }

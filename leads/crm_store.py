@@ -8,9 +8,8 @@ from tortoise.transactions import in_transaction
 
 from leads.companies import normalise_company
 from leads.crm import NEW, CrmRow, classify, parse_crm_csv
+from leads.profiles import profile_of
 from models import CrmAccount, CrmContact, Lead, LeadProfile
-
-from .profiles import profile_of
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,9 @@ class CrmImport:
     accounts_updated: int
     contacts: int
     leads_classified: int
+
+
+CrmIndexes = tuple[dict[str, str], dict[str, str], list[str]]  # contacts by phone, by email; account names
 
 
 async def import_crm_csv(text: str) -> CrmImport:
@@ -49,17 +51,17 @@ async def _contacts(account: CrmAccount, row: CrmRow) -> int:
     return made
 
 
-async def _indexes() -> tuple[dict[str, str], dict[str, str], list[str]]:
+async def _indexes() -> CrmIndexes:
     by_phone, by_email = {}, {}
     for phone, email, account in await CrmContact.all().values_list("phone", "email", "account__name"):
         if phone:
             by_phone[phone] = account
         if email:
             by_email[email] = account
-    return by_phone, by_email, list(await CrmAccount.all().values_list("name", flat=True))
+    return by_phone, by_email, [str(name) for name in await CrmAccount.all().values_list("name", flat=True)]
 
 
-async def classify_lead(lead: Lead, indexes=None) -> str:
+async def classify_lead(lead: Lead, indexes: CrmIndexes | None = None) -> str:
     """Classify and store: existing_account, known_contact or new."""
     by_phone, by_email, accounts = indexes or await _indexes()
     profile = await profile_of(lead)

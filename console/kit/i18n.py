@@ -14,10 +14,6 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "app.name": "思域",
         "nav.dashboard": "概览",
         "nav.leads": "线索",
-        "nav.channels": "渠道",
-        "nav.faq": "问答",
-        "nav.content": "内容与推送",
-        "nav.surveys": "问卷",
         "nav.settings": "设置",
         "section.empty": "此模块尚未启用。",
         "login.title": "登录",
@@ -120,10 +116,6 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "app.name": "Siyu",
         "nav.dashboard": "Dashboard",
         "nav.leads": "Leads",
-        "nav.channels": "Channels",
-        "nav.faq": "FAQ",
-        "nav.content": "Content & pushes",
-        "nav.surveys": "Surveys",
         "nav.settings": "Settings",
         "section.empty": "This section is not enabled yet.",
         "login.title": "Sign in",
@@ -223,16 +215,6 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "token.revoke": "Revoke",
     },
 }
-
-
-class Refusal(ValueError):
-    """A refused request. ``str()`` is the English message (logs, API, command line); a
-    page shows ``msgid`` translated, when given."""
-
-    def __init__(self, message: str, *, msgid: str = "", **values: object) -> None:
-        super().__init__(message)
-        self.msgid = msgid
-        self.values = values
 
 
 class Catalogue:

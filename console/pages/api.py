@@ -1,28 +1,27 @@
-"""The API's own endpoints: leads, behaviour events, staff users, tokens, the audit log;
-plus the OpenAPI document and its docs page."""
+"""The console's own API endpoints: leads, behaviour events, staff users, tokens and the
+audit log."""
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
-from aiohttp import web
 from tortoise.expressions import Subquery
 
-from console import schemas as s
-from console.accounts import AccountError, create_user, update_user, user_json
-from console.passwords import WeakPassword
-from console.api import ApiCall, ApiError, api_route
-from console.audit import entry_json
-from console.leads import (
-    STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, event_json, filtered_leads,
+from console.access.accounts import AccountError, create_user, update_user
+from console.access.passwords import WeakPassword
+from console.access.tokens import TokenError, create_token, revoke_token
+from console.kit.api import ApiCall, ApiError
+from console.kit.registry import Param
+from console.kit.schemas import page_of, to_json
+from console.pages import schemas as s
+from leads.queries import (
+    STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads,
     lead_json, leads_json, scoped_leads, timeline, visible_lead,
 )
-from console.registry import Param
-from console.tokens import TokenError, create_token, revoke_token, token_json
 from models import ApiToken, AuditEntry, BehaviourEvent, StaffUser
 
 if TYPE_CHECKING:
-    from console.app import Console
+    from console.kit.app import Console
 
 PAGE = (
     Param("page", "integer", "Page number, from 1", minimum=1, maximum=100_000, default=1),
@@ -40,19 +39,14 @@ LEAD_FILTERS = (
 )
 
 
-async def paginate(qs, call: ApiCall, to_json) -> dict[str, Any]:
+async def paginate(qs, call: ApiCall, item: Mapping[str, Any], records=None) -> dict[str, Any]:
+    """One page of ``qs`` as ``page_of(item)`` describes it; ``records`` turns the rows into
+    what ``item`` describes, when they are not that already."""
     page, per_page = call.params["page"], call.params["per_page"]
     total = await qs.count()
     rows = await qs.offset((page - 1) * per_page).limit(per_page)
-    items = await to_json(rows)
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
-
-
-def _rows(fn):
-    async def convert(rows):
-        return [fn(r) for r in rows]
-
-    return convert
+    items = await records(rows) if records else rows
+    return to_json(page_of(item), {"items": items, "page": page, "per_page": per_page, "total": total})
 
 
 # --- leads -----------------------------------------------------------------------------------
@@ -64,7 +58,7 @@ async def list_leads(call: ApiCall) -> dict[str, Any]:
         q=p["q"] or "", tag=p["tag"] or "", channel=p["channel"] or "", status=p["status"] or "",
         owner=p["owner"] or "", created_from=p["created_from"], created_to=p["created_to"],
     )
-    return await paginate(filtered_leads(call.actor, flt), call, leads_json)
+    return await paginate(filtered_leads(call.actor, flt), call, s.LEAD, leads_json)
 
 
 async def _lead(call: ApiCall):
@@ -75,11 +69,11 @@ async def _lead(call: ApiCall):
 
 
 async def get_lead(call: ApiCall) -> dict[str, Any]:
-    return await lead_json(await _lead(call))
+    return to_json(s.LEAD, await lead_json(await _lead(call)))
 
 
 async def lead_timeline(call: ApiCall) -> dict[str, Any]:
-    return await paginate(timeline(await _lead(call)), call, _rows(event_json))
+    return await paginate(timeline(await _lead(call)), call, s.EVENT)
 
 
 async def patch_lead(call: ApiCall) -> dict[str, Any]:
@@ -89,7 +83,7 @@ async def patch_lead(call: ApiCall) -> dict[str, Any]:
     except LeadChangeError as exc:
         raise ApiError(409 if exc.conflict else 400, "unknown_owner" if exc.conflict else "invalid_body", str(exc)) from None
     await call.audit("lead.update", target_type="lead", target_id=lead.id, before=before, after=after)
-    return await lead_json(lead)
+    return to_json(s.LEAD, await lead_json(lead))
 
 
 # --- behaviour events --------------------------------------------------------------------------
@@ -107,14 +101,14 @@ async def list_events(call: ApiCall) -> dict[str, Any]:
         qs = qs.filter(occurred_at__gte=datetime.combine(p["since"], time.min, timezone.utc))
     if p["until"] is not None:
         qs = qs.filter(occurred_at__lt=datetime.combine(p["until"], time.min, timezone.utc))
-    return await paginate(qs.order_by("-occurred_at", "-id"), call, _rows(event_json))
+    return await paginate(qs.order_by("-occurred_at", "-id"), call, s.EVENT)
 
 
 # --- staff users, tokens, audit ------------------------------------------------------------------
 
 
 async def list_users(call: ApiCall) -> dict[str, Any]:
-    return await paginate(StaffUser.all().order_by("username"), call, _rows(user_json))
+    return await paginate(StaffUser.all().order_by("username"), call, s.STAFF_USER)
 
 
 async def post_user(call: ApiCall) -> dict[str, Any]:
@@ -126,8 +120,8 @@ async def post_user(call: ApiCall) -> dict[str, Any]:
         raise ApiError(400, "weak_password", str(exc)) from None
     except AccountError as exc:
         raise ApiError(409, "conflict", str(exc)) from None
-    await call.audit("user.create", target_type="staff_user", target_id=user.id, after=user_json(user))
-    return user_json(user)
+    await call.audit("user.create", target_type="staff_user", target_id=user.id, after=to_json(s.STAFF_USER, user))
+    return to_json(s.STAFF_USER, user)
 
 
 async def patch_user(call: ApiCall) -> dict[str, Any]:
@@ -139,11 +133,11 @@ async def patch_user(call: ApiCall) -> dict[str, Any]:
     except AccountError as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     await call.audit("user.update", target_type="staff_user", target_id=user.id, before=before, after=after)
-    return user_json(user)
+    return to_json(s.STAFF_USER, user)
 
 
 async def list_tokens(call: ApiCall) -> dict[str, Any]:
-    return await paginate(ApiToken.all().order_by("-created_at", "-id"), call, _rows(token_json))
+    return await paginate(ApiToken.all().order_by("-created_at", "-id"), call, s.TOKEN)
 
 
 async def post_token(call: ApiCall) -> dict[str, Any]:
@@ -151,17 +145,17 @@ async def post_token(call: ApiCall) -> dict[str, Any]:
         row, secret = await create_token(call.body["name"], call.body["role"], clock=call.clock, created_by=call.actor.label)
     except TokenError as exc:
         raise ApiError(400, "invalid_body", str(exc)) from None
-    await call.audit("token.create", target_type="token", target_id=row.id, after=token_json(row))
-    return {**token_json(row), "token": secret}
+    await call.audit("token.create", target_type="token", target_id=row.id, after=to_json(s.TOKEN, row))
+    return {**to_json(s.TOKEN, row), "token": secret}
 
 
 async def delete_token(call: ApiCall) -> None:
     row = await ApiToken.get_or_none(id=call.params["token_id"])
     if row is None:
         raise ApiError(404, "not_found", f"no token {call.params['token_id']}")
-    before = token_json(row)
+    before = to_json(s.TOKEN, row)
     row = await revoke_token(row.id, clock=call.clock)
-    await call.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=token_json(row))
+    await call.audit("token.revoke", target_type="token", target_id=row.id, before=before, after=to_json(s.TOKEN, row))
 
 
 async def list_audit(call: ApiCall) -> dict[str, Any]:
@@ -169,7 +163,7 @@ async def list_audit(call: ApiCall) -> dict[str, Any]:
     for name in ("actor", "action", "target_type", "target_id"):
         if call.params[name]:
             qs = qs.filter(**{name: call.params[name]})
-    return await paginate(qs.order_by("-at", "-id"), call, _rows(entry_json))
+    return await paginate(qs.order_by("-at", "-id"), call, s.AUDIT_ENTRY)
 
 
 # --- the document -------------------------------------------------------------------------------
@@ -177,11 +171,11 @@ async def list_audit(call: ApiCall) -> dict[str, Any]:
 
 def register(console: "Console") -> None:
     add = console.add_endpoint
-    add("GET", "/leads", list_leads, permission="leads.read", tag="leads", summary="List leads (newest first)", params=(*LEAD_FILTERS, *PAGE), response=s.page_of(s.LEAD))
+    add("GET", "/leads", list_leads, permission="leads.read", tag="leads", summary="List leads (newest first)", params=(*LEAD_FILTERS, *PAGE), response=page_of(s.LEAD))
     add("GET", "/leads/{lead_id}", get_lead, permission="leads.read", tag="leads", summary="A lead: fields, tags, channels, consent, identities", params=(LEAD_ID,), response=s.LEAD)
     add("PATCH", "/leads/{lead_id}", patch_lead, permission="leads.write", tag="leads", summary="Change a lead's name, company, stage, tags or owner", params=(LEAD_ID,), body=s.LEAD_PATCH, response=s.LEAD, extra_statuses=(409,))
-    add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=s.page_of(s.EVENT))
-    add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=s.page_of(s.EVENT), params=(
+    add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=page_of(s.EVENT))
+    add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=page_of(s.EVENT), params=(
         Param("lead_id", "integer", "Only this lead's events", minimum=1, maximum=2**31 - 1),
         Param("kind", description="Event kind, e.g. contact.added", max_length=64),
         Param("direction", description="inbound or outbound", enum=("inbound", "outbound")),
@@ -190,40 +184,21 @@ def register(console: "Console") -> None:
         Param("until", "date", "Before (UTC date)"),
         *PAGE,
     ))
-    add("GET", "/staff-users", list_users, permission="staff.read", tag="staff", summary="List staff users", params=PAGE, response=s.page_of(s.STAFF_USER))
+    add("GET", "/staff-users", list_users, permission="staff.read", tag="staff", summary="List staff users", params=PAGE, response=page_of(s.STAFF_USER))
     add("POST", "/staff-users", post_user, permission="staff.write", tag="staff", summary="Create a staff user",
         body=s.STAFF_USER_CREATE, response=s.STAFF_USER, status=201, extra_statuses=(409,))
     add("PATCH", "/staff-users/{user_id}", patch_user, permission="staff.write", tag="staff",
         summary="Change a staff user's role, name, WeCom userid or active flag (the last admin stays)",
         params=(Param("user_id", "integer", "Staff user id", location="path", required=True, minimum=1, maximum=2**31 - 1),),
         body=s.STAFF_USER_PATCH, response=s.STAFF_USER, extra_statuses=(409,))
-    add("GET", "/tokens", list_tokens, permission="tokens.read", tag="tokens", summary="List API tokens (never their secrets)", params=PAGE, response=s.page_of(s.TOKEN))
+    add("GET", "/tokens", list_tokens, permission="tokens.read", tag="tokens", summary="List API tokens (never their secrets)", params=PAGE, response=page_of(s.TOKEN))
     add("POST", "/tokens", post_token, permission="tokens.write", tag="tokens", summary="Create an API token; the secret is shown once", body=s.TOKEN_CREATE, response=s.TOKEN_CREATED, status=201)
     add("DELETE", "/tokens/{token_id}", delete_token, permission="tokens.write", tag="tokens", summary="Revoke an API token", status=204,
         params=(Param("token_id", "integer", "Token id", location="path", required=True, minimum=1, maximum=2**31 - 1),))
-    add("GET", "/audit", list_audit, permission="audit.read", tag="audit", summary="The audit log (newest first)", response=s.page_of(s.AUDIT_ENTRY), params=(
+    add("GET", "/audit", list_audit, permission="audit.read", tag="audit", summary="The audit log (newest first)", response=page_of(s.AUDIT_ENTRY), params=(
         Param("actor", description="e.g. user:alice or token:3:ci", max_length=96),
         Param("action", description="e.g. lead.update", max_length=64),
         Param("target_type", description="e.g. lead", max_length=32),
         Param("target_id", description="The changed object's id", max_length=64),
         *PAGE,
     ))
-    console.app.router.add_get("/api/openapi.json", api_route(openapi_json(console)))
-    console.app.router.add_get("/api/docs", api_route(api_docs(console)))
-
-
-def openapi_json(console: "Console"):
-    async def view(request: web.Request) -> web.Response:
-        return web.json_response(console.openapi())
-
-    return view
-
-
-def api_docs(console: "Console"):
-    """A readable page of the API, rendered from the same document."""
-
-    async def view(request: web.Request) -> web.Response:
-        html = console.templates.get_template("api_docs.html").render(spec=console.openapi())
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
-
-    return view

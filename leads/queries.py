@@ -1,34 +1,48 @@
 """Lead queries shared by the console pages, the API and staff commands: search, filters,
-the actor's scope (sales see only their own leads), JSON shapes, CSV and changes."""
+the viewer's scope (sales see only their own leads), JSON shapes, CSV and changes."""
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol, cast
 
 from tortoise.expressions import Q, Subquery
+from tortoise.fields import CharField
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from console.actors import Actor
-from console.i18n import Refusal
-from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, Staff
+from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 STATUSES = ("active", "mql", "sql", "customer", "nurture", "lost")
 EDITABLE = ("name", "company", "status")
 MAX_TAGS, MAX_TAG_LENGTH = 50, 64
+CHANNEL_CODE_LENGTH = cast(CharField, Channel._meta.fields_map["code"]).max_length
 
 
-class LeadChangeError(Refusal):
+class Viewer(Protocol):
+    """Who looks at leads (a staff user, an API token, a staff member in the chat): sales see
+    only the leads they own, by their WeCom userid."""
+
+    @property
+    def own_leads_only(self) -> bool: ...
+
+    @property
+    def wecom_userid(self) -> str | None: ...
+
+
+class LeadChangeError(ValueError):
     """A lead change was refused; ``field`` names the offending input. ``conflict`` is true
-    when the input is well-formed but names something that does not exist."""
+    when the input is well-formed but names something that does not exist. ``str()`` is the
+    English message; ``msgid`` and ``values`` translate it (a refusal, as the console shows)."""
 
     def __init__(self, field_name: str, message: str, *, conflict: bool = False, msgid: str = "", **values: object) -> None:
-        super().__init__(message, msgid=msgid, **values)
+        super().__init__(message)
         self.field = field_name
         self.conflict = conflict
+        self.msgid = msgid
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -44,16 +58,16 @@ class LeadFilter:
     created_to: date | None = None
 
 
-def scoped_leads(actor: Actor) -> QuerySet[Lead]:
-    """Every lead the actor may see."""
-    if actor.own_leads_only:
-        return Lead.filter(owner__userid=actor.wecom_userid or "\0none")
+def scoped_leads(viewer: Viewer) -> QuerySet[Lead]:
+    """Every lead the viewer may see."""
+    if viewer.own_leads_only:
+        return Lead.filter(owner__userid=viewer.wecom_userid or "\0none")
     return Lead.all()
 
 
-def filtered_leads(actor: Actor, flt: LeadFilter) -> QuerySet[Lead]:
-    """The actor's leads narrowed by ``flt``, newest first."""
-    qs = scoped_leads(actor)
+def filtered_leads(viewer: Viewer, flt: LeadFilter) -> QuerySet[Lead]:
+    """The viewer's leads narrowed by ``flt``, newest first."""
+    qs = scoped_leads(viewer)
     if flt.q.strip():
         qs = qs.filter(_search(flt.q.strip()))
     if flt.tag:
@@ -76,8 +90,8 @@ def _search(term: str) -> Q:
     channel code or an identity value."""
     tags = LeadTag.filter(name__icontains=term).values_list("lead_id", flat=True)
     idents = LeadIdentity.filter(value=term).values_list("lead_id", flat=True)
-    first = Lead.filter(Q(first_channel__name__icontains=term) | Q(first_channel__code=term)).values_list("id", flat=True)
-    last = Lead.filter(Q(last_channel__name__icontains=term) | Q(last_channel__code=term)).values_list("id", flat=True)
+    first = Lead.filter(_channel_is(term, "first_channel")).values_list("id", flat=True)
+    last = Lead.filter(_channel_is(term, "last_channel")).values_list("id", flat=True)
     return (
         Q(name__icontains=term) | Q(company__icontains=term)
         | Q(id__in=Subquery(tags)) | Q(id__in=Subquery(idents))
@@ -85,9 +99,16 @@ def _search(term: str) -> Q:
     )
 
 
-async def visible_lead(actor: Actor, lead_id: int) -> Lead | None:
-    """The lead if it exists and the actor may see it."""
-    return await scoped_leads(actor).filter(id=lead_id).first()
+def _channel_is(term: str, relation: str) -> Q:
+    match = Q(**{f"{relation}__name__icontains": term})
+    if len(term) <= CHANNEL_CODE_LENGTH:  # a longer term is no code (and the ORM refuses to compare it)
+        match |= Q(**{f"{relation}__code": term})
+    return match
+
+
+async def visible_lead(viewer: Viewer, lead_id: int) -> Lead | None:
+    """The lead if it exists and the viewer may see it."""
+    return await scoped_leads(viewer).filter(id=lead_id).first()
 
 
 async def tags_of(leads: Iterable[Lead]) -> dict[int, list[str]]:
@@ -137,20 +158,6 @@ async def lead_json(lead: Lead) -> dict[str, Any]:
     return item
 
 
-def event_json(event: BehaviourEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "lead_id": event.lead_id,
-        "channel_id": event.channel_id,
-        "kind": event.kind,
-        "direction": event.direction,
-        "platform": event.platform,
-        "actor": event.actor,
-        "occurred_at": _iso(event.occurred_at),
-        "payload": event.payload,
-    }
-
-
 def timeline(lead: Lead) -> QuerySet[BehaviourEvent]:
     """The lead's behaviour, newest first."""
     return BehaviourEvent.filter(lead_id=lead.id).order_by("-occurred_at", "-id")
@@ -192,7 +199,7 @@ def clean_tags(raw: Any) -> list[str]:
     return tags
 
 
-def clean_changes(actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
+def clean_changes(viewer: Viewer, changes: dict[str, Any]) -> dict[str, Any]:
     """Validate a lead change (fields name, company, status, tags, owner); returns it cleaned."""
     allowed = set(EDITABLE) | {"tags", "owner"}
     unknown = set(changes) - allowed
@@ -214,7 +221,7 @@ def clean_changes(actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     if "tags" in changes:
         out["tags"] = clean_tags(changes["tags"])
     if "owner" in changes:
-        if actor.own_leads_only:
+        if viewer.own_leads_only:
             raise LeadChangeError("owner", "your role cannot reassign leads")
         if changes["owner"] is not None and not isinstance(changes["owner"], str):
             raise LeadChangeError("owner", "owner must be a WeCom userid or null")
@@ -241,10 +248,10 @@ async def change_lead(lead: Lead, changes: dict[str, Any]) -> tuple[dict[str, An
     return before, {k: v for k, v in changes.items()}
 
 
-async def _owner(userid: str | None) -> Staff | None:
+async def _owner(userid: str | None) -> WeComMember | None:
     if not userid:
         return None
-    staff = await Staff.get_or_none(userid=userid)
+    staff = await WeComMember.get_or_none(userid=userid)
     if staff is None:
         raise LeadChangeError("owner", f"no WeCom staff member {userid!r}", conflict=True, msgid="refused.unknown_owner", userid=userid)
     return staff

@@ -5,32 +5,39 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
 from tortoise.expressions import Subquery
 
-from console.accounts import LoginThrottled, SignIn
-from console.chart import bar_chart_svg
-from console.i18n import DISPLAY_TZ
-from console.leads import leads_json, scoped_leads
-from console.lead_views import lead_export, lead_fields, lead_list, lead_page, lead_tags
-from console.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
-from console.settings_views import (
+from console.access.accounts import LoginThrottled, SignIn
+from console.kit.chart import bar_chart_svg
+from console.kit.i18n import DISPLAY_TZ
+from leads.queries import leads_json, scoped_leads
+from console.pages.leads import lead_export, lead_fields, lead_list, lead_page, lead_tags
+from console.access.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
+from console.pages.settings import (
     add_api_token, add_staff_user, api_tokens, audit_log, change_staff_user, revoke_api_token, staff_users,
 )
-from console.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
+from console.kit.web import ACTOR, CONSOLE, LANG, PageContext, redirect, render
 from models import BehaviourEvent
 
+HERE = Path(__file__).parent
+
 if TYPE_CHECKING:
-    from console.app import Console
+    from console.kit.app import Console
 
 CHART_DAYS = 14
 
 
 def register(console: "Console") -> None:
-    """The console's own routes and pages."""
+    """The console's own routes, pages and sections (settings stays the last section)."""
+    console.add_templates(HERE / "templates")
+    console.add_section("dashboard", "nav.dashboard", "dashboard.read")
+    console.add_section("leads", "nav.leads", "leads.read")
+    console.add_section("settings", "nav.settings", "staff.read", last=True)
     console.add_route("GET", "/login", login_form)
     console.add_route("POST", "/login", login_submit)
     console.add_route("POST", "/logout", logout)
