@@ -19,16 +19,20 @@ def lead_wiring() -> dict:
     ``bot.app.create_app``."""
     from leads.behaviour import BehaviourLog
     from leads.identity import resolve_lead
+    from leads.standing import Scorer
 
-    return {"behaviour_log": BehaviourLog, "resolve_lead": resolve_lead}
+    def behaviour_log(clock):
+        return BehaviourLog(clock, scorer=Scorer(clock))  # every event scored as it is written
+
+    return {"behaviour_log": behaviour_log, "resolve_lead": resolve_lead}
 
 
 def features() -> list:
     """Every feature, once, in routing priority order; serving, the demo, the command line
     and the console are all built from this list."""
-    from handlers import faq, onboarding, staff_commands
+    from handlers import faq, onboarding, sales, staff_commands
 
-    product = [staff_commands.feature, onboarding.feature, faq.feature]
+    product = [staff_commands.feature, onboarding.feature, faq.feature, sales.feature]
     return [*product, console_feature(product)]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, Sequence, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.fields import JSONField
@@ -74,37 +74,61 @@ async def insert_rows(client: BaseDBAsyncClient, rows: list[BehaviourRow]) -> li
     return sorted(r["id"] for r in result)
 
 
-async def write_batch(items: list[tuple[str | None, BehaviourRow]]) -> list[int | None]:
+class RowScorer(Protocol):
+    """What the log asks of lead scoring (leads.standing.Scorer): score written rows inside
+    their transaction, then hear, after the commit, which leads that made MQLs."""
+
+    async def score_rows(self, client: BaseDBAsyncClient, rows: Sequence[BehaviourRow]) -> list[int]: ...
+
+    def committed(self, qualified: list[int]) -> None: ...
+
+
+async def write_batch(items: list[tuple[str | None, BehaviourRow]], scorer: RowScorer | None = None) -> list[int | None]:
     """Write a batch of rows, each with the dedup key that must be claimed first (or None):
-    the keys are claimed and the rows of claimed or keyless items inserted in one transaction.
-    The id of each item's row; None for an item whose key was already claimed."""
+    the keys are claimed, the rows of claimed or keyless items inserted and (with a scorer)
+    scored, in one transaction. The id of each item's row; None for an item whose key was
+    already claimed."""
     keys = [key for key, _row in items if key is not None]
-    if not keys:
+    if not keys and scorer is None:
         return [*await insert_rows(default_client(), [row for _key, row in items])]
     async with in_transaction() as tx:
-        claims = iter(await claim_keys(tx, keys))
+        claims = iter(await claim_keys(tx, keys)) if keys else iter(())
         written = [key is None or next(claims) for key, _row in items]
-        ids = iter(await insert_rows(tx, [row for (_key, row), ok in zip(items, written) if ok]))
-    return [next(ids) if ok else None for ok in written]
+        rows = [row for (_key, row), ok in zip(items, written) if ok]
+        ids = await insert_rows(tx, rows)
+        qualified = await scorer.score_rows(tx, rows) if scorer is not None else []
+    if scorer is not None:
+        scorer.committed(qualified)
+    ids_in_order = iter(ids)
+    return [next(ids_in_order) if ok else None for ok in written]
 
 
 class BehaviourLog:
     """Writes behaviour events. One instance per app (no module state)."""
 
-    def __init__(self, clock: Clock, welcome_memory: int = 10_000) -> None:
+    def __init__(self, clock: Clock, welcome_memory: int = 10_000, scorer: RowScorer | None = None) -> None:
         self.clock = clock
+        self.scorer = scorer
         self._welcome_leads: OrderedDict[str, int] = OrderedDict()  # WelcomeCode → lead id
         self._welcome_memory = welcome_memory
         # One writer for every row, so that rows written at the same moment share a commit.
-        self._writes: GroupCommit[tuple[str | None, BehaviourRow], int | None] = GroupCommit(write_batch)
+        self._writes: GroupCommit[tuple[str | None, BehaviourRow], int | None] = GroupCommit(
+            lambda items: write_batch(items, self.scorer))
 
     async def _write(self, row: BehaviourRow) -> BehaviourRow:
         """Write ``row`` (in the caller's transaction if there is one)."""
         if in_transaction_now():
             row.id = (await BehaviourEvent.create(**row.fields())).id
+            await self._score_here(row)
         else:
             row.id = await self._writes.submit((None, row))
         return row
+
+    async def _score_here(self, row: BehaviourRow) -> None:
+        """Score a row written in the caller's transaction (the MQL news goes out at once: the
+        hand-off row waits in the database whatever becomes of that transaction)."""
+        if self.scorer is not None:
+            self.scorer.committed(await self.scorer.score_rows(default_client(), [row]))
 
     def _new_row(self, lead: Lead | None, kind: str, direction: str, platform: str, actor: str,
                  payload: dict[str, Any] | None) -> BehaviourRow:

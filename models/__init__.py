@@ -1,13 +1,14 @@
 """Tortoise models, filed by owner. Knows no feature, page or platform API: only the data.
 
 leads (with the behaviour log), onboarding, faq, wecom (the platform's own records),
-access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)."""
+sales (score, stage, hand-offs, deals), access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)."""
 from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.behaviour import BehaviourEvent
 from models.content import TemplateFailure
 from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
 from models.kernel import DialogState, ProcessedCallback
 from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
+from models.sales import Deal, Handoff, LeadScore, SalesRep, ScoringRuleSet, StageChange
 from models.onboarding import (
     Channel, ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CustomerGroup, GroupJoinWay,
     GroupMembership,
@@ -37,11 +38,17 @@ __all__ = [
     "GroupMembership",
     "KfConversation",
     "KfCursor",
+    "Deal",
+    "Handoff",
     "Lead",
+    "LeadScore",
     "LeadIdentity",
     "LeadProfile",
     "LeadTag",
     "LoginAttempt",
+    "SalesRep",
+    "ScoringRuleSet",
+    "StageChange",
     "TemplateFailure",
     "ProcessedCallback",
     "StaffSession",

@@ -59,13 +59,17 @@ class LeadTag(Model):
 
 class LeadProfile(Model):
     """What onboarding knows of a lead beyond its name: consented contact details, pushes
-    stopped, lost, CRM classification and the referrer who brought it."""
+    stopped, lost, CRM classification, the referrer who brought it, and the fit facts
+    scoring reads (role, industry, region, company size)."""
 
     id = fields.IntField(primary_key=True)
     lead = fields.OneToOneField("models.Lead", related_name="profile", on_delete=fields.CASCADE)
     phone = fields.CharField(max_length=32, default="")
     email = fields.CharField(max_length=128, default="")
-    role = fields.CharField(max_length=64, default="")
+    role = fields.CharField(max_length=64, default="")  # in the purchase decision
+    industry = fields.CharField(max_length=64, default="", db_default="")
+    region = fields.CharField(max_length=64, default="", db_default="")
+    company_size = fields.CharField(max_length=32, default="", db_default="")
     unsubscribed_at = fields.DatetimeField(null=True)
     erased_at = fields.DatetimeField(null=True)
     lost_at = fields.DatetimeField(null=True)

@@ -13,13 +13,13 @@ from main import build_parser, features, lead_wiring
 def test_main_names_each_feature_once():
     names = [feature.name for feature in features()]
 
-    assert names == ["staff_commands", "onboarding", "faq", "console"]
+    assert names == ["staff_commands", "onboarding", "faq", "sales", "console"]
 
 
 def test_the_command_line_is_built_from_the_features():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
 
-    assert {"faq", "crm", "channels", "import", "user", "token", "serve", "demo"} <= commands
+    assert {"faq", "crm", "channels", "import", "user", "token", "serve", "demo", "scoring"} <= commands
 
 
 def test_a_router_tree_routes_in_the_order_it_was_written():

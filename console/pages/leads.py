@@ -12,6 +12,7 @@ from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
 )
+from leads.standing import current_rule_set, rules_from, standing_json
 from console.kit.web import PageContext, page_number, redirect, render
 from models import Channel, WeComMember
 
@@ -75,8 +76,10 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
 async def lead_context(lead, request: web.Request, ctx: PageContext, error: str = "") -> dict[str, Any]:
     page = page_number(request.query)
     events = await timeline(lead).offset((page - 1) * TIMELINE_PAGE).limit(TIMELINE_PAGE + 1)
+    rules = rules_from(await current_rule_set())
     return {
         "lead": await lead_json(lead),
+        "standing": await standing_json(lead, rules, ctx.clock.now()),
         "events": events[:TIMELINE_PAGE],
         "timeline_page": page,
         "older": len(events) > TIMELINE_PAGE,
