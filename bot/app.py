@@ -13,8 +13,8 @@ import aiohttp
 from aiohttp import web
 
 from bot.api.tokens import MemoryTokenStore, RedisTokenStore
-from bot.api.wechat import WeChatClient
-from bot.api.wecom import WeComClient
+from bot.platforms.wechat.client import WeChatClient
+from bot.platforms.wecom.client import WeComClient
 from bot.behaviour import BehaviourLog
 from bot.clock import Clock
 from bot.config import Settings
@@ -22,11 +22,11 @@ from bot.database import connect, disconnect
 from bot.dedup import DedupGuard
 from bot.dialog import Dialogs
 from bot.dispatcher import Dispatcher, Router
-from bot.kf import KfPuller
+from bot.platforms.wecom.kf import KfPuller
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
-from bot.transports.wechat import WeChatTransport
-from bot.transports.wecom import WeComTransport
-from bot.transports.wecom_bot import WeComBotTransport
+from bot.platforms.wechat.transport import WeChatTransport
+from bot.platforms.wecom.transport import WeComTransport
+from bot.platforms.wecom_bot.transport import WeComBotTransport
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import Bot
-from bot.simulator.simulator import Simulator
+from simulator.simulator import Simulator
 from console.accounts import create_demo_admin
 from handlers.faq import seed_faq
 from handlers.onboarding.channels import ChannelService

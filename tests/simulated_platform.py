@@ -7,8 +7,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.api import MemoryTokenStore, WeComClient
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from bot.api import MemoryTokenStore
+from bot.platforms.wecom.client import WeComClient
+from simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
 
 GROUP = "wrCustomers01"
 

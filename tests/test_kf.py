@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from bot.events import KfEvent, KfMsgOrEvent, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.kf import KfPuller, KfSender, kf_item_event, record_customer_message
+from bot.platforms.wecom.kf import KfPuller, KfSender, kf_item_event, record_customer_message
 from models import KfConversation, KfCursor
 from tests.transports.platform import StubPipeline
 

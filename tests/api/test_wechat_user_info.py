@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import ApiError, MemoryTokenStore, WeChatClient
-from bot.simulator import Simulator, SimulatorCredentials, create_simulator_app
+from bot.api import ApiError, MemoryTokenStore
+from bot.platforms.wechat.client import WeChatClient
+from simulator import Simulator, SimulatorCredentials, create_simulator_app
 from tests.simulated_platform import acknowledged_simulator
 
 

@@ -9,8 +9,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.app import BOT, Bot, create_app
-from bot.simulator.app import create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
+from simulator.app import create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
 
 from main import features
 

@@ -2,8 +2,8 @@
 and callbacks the simulator has no actor for."""
 from __future__ import annotations
 
-from bot.simulator import payloads
-from bot.simulator.state import Relation, WelcomeCode
+from simulator import payloads
+from simulator.state import Relation, WelcomeCode
 from handlers.onboarding.channels import ChannelService, parse_spec
 from handlers.onboarding.groups import GroupService
 

@@ -9,7 +9,7 @@ from typing import Any, Callable
 import pytest
 from aiohttp import web
 
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
 
 
 @dataclass

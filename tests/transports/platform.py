@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
 
-from bot.crypto import CallbackCrypto, sha1_signature
+from bot.platforms.crypto import CallbackCrypto, sha1_signature
 from bot.responder import Responder
 
 # The worked example of WeCom's 加解密方案说明 (also used by WeChat's 消息加解密说明).

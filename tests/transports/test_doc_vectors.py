@@ -5,10 +5,10 @@ from aiohttp import web
 
 from bot.clock import FakeClock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, sha1_signature, verify_plain_signature
+from bot.platforms.crypto import CallbackCrypto, sha1_signature, verify_plain_signature
 from bot.events import Platform, TextMessage
-from bot.transports.wechat import WeChatTransport
-from bot.transports.wecom import WeComTransport
+from bot.platforms.wechat.transport import WeChatTransport
+from bot.platforms.wecom.transport import WeComTransport
 from tests.transports.platform import DOC_AES_KEY, DOC_CORP_ID, DOC_TOKEN, StubPipeline
 
 # 验证URL example

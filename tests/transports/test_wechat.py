@@ -7,11 +7,11 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from bot.crypto import CallbackCrypto
+from bot.platforms.crypto import CallbackCrypto
 from bot.events import AccountEvent, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.transports.payloads import parse_xml
-from bot.transports.wechat import WeChatTransport
-from bot.transports.wechat_events import parse_wechat
+from bot.platforms.payloads import parse_xml
+from bot.platforms.wechat.transport import WeChatTransport
+from bot.platforms.wechat.events import parse_wechat
 from tests.transports.platform import BILLION_LAUGHS, DOC_AES_KEY, StubPipeline, encrypted_query, plain_query, xml_envelope
 
 TOKEN = "wechat-token"

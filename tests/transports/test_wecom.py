@@ -6,10 +6,10 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from bot.crypto import CallbackCrypto
+from bot.platforms.crypto import CallbackCrypto
 from bot.events import ContactAdded, KfMsgOrEvent, TextMessage, UnknownEvent
-from bot.transports.payloads import parse_xml
-from bot.transports.wecom import WeComTransport
+from bot.platforms.payloads import parse_xml
+from bot.platforms.wecom.transport import WeComTransport
 from tests.transports.platform import (
     BILLION_LAUGHS,
     DOC_AES_KEY,

@@ -7,10 +7,10 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from bot.crypto import CallbackCrypto
+from bot.platforms.crypto import CallbackCrypto
 from bot.events import ChatKind, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.transports.wecom_bot import WeComBotTransport
-from bot.transports.wecom_bot_events import parse_wecom_bot, strip_mention
+from bot.platforms.wecom_bot.transport import WeComBotTransport
+from bot.platforms.wecom_bot.events import parse_wecom_bot, strip_mention
 from tests.transports.platform import DOC_AES_KEY, DOC_TOKEN, StubPipeline, encrypted_query
 
 GROUP_TEXT = {

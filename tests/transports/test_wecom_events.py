@@ -19,8 +19,8 @@ from bot.events import (
     TextMessage,
     UnknownEvent,
 )
-from bot.transports.payloads import parse_xml
-from bot.transports.wecom_events import parse_wecom
+from bot.platforms.payloads import parse_xml
+from bot.platforms.wecom.events import parse_wecom
 
 HEAD = "<ToUserName><![CDATA[toUser]]></ToUserName><FromUserName><![CDATA[fromUser]]></FromUserName><CreateTime>1348831860</CreateTime>"
 SYS = "<ToUserName><![CDATA[toUser]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1403610513</CreateTime><MsgType><![CDATA[event]]></MsgType>"

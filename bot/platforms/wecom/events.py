@@ -32,7 +32,7 @@ from bot.events import (
     TextMessage,
     UnknownEvent,
 )
-from bot.transports.payloads import as_int, as_list, event_base, text_of
+from bot.platforms.payloads import as_int, as_list, event_base, text_of
 
 MEDIA_TYPES = frozenset({"image", "voice", "video", "location", "link", "file"})
 P = Platform.WECOM

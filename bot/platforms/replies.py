@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from bot.clock import Clock
-from bot.crypto import CallbackCrypto, random_nonce
+from bot.platforms.crypto import CallbackCrypto, random_nonce
 
 
 def cdata(text: str) -> str:

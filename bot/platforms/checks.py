@@ -1,5 +1,5 @@
 """The checks every callback passes before anything else, in this order: body size, signature
-(done by each transport with bot.crypto), timestamp window. A failed check raises
+(done by each transport with bot.platforms.crypto), timestamp window. A failed check raises
 CallbackRejected with the HTTP status to answer; nothing reaches the pipeline."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import logging
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.crypto import CallbackCrypto, CallbackSecurityError
-from bot.transports.payloads import PayloadError
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError
+from bot.platforms.payloads import PayloadError
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from bot.events import AccountEvent, Event, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.transports.payloads import event_base, text_of
+from bot.platforms.payloads import event_base, text_of
 
 MEDIA_TYPES = frozenset({"image", "voice", "video", "shortvideo", "location", "link"})
 ACCOUNT_EVENTS = frozenset({"subscribe", "SCAN", "unsubscribe", "CLICK", "VIEW"})

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
-from bot.crypto import CallbackCrypto
+from bot.platforms.crypto import CallbackCrypto
 
 from .api import PlatformApi
 from .callbacks import CallbackResult, CallbackSender, Channel, Envelope, Mode

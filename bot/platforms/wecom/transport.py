@@ -16,13 +16,13 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, CallbackSecurityError
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError
 from bot.events import Event, KfMsgOrEvent, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
-from bot.transports.payloads import PayloadError, parse_xml
-from bot.transports.replies import passive_text_reply
-from bot.transports.wecom_events import parse_wecom
+from bot.platforms.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
+from bot.platforms.payloads import PayloadError, parse_xml
+from bot.platforms.replies import passive_text_reply
+from bot.platforms.wecom.events import parse_wecom
 
 log = logging.getLogger(__name__)
 

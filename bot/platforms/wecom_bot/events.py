@@ -13,7 +13,7 @@ import re
 from typing import Any, Mapping
 
 from bot.events import ChatKind, Event, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.transports.payloads import as_int
+from bot.platforms.payloads import as_int
 
 MEDIA_TYPES = frozenset({"image", "voice", "video", "file", "mixed"})
 LEADING_MENTION = re.compile(r"^\s*@\S+\s*")

@@ -19,13 +19,13 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
 from bot.events import Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
-from bot.transports.payloads import PayloadError, parse_json
-from bot.transports.streams import Stream, StreamStore
-from bot.transports.wecom_bot_events import parse_wecom_bot
+from bot.platforms.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
+from bot.platforms.payloads import PayloadError, parse_json
+from bot.platforms.wecom_bot.streams import Stream, StreamStore
+from bot.platforms.wecom_bot.events import parse_wecom_bot
 
 log = logging.getLogger(__name__)
 

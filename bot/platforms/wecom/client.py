@@ -15,10 +15,10 @@ from typing import Any, Iterable, Sequence
 
 from bot.config import ConfigError, Settings
 
-from .errors import WECOM_TOKEN_CODES
-from .ratelimit import Rate
-from .tokens import Credential
-from .transport import ApiTransport
+from bot.api.errors import WECOM_TOKEN_CODES
+from bot.api.ratelimit import Rate
+from bot.api.tokens import Credential
+from bot.api.transport import ApiTransport
 
 STATE_MAX = 30  # 「联系我」/「加入群聊」 state: 不超过30个字符
 REMARK_MAX = 30  # 「联系我」 remark: 不超过30个字符

@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 from bot.config import Settings
 
-from .errors import WECHAT_TOKEN_CODES
-from .tokens import Credential
-from .transport import ApiTransport
+from bot.api.errors import WECHAT_TOKEN_CODES
+from bot.api.tokens import Credential
+from bot.api.transport import ApiTransport
 
 SCENE_STR_MAX = 64
 QR_EXPIRE_MAX = 2_592_000

@@ -5,8 +5,8 @@ signature (403, constant time), the timestamp window (403), then decrypts and pa
 (400 for malformed bodies or any DTD/entity declaration), and hands the event to the
 pipeline. Nothing malformed ever reaches a handler, and nothing is answered with a 500.
 """
-from bot.transports.wechat import WeChatTransport
-from bot.transports.wecom import WeComTransport
-from bot.transports.wecom_bot import WeComBotTransport
+from bot.platforms.wechat.transport import WeChatTransport
+from bot.platforms.wecom.transport import WeComTransport
+from bot.platforms.wecom_bot.transport import WeComBotTransport
 
 __all__ = ["WeChatTransport", "WeComBotTransport", "WeComTransport"]

@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from bot.clock import Clock
-from bot.crypto import CallbackCrypto, CallbackSecurityError, random_nonce, sha1_signature
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError, random_nonce, sha1_signature
 
 
 class Mode(StrEnum):

@@ -16,13 +16,13 @@ from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.crypto import CallbackCrypto, CallbackSecurityError, verify_plain_signature
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError, verify_plain_signature
 from bot.events import AccountEvent, Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response, verified_plaintext
-from bot.transports.payloads import PayloadError, parse_xml
-from bot.transports.replies import passive_text_reply
-from bot.transports.wechat_events import parse_wechat
+from bot.platforms.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response, verified_plaintext
+from bot.platforms.payloads import PayloadError, parse_xml
+from bot.platforms.replies import passive_text_reply
+from bot.platforms.wechat.events import parse_wechat
 
 log = logging.getLogger(__name__)
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from bot.archive import ArchivedMessage
+from bot.platforms.wecom.archive import ArchivedMessage
 
 from .simulator import Simulator
 from .state import ArchiveConsent
 
 
 class SimulatorArchive:
-    """Implements bot.archive.ArchiveSource. Customers agree by default; ``set_agreement``
+    """Implements bot.platforms.wecom.archive.ArchiveSource. Customers agree by default; ``set_agreement``
     records another answer (``Disagree``) in the platform state, where the msgaudit consent
     APIs read it too."""
 
