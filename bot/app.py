@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
 
 import aiohttp
 from aiohttp import web
@@ -84,8 +84,6 @@ async def create_app(
     and disconnects on shutdown (tests that own the database pass False).
     """
     clock = clock or Clock()
-    if manage_database:
-        await connect(settings.database_url)
     redis = _redis(settings)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
     behaviour = BehaviourLog(clock)
@@ -111,16 +109,39 @@ async def create_app(
     for setup in setups:
         setup(app, bot)
 
-    async def close(_app: web.Application) -> None:
-        await bot.drain()
-        await session.close()
-        if redis is not None:
-            await redis.aclose()
-        if manage_database:
-            await disconnect()
-
-    app.on_cleanup.append(close)
+    # Lifetimes, opened in this order on start-up and closed in reverse on cleanup: the
+    # database, then Redis and the HTTP session, then background work (drained first).
+    if manage_database:
+        app.cleanup_ctx.append(_database(settings.database_url))
+    if redis is not None:
+        app.cleanup_ctx.append(_closing(redis.aclose))
+    app.cleanup_ctx.append(_closing(session.close))
+    app.cleanup_ctx.append(_closing(bot.drain))
     return app
+
+
+Lifetime = Callable[[web.Application], AsyncIterator[None]]
+
+
+def _database(url: str) -> Lifetime:
+    """Migrate and connect on start-up, disconnect on cleanup."""
+
+    async def lifetime(_app: web.Application) -> AsyncIterator[None]:
+        await connect(url)
+        yield
+        await disconnect()
+
+    return lifetime
+
+
+def _closing(close: Callable[[], Awaitable[Any]]) -> Lifetime:
+    """Nothing to open (the object was built with the app); ``close`` it on cleanup."""
+
+    async def lifetime(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        await close()
+
+    return lifetime
 
 
 def _mount_transports(app: web.Application, bot: Bot) -> None:

@@ -9,57 +9,63 @@ The account must answer within 5 s (else WeChat retries up to 3 times); "success
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Mapping
 
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError, verify_plain_signature
 from bot.events import AccountEvent, Event, Message
-from bot.responder import Responder
-from bot.platforms.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response, verified_plaintext
+from bot.platforms.base import REFUSED, Callback, CallbackTransport
+from bot.platforms.checks import CallbackRejected, check_timestamp, query, rejection_response
+from bot.platforms.crypto import CallbackCrypto, verify_plain_signature
 from bot.platforms.payloads import PayloadError, parse_xml
 from bot.platforms.replies import passive_text_reply
 from bot.platforms.wechat.events import parse_wechat
-
-log = logging.getLogger(__name__)
+from bot.responder import Responder
 
 PATH = "/wechat/callback"
 ACK = "success"
-REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
 
 
-class WeChatTransport:
+class WeChatTransport(CallbackTransport):
+    path = PATH
+    channel = "wechat"
+
     def __init__(self, settings: Settings, pipeline: Any, client: Any, clock: Clock) -> None:
-        self.settings = settings
-        self.pipeline = pipeline
-        self.client = client
-        self.clock = clock
-        self.crypto = (
+        crypto = (
             CallbackCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
             if settings.wechat_aes_key
             else None
         )
-
-    def routes(self) -> list[web.RouteDef]:
-        return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
+        super().__init__(settings, pipeline, clock, crypto)
+        self.client = client
 
     async def verify_url(self, request: web.Request) -> web.Response:
+        """URL verification always uses the plain signature and echoes echostr as is."""
         try:
             self._check_plain_signature(request)
         except REFUSED as exc:
-            return rejection_response(exc, "wechat")
+            return rejection_response(exc, self.channel)
         return web.Response(text=query(request, "echostr"))
 
-    async def receive(self, request: web.Request) -> web.Response:
-        try:
-            body = await read_body(request)
-            xml = self._open_aes(request, body) if self.crypto else self._open_plain(request, body)
-        except REFUSED as exc:
-            return rejection_response(exc, "wechat")
-        return await self._handle(parse_wechat(xml), xml)
+    def open(self, request: web.Request, body: bytes) -> Mapping[str, Any]:
+        return self._open_aes(request, body) if self.crypto else self._open_plain(request, body)
+
+    def event_of(self, payload: Mapping[str, Any]) -> Event:
+        return parse_wechat(payload)
+
+    def responder_for(self, callback: Callback) -> Responder:
+        openid = _openid(callback.event)
+        if not openid:
+            return Responder(None, passive=False)
+        return Responder(self._active_sender(openid), passive=True)
+
+    def acknowledge(self, callback: Callback) -> web.Response:
+        return web.Response(text=ACK)
+
+    def passive_reply(self, callback: Callback, text: str) -> web.Response:
+        return web.Response(text=passive_text_reply(callback.payload, text, self.clock, self.crypto), content_type="text/xml")
 
     def _check_plain_signature(self, request: web.Request) -> None:
         timestamp = query(request, "timestamp")
@@ -74,27 +80,12 @@ class WeChatTransport:
         return parse_xml(body)
 
     def _open_aes(self, request: web.Request, body: bytes) -> dict[str, Any]:
-        assert self.crypto is not None
         if query(request, "encrypt_type") != "aes":
             raise CallbackRejected(403, "safe mode is configured but the callback is not encrypted")
         encrypt = parse_xml(body).get("Encrypt")
         if not isinstance(encrypt, str) or not encrypt:
             raise PayloadError("no Encrypt element")
-        return parse_xml(verified_plaintext(request, self.crypto, encrypt, self.clock, self.settings.callback_max_skew))
-
-    async def _handle(self, event: Event, xml: Mapping[str, Any]) -> web.Response:
-        if event.kind == "unknown":
-            log.info("wechat callback of unmodelled type %s acknowledged", getattr(event, "type_name", "?"))
-        reply = await self.pipeline.deliver(event, self._responder(event))
-        if reply is None:
-            return web.Response(text=ACK)
-        return web.Response(text=passive_text_reply(xml, reply, self.clock, self.crypto), content_type="text/xml")
-
-    def _responder(self, event: Event) -> Responder:
-        openid = _openid(event)
-        if not openid:
-            return Responder(None, passive=False)
-        return Responder(self._active_sender(openid), passive=True)
+        return parse_xml(self.verified_plaintext(request, encrypt))
 
     def _active_sender(self, openid: str):
         if self.client is None:
@@ -104,7 +95,6 @@ class WeChatTransport:
             return await self.client.send_custom_text(openid, text)
 
         return send
-
 
 
 def _openid(event: Event) -> str:

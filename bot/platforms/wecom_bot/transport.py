@@ -13,85 +13,85 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, Mapping
 
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError, random_nonce
 from bot.events import Event, Message
-from bot.responder import Responder
-from bot.platforms.checks import CallbackRejected, echo_verified, read_body, rejection_response, verified_plaintext
+from bot.platforms.base import Callback, CallbackTransport
+from bot.platforms.crypto import CallbackCrypto, random_nonce
 from bot.platforms.payloads import PayloadError, parse_json
-from bot.platforms.wecom_bot.streams import Stream, StreamStore
 from bot.platforms.wecom_bot.events import parse_wecom_bot
+from bot.platforms.wecom_bot.streams import Stream, StreamStore
+from bot.responder import Responder
 
 log = logging.getLogger(__name__)
 
 PATH = "/wecom/bot/callback"
 RECEIVE_ID = ""  # an internal bot's receive id is the empty string
-REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
+STREAM = "stream"  # Callback.extra key of a message's stream
 
 
-class WeComBotTransport:
+class WeComBotTransport(CallbackTransport):
+    path = PATH
+    channel = "wecom_bot"
+
     def __init__(self, settings: Settings, pipeline: Any, session: Any, clock: Clock) -> None:
-        self.settings = settings
-        self.pipeline = pipeline
+        crypto = CallbackCrypto(settings.wecom_bot_token, settings.wecom_bot_aes_key, RECEIVE_ID)
+        super().__init__(settings, pipeline, clock, crypto)
         self.session = session  # aiohttp.ClientSession for response_url, or None
-        self.clock = clock
-        self.crypto = CallbackCrypto(settings.wecom_bot_token, settings.wecom_bot_aes_key, RECEIVE_ID)
         self.streams = StreamStore(clock)
 
-    def routes(self) -> list[web.RouteDef]:
-        return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
+    def open(self, request: web.Request, body: bytes) -> Mapping[str, Any]:
+        encrypt = parse_json(body).get("encrypt")
+        if not isinstance(encrypt, str) or not encrypt:
+            raise PayloadError("no encrypt field")
+        return parse_json(self.verified_plaintext(request, encrypt))
 
-    async def verify_url(self, request: web.Request) -> web.Response:
-        """URL verification: the decrypted echostr, as plain text."""
-        return echo_verified(request, self.crypto, self.clock, self.settings.callback_max_skew, "wecom_bot")
+    def event_of(self, payload: Mapping[str, Any]) -> Event:
+        return parse_wecom_bot(payload, int(self.clock.time()))
 
-    async def receive(self, request: web.Request) -> web.Response:
-        try:
-            encrypt = parse_json(await read_body(request)).get("encrypt")
-            if not isinstance(encrypt, str) or not encrypt:
-                raise PayloadError("no encrypt field")
-            data = parse_json(self._verified_plaintext(request, encrypt))
-        except REFUSED as exc:
-            return rejection_response(exc, "wecom_bot")
-        if data.get("msgtype") == "stream":
-            stream = data.get("stream")
-            stream_id = str(stream.get("id", "")) if isinstance(stream, dict) else ""
-            return self._stream_reply(stream_id, *self.streams.refresh(stream_id))
-        event = parse_wecom_bot(data, int(self.clock.time()))
-        if isinstance(event, Message):
-            return await self._answer_message(event)
-        return await self._answer_event(event)
+    def intercept(self, callback: Callback) -> web.Response | None:
+        """A stream refresh is no event: answer it with what the stream holds so far."""
+        if callback.payload.get("msgtype") != "stream":
+            return None
+        stream = callback.payload.get("stream")
+        stream_id = str(stream.get("id", "")) if isinstance(stream, dict) else ""
+        return self._stream_reply(stream_id, *self.streams.refresh(stream_id))
 
-    def _verified_plaintext(self, request: web.Request, encrypt: str) -> str:
-        return verified_plaintext(request, self.crypto, encrypt, self.clock, self.settings.callback_max_skew)
+    def responder_for(self, callback: Callback) -> Responder:
+        """A message is answered through a stream; of the events only enter_chat may be
+        answered (with a text reply)."""
+        if isinstance(callback.event, Message):
+            stream = callback.extra[STREAM] = self.streams.open(callback.event.response_url)
+            return Responder(self._stream_sender(stream), passive=True)
+        passive = getattr(callback.event, "type_name", "") == "event:enter_chat"
+        return Responder(None, passive=passive)
 
-    async def _answer_message(self, event: Message) -> web.Response:
-        stream = self.streams.open(event.response_url)
-        responder = Responder(self._stream_sender(stream), passive=True)
-        reply = await self.pipeline.deliver(event, responder)
-        if reply is not None:
-            stream.parts.insert(0, reply)
-            self.streams.discard(stream.stream_id)
-            stream.finished = True
-            return self._stream_reply(stream.stream_id, stream.content, True)
-        if stream.parts or not responder.handled:
+    def acknowledge(self, callback: Callback) -> web.Response:
+        """No reply in time: a message whose handlers still work (or sent something) gets an
+        open stream that later refreshes finish; everything else an empty 200."""
+        stream: Stream | None = callback.extra.get(STREAM)
+        if stream is None:
+            return web.Response(text="")
+        if stream.parts or not callback.responder.handled:
             return self._stream_reply(stream.stream_id, "", False)
-        self.streams.discard(stream.stream_id)
-        stream.finished = True
+        self._finish(stream)
         return web.Response(text="")
 
-    async def _answer_event(self, event: Event) -> web.Response:
-        log.info("wecom_bot callback %s acknowledged", getattr(event, "type_name", event.kind))
-        passive = getattr(event, "type_name", "") == "event:enter_chat"
-        reply = await self.pipeline.deliver(event, Responder(None, passive=passive))
-        if reply is None:
-            return web.Response(text="")
-        return self._encrypted({"msgtype": "text", "text": {"content": reply}})
+    def passive_reply(self, callback: Callback, text: str) -> web.Response:
+        stream: Stream | None = callback.extra.get(STREAM)
+        if stream is None:
+            return self._encrypted({"msgtype": "text", "text": {"content": text}})
+        stream.parts.insert(0, text)
+        self._finish(stream)
+        return self._stream_reply(stream.stream_id, stream.content, True)
+
+    def _finish(self, stream: Stream) -> None:
+        self.streams.discard(stream.stream_id)
+        stream.finished = True
 
     def _stream_sender(self, stream: Stream):
         async def send(text: str) -> None:
@@ -117,6 +117,7 @@ class WeComBotTransport:
         return self._encrypted({"msgtype": "stream", "stream": {"id": stream_id, "finish": finish, "content": content}})
 
     def _encrypted(self, payload: dict[str, Any]) -> web.Response:
+        assert self.crypto is not None
         plain = json.dumps(payload, ensure_ascii=False)
         envelope = self.crypto.encrypted_json(plain, str(int(self.clock.time())), random_nonce())
         return web.json_response(envelope)
