@@ -6,7 +6,7 @@ import pytest
 from bot.api import ApiError, MemoryTokenStore
 from bot.platforms.wechat.client import WeChatClient
 from simulator import Simulator, SimulatorCredentials, create_simulator_app
-from tests.simulated_platform import acknowledged_simulator
+from tests.support.simulated import acknowledged_simulator
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from tests.conftest import POSTGRES_URL  # noqa: E402
-from tests.console.live_server import LiveConsole  # noqa: E402
+from tests.support.live_console import LiveConsole  # noqa: E402
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("SIYU_API_EXAMPLES", "50"))  # raise for a deeper run
 

@@ -3,7 +3,7 @@ a polite fallback, hand-over to a human with the context."""
 from dataclasses import replace
 
 from models import BehaviourEvent, FaqHit
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
 

@@ -4,7 +4,7 @@ from bot.events import ChatKind, Platform, TextMessage, UnknownEvent
 from bot.responder import Responder
 from simulator.archive import SimulatorArchive
 from models import FaqGroupSetting, FaqHit, FaqSuggestion
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 GROUP = "wrInternal01"
 

@@ -1,7 +1,7 @@
 """Add → lead, attributed and welcomed once within WeCom's 20-second window, whatever the
 platform answers."""
 from models import BehaviourEvent, Channel, ChannelTouch, Lead, LeadIdentity
-from tests.onboarding.scenarios import (
+from tests.support.onboarding import (
     WELCOME_API, add_again_with_same_code, add_without_welcome_code, make_channel,
 )
 

@@ -8,7 +8,7 @@ import main
 from handlers.faq.store import FaqStore, save_entries
 from faq import parse_faq_file
 from models import FaqEntryRecord
-from tests.faq_chat.entries import FAQ_YAML, store_test_faq
+from tests.support.faq import FAQ_YAML, store_test_faq
 
 GOOD_JSONL = (
     '{"id": "pay", "question": "怎么付款？", "answer": "支持对公转账。", "variants": ["能刷卡吗"], "keywords": ["付款"], "category": "customer_service"}\n'

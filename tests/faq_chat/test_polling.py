@@ -32,7 +32,7 @@ async def test_the_index_is_built_when_the_app_starts(db, aiohttp_client):
     from aiohttp import web
 
     from handlers.faq import Faq, faq_setup
-    from tests.faq_chat.entries import store_test_faq
+    from tests.support.faq import store_test_faq
 
     await store_test_faq()
     faq = Faq()

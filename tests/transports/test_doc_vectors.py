@@ -9,7 +9,7 @@ from bot.platforms.crypto import CallbackCrypto, sha1_signature, verify_plain_si
 from bot.events import Platform, TextMessage
 from bot.platforms.wechat.transport import WeChatTransport
 from bot.platforms.wecom.transport import WeComTransport
-from tests.transports.platform import DOC_AES_KEY, DOC_CORP_ID, DOC_TOKEN, StubPipeline
+from tests.support.callbacks import DOC_AES_KEY, DOC_CORP_ID, DOC_TOKEN, StubPipeline
 
 # 验证URL example
 VERIFY_SIGNATURE = "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"

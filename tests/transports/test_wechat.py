@@ -12,7 +12,7 @@ from bot.events import AccountEvent, MediaMessage, Platform, TextMessage, Unknow
 from bot.platforms.payloads import parse_xml
 from bot.platforms.wechat.transport import WeChatTransport
 from bot.platforms.wechat.events import parse_wechat
-from tests.transports.platform import BILLION_LAUGHS, DOC_AES_KEY, StubPipeline, encrypted_query, plain_query, xml_envelope
+from tests.support.callbacks import BILLION_LAUGHS, DOC_AES_KEY, StubPipeline, encrypted_query, plain_query, xml_envelope
 
 TOKEN = "wechat-token"
 APP_ID = "wx49f0ab532d5d035a"

@@ -10,7 +10,7 @@ from bot.platforms.crypto import CallbackCrypto
 from bot.events import ContactAdded, KfMsgOrEvent, TextMessage, UnknownEvent
 from bot.platforms.payloads import parse_xml
 from bot.platforms.wecom.transport import WeComTransport
-from tests.transports.platform import (
+from tests.support.callbacks import (
     BILLION_LAUGHS,
     DOC_AES_KEY,
     DOC_CORP_ID,

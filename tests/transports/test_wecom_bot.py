@@ -11,7 +11,7 @@ from bot.platforms.crypto import CallbackCrypto
 from bot.events import ChatKind, MediaMessage, Platform, TextMessage, UnknownEvent
 from bot.platforms.wecom_bot.transport import WeComBotTransport
 from bot.platforms.wecom_bot.events import parse_wecom_bot, strip_mention
-from tests.transports.platform import DOC_AES_KEY, DOC_TOKEN, StubPipeline, encrypted_query
+from tests.support.callbacks import DOC_AES_KEY, DOC_TOKEN, StubPipeline, encrypted_query
 
 GROUP_TEXT = {
     "msgid": "CAIQ16HMjQYY/NGagIOAgAMgq4KM0AI=",
@@ -241,7 +241,7 @@ async def malformed_signed_json(client, crypto, clock):
 
 
 async def signed_xml_bomb(client, crypto, clock):
-    from tests.transports.platform import BILLION_LAUGHS
+    from tests.support.callbacks import BILLION_LAUGHS
 
     params, encrypt = encrypted_query(crypto, BILLION_LAUGHS, now(clock))
     return await client.post("/wecom/bot/callback", params=params, json={"encrypt": encrypt})
