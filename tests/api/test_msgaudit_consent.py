@@ -9,7 +9,7 @@ from bot.platforms.wecom.client import WeComClient
 from simulator import SimulatorCredentials, create_simulator_app
 from simulator.archive import SimulatorArchive
 
-from tests.support.simulated import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.support.simulated import GROUP
 
 
 async def test_a_customer_who_agreed_is_reported_agree_for_a_one_to_one_chat(sim, wecom):

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from console import ApiCall, Console, PageContext, Param, setup_console
-from tests.console.conftest import bearer, sign_in
+from tests.support.console import bearer, sign_in
 
 
 async def faq_page(request: web.Request, ctx: PageContext):

@@ -8,7 +8,7 @@ from bot.api import ApiError
 from bot.platforms.wecom.archive import ApiConsent, ArchivedMessage, ArchivePuller, ConsentCheck
 from simulator.archive import SimulatorArchive
 
-from tests.support.simulated import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.support.simulated import GROUP
 
 
 class RecordingPipeline:

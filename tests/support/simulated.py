@@ -1,10 +1,12 @@
 """Shared pieces for API-level tests against the simulator: a simulator whose callbacks go to a
-bot that only acknowledges them; fixtures with one customer group of two customers and a
-WeComClient talking to it (archiving-consent tests)."""
+bot that only acknowledges them; one customer group of two customers and a WeComClient
+talking to it (archiving-consent tests; the fixtures are in those tests' conftest.py)."""
 from __future__ import annotations
 
+import contextlib
+from typing import AsyncIterator
+
 import aiohttp
-import pytest
 from aiohttp import web
 
 from bot.api import MemoryTokenStore
@@ -26,8 +28,8 @@ async def acknowledged_simulator(clock, aiohttp_server) -> Simulator:
     return Simulator(clock, CallbackUrls.under(bot_url), callback_timeout=1.0)
 
 
-@pytest.fixture
-async def sim(clock, aiohttp_server) -> Simulator:
+async def group_simulator(clock, aiohttp_server) -> Simulator:
+    """A simulator with staff member zhangsan's customer group GROUP of 王工 and 李经理."""
     simulator = await acknowledged_simulator(clock, aiohttp_server)
     simulator.add_staff("zhangsan", "张三")
     simulator.add_group(GROUP, "华东客户交流群", "zhangsan")
@@ -36,8 +38,9 @@ async def sim(clock, aiohttp_server) -> Simulator:
     return simulator
 
 
-@pytest.fixture
-async def wecom(sim, aiohttp_server, clock):
+@contextlib.asynccontextmanager
+async def wecom_client_of(sim: Simulator, aiohttp_server, clock) -> AsyncIterator[WeComClient]:
+    """A WeComClient talking to ``sim`` over HTTP."""
     server = await aiohttp_server(create_simulator_app(sim))
     settings = SimulatorCredentials().bot_settings(str(server.make_url("")))
     async with aiohttp.ClientSession() as session:
