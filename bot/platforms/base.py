@@ -34,7 +34,7 @@ class Callback:
 
     payload: Mapping[str, Any]
     event: Event
-    responder: Responder = field(default_factory=lambda: Responder(None, passive=False))
+    responder: Responder = field(init=False)  # set by the transport once the event is known
     extra: dict[str, Any] = field(default_factory=dict)
 
 
