@@ -1,7 +1,11 @@
-"""The feature harness: typed events through the bot's real pipeline (lead and behaviour
-middlewares, dispatcher, every feature's routers) against the simulator's API, on the test
-database and the fake clock. No callback HTTP and no crypto: a feature test reads
-"event in → replies and rows out". The fixture is ``feature_harness`` (tests/conftest.py).
+"""The two harnesses.
+
+- ``Harness``: the bot served over HTTP next to the simulator, signed and encrypted callbacks
+  both ways (end-to-end tests; fixture ``harness`` in tests/e2e/conftest.py).
+- ``FeatureHarness``: typed events through the bot's real pipeline (lead and behaviour
+  middlewares, dispatcher, every feature's routers) against the simulator's API, on the test
+  database and the fake clock. No callback HTTP and no crypto: a feature test reads "event in →
+  replies and rows out" (fixture ``feature_harness`` in tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -22,7 +26,22 @@ KF_ACCOUNT = ("wkKF0001", "售前咨询")
 
 
 @dataclass
+class Harness:
+    """The bot as `main.py serve` wires it and the simulator, talking over real HTTP."""
+
+    sim: Simulator
+    bot: Bot
+    bot_url: str
+
+    async def settle(self) -> None:
+        """Let background work (slow handlers, kf pulls) finish."""
+        await self.bot.drain()
+
+
+@dataclass
 class FeatureHarness:
+    """Every feature behind the real pipeline; ``send`` an event, read replies and rows."""
+
     bot: Bot
     sim: Simulator
     clock: FakeClock
