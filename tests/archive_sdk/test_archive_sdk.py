@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from bot.archive import ArchivePuller
-from bot.archive_sdk import ArchiveSdkError, FinanceSdk, MessageKeys, SdkArchive
+from bot.platforms.wecom.archive import ArchivePuller
+from bot.platforms.wecom.archive_sdk import ArchiveSdkError, FinanceSdk, MessageKeys, SdkArchive
 from models import ArchiveCursor
 
 STUB = Path(__file__).with_name("stub_finance_sdk.c")
@@ -138,7 +138,7 @@ async def test_the_puller_delivers_only_consenting_customers_and_resumes_from_it
 
 
 def test_a_deployment_configures_the_sdk_source_with_its_library_secret_and_keys(library, rsa_keys, tmp_path):
-    from bot.archive_sdk import sdk_archive
+    from bot.platforms.wecom.archive_sdk import sdk_archive
     from bot.config import Settings
 
     (tmp_path / "v3.pem").write_bytes(pem(rsa_keys[3]))
