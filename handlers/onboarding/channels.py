@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from tortoise.transactions import in_transaction
 
-from bot.api.wecom import JOIN_WAY_CHATS_MAX, STATE_MAX
+from bot.platforms.wecom.client import JOIN_WAY_CHATS_MAX, STATE_MAX
 from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
 
