@@ -119,7 +119,7 @@ async def test_the_lead_page_shows_score_grade_stage_and_every_point(aiohttp_cli
     from bot.config import Settings
     from console.pages import setup_console
     from console.access.accounts import create_user
-    from tests.console.conftest import PASSWORD, sign_in
+    from tests.support.console import PASSWORD, sign_in
 
     lead = await Lead.create(name="王工")
     await touch(log, lead, "contact.added")
