@@ -312,6 +312,36 @@ class ExternalTagChanged(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateCardClicked(Event):
+    """template_card_event: a member pressed a button of an app template card. ``event_key``
+    is the button's key, ``response_code`` lets the app update that card once (72 hours)."""
+
+    sender: str  # the member's userid
+    event_key: str
+    task_id: str
+    card_type: str
+    response_code: str = ""
+    agent_id: str = ""
+
+    kind = "card.clicked"
+
+    @property
+    def dedup_key(self) -> str:
+        return f"{self.platform}:template_card_event:{self.sender}:{self.task_id}:{self.event_key}:{self.create_time}"
+
+    @property
+    def user_key(self) -> str:
+        return f"{self.platform}:staff:{self.sender}"
+
+    @property
+    def staff_userid(self) -> str | None:
+        return self.sender
+
+    def summary(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "event_key": self.event_key, "card_type": self.card_type}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class KfMsgOrEvent(Event):
     """kf_msg_or_event: new 微信客服 messages are waiting; pull them with kf/sync_msg."""
 

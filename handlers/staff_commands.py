@@ -2,10 +2,8 @@
 and whatever later features add. Each command names the console permission it needs; the
 sender's role comes from the staff user linked to their WeCom userid.
 
-A feature adds a command by exporting a :class:`StaffCommand` and passing it to
-:func:`staff_router` where the app is wired::
-
-    router = staff_router(*faq.STAFF_COMMANDS, console_url="https://siyu.example.com")
+A feature adds commands by offering a service whose name ends in ``staff_commands``: objects
+with a :class:`StaffCommand`'s fields (the feature's router is built after every service).
 """
 from __future__ import annotations
 
@@ -139,7 +137,13 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
     return await command.run(CommandCall(event, args, actor, console_url, commands))
 
 
+def features_commands(bot) -> list[StaffCommand]:
+    """Commands other features offer as services named ``…staff_commands`` (objects with a
+    StaffCommand's fields), so no feature imports this one."""
+    return [command for name, offered in bot.services.items() if name.endswith("staff_commands") for command in offered]
+
+
 feature = Feature(
     name="staff_commands",
-    router=lambda bot: staff_router(console_url=bot.settings.base_url + "/console"),
+    router=lambda bot: staff_router(*features_commands(bot), console_url=bot.settings.base_url + "/console"),
 )

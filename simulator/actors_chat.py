@@ -92,6 +92,15 @@ class ChatActors(SimulatorCore):
                                   self._msg_id())
         return ActorResult(await self._post(self.app_channel, plain, answer_to=userid))
 
+    async def staff_presses_card_button(self, userid: str, task_id: str, key: str) -> ActorResult:
+        """A staff member presses a button of a template card the app sent them."""
+        from .wecom_app import press_card_button
+
+        card, code = press_card_button(self.state, task_id, userid, key)
+        plain = payloads.app_card_event(self.credentials.corp_id, self.credentials.agent_id, self.now(), userid, key,
+                                        task_id, card.card.get("card_type", ""), code)
+        return ActorResult(await self._post(self.app_channel, plain, answer_to=userid), {"response_code": code})
+
     async def staff_bot_text(self, userid: str, text: str, chat_id: str = "") -> ActorResult:
         """A staff member writes to the 智能机器人 in a single chat, or @-mentions it in an
         internal group (``chat_id``). An unfinished stream reply is refreshed as the client

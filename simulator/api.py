@@ -42,6 +42,8 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
     return {
         "wecom/message/send": Route(
             "POST", lambda s, call: wecom_app.message_send(s, call, api.credentials.agent_id), (APP,)),
+        "wecom/message/update_template_card": Route(
+            "POST", lambda s, call: wecom_app.update_template_card(s, call, api.credentials.agent_id), (APP,)),
         "wecom/externalcontact/add_contact_way": post(c.add_contact_way),
         "wecom/externalcontact/get_contact_way": post(c.get_contact_way),
         "wecom/externalcontact/update_contact_way": post(c.update_contact_way),

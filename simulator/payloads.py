@@ -73,6 +73,16 @@ def app_text(corp_id: str, agent_id: int, now: int, userid: str, content: str, m
     ])
 
 
+def app_card_event(corp_id: str, agent_id: int, now: int, userid: str, key: str, task_id: str, card_type: str,
+                   response_code: str) -> str:
+    """模板卡片事件推送: a member pressed a button of a template card."""
+    return xml_message([
+        ("ToUserName", corp_id), ("FromUserName", userid), ("CreateTime", now), ("MsgType", "event"),
+        ("Event", "template_card_event"), ("EventKey", key), ("TaskId", task_id), ("CardType", card_type),
+        ("ResponseCode", response_code), ("AgentID", agent_id),
+    ])
+
+
 def wechat_event(original_id: str, openid: str, now: int, event: str, event_key: str = "",
                  ticket: str = "") -> str:
     fields: list[Field] = [("ToUserName", original_id), ("FromUserName", openid), ("CreateTime", now),

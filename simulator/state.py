@@ -209,6 +209,19 @@ class ResponseCode:
 
 
 @dataclass
+class AppCard:
+    """A template card the app sent: its recipients and the update codes it handed out (the
+    send's, then one per button press), each usable once within 72 hours."""
+
+    task_id: str
+    userids: list[str]
+    card: dict[str, Any]
+    codes: dict[str, float] = field(default_factory=dict)  # response_code → issued at
+    replaced_name: str = ""  # the buttons greyed out with this text
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
 class Follower:
     openid: str
     unionid: str = ""
@@ -298,6 +311,7 @@ class PlatformState:
         self.kf_log: list[KfMessage] = []  # every account's messages, in arrival order
         self.followers: dict[str, Follower] = {}
         self.response_codes: dict[str, ResponseCode] = {}
+        self.app_cards: dict[str, AppCard] = {}  # task_id → card
         self.qr_scenes: dict[str, QrScene] = {}
         self.archive: list[ArchivedGroupMessage] = []
         self.archive_consents: dict[str, ArchiveConsent] = {}  # external_userid → answer

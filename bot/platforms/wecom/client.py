@@ -91,6 +91,22 @@ class WeComClient(ApiTransport):
     async def send_app_markdown(self, touser: str | Sequence[str], content: str) -> dict:
         return await self._send_app(touser, "markdown", {"content": content})
 
+    async def send_template_card(self, touser: str | Sequence[str], card: dict) -> dict:
+        """A template card (document/path/90236); a button_interaction card needs a task_id
+        unique within the app and its button_list. The answer's response_code updates it once."""
+        return await self._send_app(touser, "template_card", card)
+
+    async def update_template_card(self, userids: Sequence[str], response_code: str, *,
+                                   replace_name: str | None = None, card: dict | None = None) -> dict:
+        """update_template_card (document/path/94888): grey the buttons out with
+        ``replace_name``, or replace the whole ``card``; each response_code works once, 72 hours."""
+        payload: dict = {"userids": list(userids), "agentid": self.agent_id, "response_code": response_code}
+        if card is not None:
+            payload["template_card"] = card
+        else:
+            payload["button"] = {"replace_name": replace_name or ""}
+        return await self._post("/cgi-bin/message/update_template_card", self.app, payload)
+
     async def _send_app(self, touser: str | Sequence[str], msgtype: str, body: dict) -> dict:
         users = touser if isinstance(touser, str) else "|".join(touser)
         if not users:

@@ -10,6 +10,8 @@ Doc facts relied on (developer.work.weixin.qq.com):
   UpdateDetail, JoinScene, QuitScene, MemChangeCnt, MemChangeList/Item, LastMemVer, CurMemVer.
 - change_external_tag: Id, TagType (tag|tag_group), ChangeType, StrategyId.
 - 微信客服 kf_msg_or_event: Token, OpenKfId (pull the messages with kf/sync_msg).
+- 模板卡片事件 template_card_event: FromUserName (member), EventKey (the button's key), TaskId,
+  CardType, ResponseCode (update_template_card, once, within 72 hours), AgentID.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from bot.events import (
     FollowUserDeleted,
     KfMsgOrEvent,
     MediaMessage,
+    TemplateCardClicked,
     Platform,
     TextMessage,
     UnknownEvent,
@@ -125,6 +128,18 @@ def _kf(xml: Mapping[str, Any]) -> Event:
     )
 
 
+def _card(xml: Mapping[str, Any]) -> Event:
+    return TemplateCardClicked(
+        **event_base(xml, P),
+        sender=text_of(xml, "FromUserName"),
+        event_key=text_of(xml, "EventKey"),
+        task_id=text_of(xml, "TaskId"),
+        card_type=text_of(xml, "CardType"),
+        response_code=text_of(xml, "ResponseCode"),
+        agent_id=text_of(xml, "AgentID"),
+    )
+
+
 def _unknown(xml: Mapping[str, Any], type_name: str) -> UnknownEvent:
     return UnknownEvent(
         **event_base(xml, P),
@@ -139,6 +154,7 @@ EVENT_PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     "change_external_chat": _external_chat,
     "change_external_tag": _external_tag,
     "kf_msg_or_event": _kf,
+    "template_card_event": _card,
 }
 
 
