@@ -8,9 +8,11 @@ with a :class:`StaffCommand`'s fields (the feature's router is built after every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from datetime import datetime
+from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
+from bot.clock import Clock
 from bot.dispatcher import Router, platform
 from bot.feature import Feature
 from bot.events import Platform, TextMessage
@@ -18,6 +20,7 @@ from bot.responder import Responder
 from console.access.accounts import user_actor
 from console.access.actors import Actor
 from console.kit.i18n import DISPLAY_TZ, Catalogue
+from leads.standing import current_rule_set, explained, rules_from, standing_json
 from leads.queries import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
 from models import StaffUser
 
@@ -35,6 +38,10 @@ class CommandCall:
     actor: Actor
     console_url: str
     commands: tuple["StaffCommand", ...]
+    clock: Clock = field(default_factory=Clock)
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
 
 @dataclass(frozen=True)
@@ -58,29 +65,35 @@ async def lead_command(call: CommandCall) -> str:
         return "用法：/lead 姓名、公司或线索编号"
     if query.lstrip("#").isdigit():
         lead = await visible_lead(call.actor, int(query.lstrip("#")))
-        return await lead_summary(lead, call.console_url) if lead else f"没有找到编号为 {query} 的线索。"
+        return await lead_summary(lead, call.console_url, call.now()) if lead else f"没有找到编号为 {query} 的线索。"
     found = filtered_leads(call.actor, LeadFilter(q=query[:100]))
     total = await found.count()
     if total == 0:
         return f"没有找到“{query}”相关的线索。"
     leads = await found.limit(MAX_MATCHES)
     if total == 1:
-        return await lead_summary(leads[0], call.console_url)
+        return await lead_summary(leads[0], call.console_url, call.now())
     items = await leads_json(leads)
     lines = [f"找到 {total} 条线索，发送 /lead 编号 查看："]
     lines += [f"#{i['id']} {i['name'] or '（未命名）'} {i['company']}".rstrip() for i in items]
     return "\n".join(lines)
 
 
-async def lead_summary(lead, console_url: str) -> str:
-    """A few lines a sales rep can read on a phone, with a link to the lead page."""
+async def lead_summary(lead, console_url: str, now: datetime | None = None) -> str:
+    """A few lines a sales rep can read on a phone: stage, score and why, with a link to the
+    lead page."""
     [item] = await leads_json([lead])
-    stage = Catalogue().translate("zh", f"status.{item['status']}")
+    standing = await standing_json(lead, rules_from(await current_rule_set()), now or Clock().now())
+    stage = standing["stage_label"]
     channel = (item["last_channel"] or item["first_channel"] or {}).get("name", "未知")
     lines = [
         f"#{item['id']} {item['name'] or '（未命名）'}" + (f"｜{item['company']}" if item["company"] else ""),
         f"阶段：{stage}　渠道：{channel}",
     ]
+    lines.append(f"评分：{standing['total']} 分（等级 {standing['grade']}）")
+    if standing["mql_reason"]:
+        lines.append(f"MQL 依据：{standing['mql_reason']}")
+    lines += [f"· {line}" for line in explained(standing, limit=3)]
     if item["tags"]:
         lines.append("标签：" + "、".join(item["tags"]))
     if item["owner"]:
@@ -102,7 +115,7 @@ def staff_only(event, data) -> bool:
     return isinstance(event, TextMessage) and not event.sender_is_customer
 
 
-def staff_router(*extra: StaffCommand, console_url: str) -> Router:
+def staff_router(*extra: StaffCommand, console_url: str, clock: Clock | None = None) -> Router:
     """The router answering staff commands: the built-in ones plus ``extra``."""
     commands = (*BUILTIN, *extra)
     names = [c.name for c in commands]
@@ -113,7 +126,7 @@ def staff_router(*extra: StaffCommand, console_url: str) -> Router:
 
     @router.on(TextMessage, filters=(platform(Platform.WECOM), staff_only, _is_command))
     async def answer_command(event: TextMessage, responder: Responder) -> None:
-        await responder.text(await reply_to(event, by_name, commands, console_url))
+        await responder.text(await reply_to(event, by_name, commands, console_url, clock or Clock()))
 
     return router
 
@@ -122,7 +135,8 @@ def _is_command(event, data) -> bool:
     return bool(COMMAND.match(event.content))
 
 
-async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], commands: tuple[StaffCommand, ...], console_url: str) -> str:
+async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], commands: tuple[StaffCommand, ...], console_url: str,
+                   clock: Clock | None = None) -> str:
     name, args = COMMAND.match(event.content).groups()
     user = await StaffUser.get_or_none(wecom_userid=event.sender, active=True)
     if user is None:
@@ -134,7 +148,7 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
     if not actor.can(command.permission):
         role = Catalogue().translate("zh", f"role.{actor.role.value}")
         return f"你的角色（{role}）不能使用 /{command.name}。"
-    return await command.run(CommandCall(event, args, actor, console_url, commands))
+    return await command.run(CommandCall(event, args, actor, console_url, commands, clock or Clock()))
 
 
 def features_commands(bot) -> list[StaffCommand]:
@@ -145,5 +159,5 @@ def features_commands(bot) -> list[StaffCommand]:
 
 feature = Feature(
     name="staff_commands",
-    router=lambda bot: staff_router(*features_commands(bot), console_url=bot.settings.base_url + "/console"),
+    router=lambda bot: staff_router(*features_commands(bot), console_url=bot.settings.base_url, clock=bot.clock),
 )

@@ -142,3 +142,18 @@ async def test_reps_work_their_mqls_with_chat_commands(harness, sales, clock):
     assert (await LeadScore.get(lead_id=first.id)).stage == "sql"
     assert (await LeadScore.get(lead_id=second.id)).stage == "recycled"
     assert (await Handoff.get(lead_id=second.id)).reject_reason == "已有供应商"
+
+
+async def test_lead_shows_score_grade_stage_and_why(harness, sales, clock):
+    from console.access.accounts import create_user
+
+    await create_user("zhangsan", "sales", "correct horse battery", clock=clock, wecom_userid="zhangsan")
+    lead = await asks_for_a_quote(harness, sales)
+
+    await harness.sim.staff_app_text("zhangsan", "/lead 王工")
+    await harness.settle()
+
+    summary = app_texts(harness, "zhangsan")[-1]
+    assert f"#{lead.id} 王工｜苏州华创材料有限公司" in summary
+    assert "阶段：MQL　渠道：未知\n评分：27 分（等级 D3）" in summary
+    assert "MQL 依据：高意向行为：询价" in summary and "· +25 询价" in summary
