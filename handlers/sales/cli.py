@@ -98,4 +98,81 @@ def add_cli_parsers(subparsers: argparse._SubParsersAction) -> None:
     imported.set_defaults(func=cmd_scoring_import)
     rescore = scoring_sub.add_parser("rescore", help="rescore every lead under the current rules")
     rescore.set_defaults(func=cmd_scoring_rescore)
-    _json = json  # reports are added below
+
+    deals = subparsers.add_parser("deals", help="opportunities and deals from the CRM")
+    deals_sub = deals.add_subparsers(dest="deals_command", required=True, metavar="ACTION")
+    deals_import = deals_sub.add_parser("import", help="import deals from a CSV file (all or nothing)")
+    deals_import.add_argument("file", metavar="FILE.csv", help="columns: deal_id, lead, amount, status, close_date, name")
+    deals_import.set_defaults(func=cmd_deals_import)
+
+    report = subparsers.add_parser("report", help="funnels, channel ROI and sales follow-up")
+    report.add_argument("what", choices=("funnel", "roi", "followup"))
+    report.add_argument("--from", dest="start", metavar="DATE", help="leads created on or after this date")
+    report.add_argument("--to", dest="end", metavar="DATE", help="leads created on or before this date")
+    report.add_argument("--json", action="store_true", help="print JSON (the same figures as the console)")
+    report.set_defaults(func=cmd_report)
+
+
+def cmd_deals_import(args: argparse.Namespace, settings: Settings) -> int:
+    from leads.deals import DealFileError, import_deals, parse_deals_csv
+
+    text = _read(args.file)
+
+    async def run():
+        rows = parse_deals_csv(text)  # every row checked before the database is touched
+        async with _database(settings):
+            return await import_deals(rows, Clock().now())
+
+    try:
+        result = asyncio.run(run())
+    except DealFileError as exc:
+        print(f"{args.file}: nothing imported, {len(exc.problems)} problem(s):", file=sys.stderr)
+        for line, message in exc.problems:
+            print(f"  line {line}: {message}", file=sys.stderr)
+        return 1
+    print(f"imported {result.created} new and {result.updated} updated deals; {result.moved} leads moved on")
+    return 0
+
+
+def _date(value: str | None):
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"dates look like 2026-12-01; got {value!r}")
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from leads import reports
+
+    period = reports.Period(_date(args.start), _date(args.end))
+
+    async def run():
+        async with _database(settings):
+            if args.what == "funnel":
+                return await reports.funnels(period)
+            if args.what == "roi":
+                return await reports.roi(period)
+            return await reports.follow_up(Clock().now())
+
+    figures = asyncio.run(run())
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print_table(figures, sys.stdout)
+    return 0
+
+
+def print_table(figures, out: TextIO) -> None:
+    """Figures as tab-separated lines, one table per funnel."""
+    tables = figures.items() if isinstance(figures, dict) else [("", figures)]
+    for title, rows in tables:
+        if title:
+            print(f"# {title}", file=out)
+        if rows:
+            print("\t".join(rows[0]), file=out)
+        for row in rows:
+            print("\t".join("" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()), file=out)
