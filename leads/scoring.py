@@ -8,6 +8,7 @@ event costs microseconds; a full :func:`engagement` over the log gives the same 
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
@@ -75,10 +76,17 @@ class ScoringRules:
     mql: MqlRule = MqlRule()
     version: int = 0
 
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[BehaviourRule, ...]]:
+        kinds: dict[str, list[BehaviourRule]] = {}
+        for rule in self.behaviour:
+            kinds.setdefault(rule.kind, []).append(rule)
+        return {kind: tuple(rules) for kind, rules in kinds.items()}
+
     def rule_for(self, touch: Touch) -> BehaviourRule | None:
         """The rule a touch earns points under: the best paying of those that match."""
         best = None
-        for rule in self.behaviour:
+        for rule in self._by_kind.get(touch.kind, ()):
             if rule.matches(touch) and (best is None or rule.points > best.points):
                 best = rule
         return best

@@ -7,11 +7,13 @@ The arithmetic is ``leads.scoring`` (pure); this module reads and writes the row
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import JSONField
 
 from bot.clock import Clock
 from bot.database import default_client
@@ -71,11 +73,16 @@ async def save_rule_set(text: str, *, author: str, now: datetime) -> ScoringRule
 
 def fit_profile(lead: Lead, profile: LeadProfile | None) -> dict[str, str]:
     """The facts fit points are given for; the region falls back to the company name's."""
-    region = (profile.region if profile else "") or company_key(lead.company or "").region
+    region = (profile.region if profile else "") or _company_region(lead.company or "")
     if profile is None:
         return {"region": region, "crm_match": "new"}
     return {"industry": profile.industry, "region": region, "company_size": profile.company_size,
             "role": profile.role, "crm_match": profile.crm_match}
+
+
+@lru_cache(maxsize=4096)
+def _company_region(company: str) -> str:
+    return company_key(company).region if company else ""
 
 
 # --- stage moves ----------------------------------------------------------------------------
@@ -151,11 +158,14 @@ class Scorer:
         standings = {s.lead_id: s for s in await LeadScore.filter(lead_id__in=list(by_lead))
                      .using_db(client).select_for_update()}
         await self._create_missing(client, rules, [i for i in by_lead if i not in standings], standings)
-        qualified = []
+        updates, advances = [], []
         for lead_id, touches in by_lead.items():
-            if await self._add(client, rules, standings[lead_id], touches):
-                qualified.append(lead_id)
-        return qualified
+            standing = standings[lead_id]
+            result, now = self._add(rules, standing, touches)
+            updates.append(standing)
+            advances.append((standing, result, now))
+        await store_scores(client, updates)
+        return [s.lead_id for s, result, now in advances if await self._advance(client, rules, s, result, now)]
 
     def committed(self, qualified: list[int]) -> None:
         if qualified and self.on_mql is not None:
@@ -176,8 +186,8 @@ class Scorer:
                 lead_id=lead_id, fit=fit_points, rules_version=rules.version, stage_since=lead.created_at,
                 using_db=client)
 
-    async def _add(self, client: BaseDBAsyncClient, rules: ScoringRules, standing: LeadScore,
-                   touches: list[Touch]) -> bool:
+    @staticmethod
+    def _add(rules: ScoringRules, standing: LeadScore, touches: list[Touch]) -> tuple[Score, datetime]:
         state = EngagementState.from_json(standing.state)
         earned = [c for touch in sorted(touches, key=lambda t: t.at) if (c := state.add(rules, touch))]
         now = max(t.at for t in touches)
@@ -185,11 +195,7 @@ class Scorer:
         standing.engagement, standing.total = engagement, engagement + standing.fit
         standing.grade = grade(rules, engagement, standing.fit)
         standing.state, standing.rules_version, standing.updated_at = state.to_json(), rules.version, now
-        await LeadScore.filter(id=standing.id).using_db(client).update(
-            engagement=standing.engagement, total=standing.total, grade=standing.grade, state=standing.state,
-            rules_version=rules.version, updated_at=now)
-        result = Score(engagement, standing.fit, standing.grade, tuple(earned), last_intent_at=state.last_intent_at)
-        return await self._advance(client, rules, standing, result, now)
+        return Score(engagement, standing.fit, standing.grade, tuple(earned), last_intent_at=state.last_intent_at), now
 
     async def _advance(self, client: BaseDBAsyncClient, rules: ScoringRules, standing: LeadScore,
                        result: Score, now: datetime) -> bool:
@@ -205,6 +211,26 @@ class Scorer:
             await move_stage(standing, "engaged", by="scoring",
                              reason=f"互动分 {round(result.engagement)} ≥ {round(engaged_at)}", at=now, client=client)
         return False
+
+
+SCORE_COLUMNS = ("engagement", "fit", "total", "grade", "state", "rules_version", "updated_at")
+_encode_state = cast(JSONField, LeadScore._meta.fields_map["state"]).encoder
+
+
+async def store_scores(client: BaseDBAsyncClient, standings: Sequence[LeadScore]) -> None:
+    """Write the score columns of ``standings`` in one statement run for every row (an ORM
+    update per row cost more than the scoring itself)."""
+    if not standings:
+        return
+    if client.capabilities.dialect == "sqlite":
+        marks = [f'"{c}"=?' for c in SCORE_COLUMNS]
+        where = '"id"=?'
+    else:
+        marks = [f'"{c}"=${i + 1}' for i, c in enumerate(SCORE_COLUMNS)]
+        where = f'"id"=${len(SCORE_COLUMNS) + 1}'
+    sql = f'UPDATE "lead_score" SET {", ".join(marks)} WHERE {where}'
+    await client.execute_many(sql, [[s.engagement, s.fit, s.total, s.grade, _encode_state(s.state), s.rules_version,
+                                     s.updated_at, s.id] for s in standings])
 
 
 # --- full rescore ---------------------------------------------------------------------------
@@ -270,8 +296,7 @@ async def _rescore_batch(rules: ScoringRules, leads: list[Lead], kinds: list[str
     if created:
         await LeadScore.bulk_create(created)
     if changed:
-        await LeadScore.bulk_update(changed, fields=["engagement", "fit", "total", "grade", "state",
-                                                     "rules_version", "updated_at"])
+        await store_scores(default_client(), changed)
 
 
 async def _payloads(lead_ids: list[int], kinds: set[str]) -> dict[int, dict[str, Any]]:
