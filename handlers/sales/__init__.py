@@ -3,7 +3,7 @@ the reps' chat commands.
 
 Plugged in by ``main.py`` through ``feature``. Modules by role: ``chat`` (the card's button
 callback, ``/mine`` ``/accept`` ``/reject``), ``handoffs`` (assignment, cards, answers, SLA),
-``cli`` (``scoring import|rescore``).
+``web`` (the funnel and ROI page), ``cli`` (``scoring``, ``deals``, ``report``).
 """
 import asyncio
 
@@ -12,6 +12,7 @@ from bot.feature import Feature
 from .chat import router, staff_commands
 from .cli import add_cli_parsers
 from .handoffs import HandoffOptions, Handoffs, WorkingHours
+from .web import register_console
 
 
 def sales_services(bot) -> dict:
@@ -42,6 +43,7 @@ feature = Feature(
     services=sales_services,
     on_startup=(_start,),
     on_shutdown=(_stop,),
+    console=register_console,
     cli=add_cli_parsers,
 )
 

@@ -108,3 +108,27 @@ def test_report_commands_print_json(tmp_path, monkeypatch, capsys):
     rules.write_text("behaviour:\n  - {kind: faq.askd, points: 3}\n", encoding="utf-8")
     assert main(["scoring", "import", str(rules)]) == 1
     assert "line 2: unknown behaviour kind 'faq.askd'" in capsys.readouterr().err
+
+
+async def test_the_console_shows_the_funnels_roi_and_follow_up_with_csv(company, clock, aiohttp_client):
+    from aiohttp import web
+
+    from bot.config import Settings
+    from console.access.accounts import create_user
+    from console.pages import setup_console
+    from handlers.sales.web import register_console
+    from tests.support.console import PASSWORD, sign_in
+
+    await import_deals(parse_deals_csv(csv_of("D1,wmSQL,180000,won,2026-11-30,")), clock.now())
+    app = web.Application()
+    console = setup_console(app, Settings(secret_key="test-secret"), clock=clock)
+    register_console(console, None)
+    client = await aiohttp_client(app)
+    await create_user("marketer1", "marketer", PASSWORD, clock=clock)
+    await sign_in(client, "marketer1")
+    html = await (await client.get("/console/sales")).text()
+    assert "线索漏斗" in html and 'aria-label="线索漏斗"' in html
+    assert "<td>材料展</td><td>48000</td><td>3</td><td>2</td><td>1</td>" in html
+    body = await (await client.get("/console/sales/roi.csv")).text()
+    assert body.lstrip("\ufeff").splitlines()[0].startswith("channel,cost,leads,mqls")
+    assert "材料展,48000.0,3,2,1,1,180000.0,16000.0,24000.0,3.75" in body
