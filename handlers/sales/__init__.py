@@ -12,6 +12,7 @@ from bot.feature import Feature
 from .chat import router, staff_commands
 from .cli import add_cli_parsers
 from .handoffs import HandoffOptions, Handoffs, WorkingHours
+from .seed import seed_sales
 from .web import register_console
 
 
@@ -44,6 +45,7 @@ feature = Feature(
     on_startup=(_start,),
     on_shutdown=(_stop,),
     console=register_console,
+    demo_seed=seed_sales,
     cli=add_cli_parsers,
 )
 
