@@ -62,8 +62,8 @@ def check_rows(records: Iterable[tuple[int, Mapping[str, Any]]]) -> list[DealRow
     for line, record in records:
         get = lambda key: str(record.get(key) or "").strip()  # noqa: E731
         deal_id, lead, status = get("deal_id"), get("lead"), get("status").lower() or "open"
-        if not deal_id:
-            problems.append((line, "deal_id is empty"))
+        if not deal_id or len(deal_id) > 64:
+            problems.append((line, "deal_id must be 1 to 64 characters"))
         elif deal_id in seen:
             problems.append((line, f"deal {deal_id} appears twice"))
         seen.add(deal_id)
@@ -93,8 +93,9 @@ def check_rows(records: Iterable[tuple[int, Mapping[str, Any]]]) -> list[DealRow
 
 async def _find_lead(reference: str) -> Lead | None:
     if reference.lstrip("#").isdigit():
-        return await Lead.get_or_none(id=int(reference.lstrip("#")))
-    identity = await LeadIdentity.get_or_none(value=reference)
+        number = int(reference.lstrip("#"))
+        return await Lead.get_or_none(id=number) if number < 2**31 else None
+    identity = await LeadIdentity.filter(value=reference[:128]).first()
     return await Lead.get_or_none(id=identity.lead_id) if identity else None
 
 

@@ -132,3 +132,31 @@ async def test_the_console_shows_the_funnels_roi_and_follow_up_with_csv(company,
     body = await (await client.get("/console/sales/roi.csv")).text()
     assert body.lstrip("\ufeff").splitlines()[0].startswith("channel,cost,leads,mqls")
     assert "材料展,48000.0,3,2,1,1,180000.0,16000.0,24000.0,3.75" in body
+
+
+async def test_the_crm_pushes_deals_through_the_api_and_reads_the_reports(company, clock, aiohttp_client):
+    from aiohttp import web
+
+    from bot.config import Settings
+    from console.access.tokens import create_token
+    from console.pages import setup_console
+    from handlers.sales.web import register_console
+
+    app = web.Application()
+    register_console(setup_console(app, Settings(secret_key="test-secret"), clock=clock), None)
+    client = await aiohttp_client(app)
+    _, secret = await create_token("crm", "admin", clock=clock)
+    auth = {"Authorization": f"Bearer {secret}"}
+    bad = await client.post("/api/v1/deals", headers=auth, json={"items": [
+        {"deal_id": "D1", "lead": "wmSQL", "amount": "180000", "status": "won"},
+        {"deal_id": "D2", "lead": "wmNOBODY", "amount": "abc"}]})
+    assert bad.status == 400
+    assert "line 2: amount must be a number" in (await bad.json())["error"]["message"]
+    assert await Deal.all().count() == 0
+    good = await client.post("/api/v1/deals", headers=auth, json={"items": [
+        {"deal_id": "D1", "lead": "wmSQL", "amount": "180000", "status": "won", "close_date": "2026-11-30"}]})
+    assert good.status == 200 and (await good.json())["created"] == 1
+    funnel = await (await client.get("/api/v1/reports/funnel", headers=auth)).json()
+    assert [s["count"] for s in funnel["customer"]] == [1, 0]
+    roi_items = (await (await client.get("/api/v1/reports/roi", headers=auth)).json())["items"]
+    assert {r["channel"]: r["revenue"] for r in roi_items}["材料展"] == 180000.0

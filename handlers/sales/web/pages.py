@@ -66,3 +66,6 @@ def register_console(console: Console, bot) -> None:
     common = dict(section="sales", title="sales.title", permission="channels.read")
     console.add_page("/sales", report_page, template="sales_report.html", **common)
     console.add_page("/sales/roi.csv", roi_csv, template="", **common)
+    from .api import register_api
+
+    register_api(console)
