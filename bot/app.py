@@ -23,7 +23,7 @@ from bot.dedup import DedupGuard
 from bot.dialog import Dialogs
 from bot.dispatcher import Dispatcher, Router
 from bot.kf import KfPuller
-from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
+from bot.pipeline import DEFAULT_ACK_DEADLINE, DEFAULT_PASSIVE_BUDGET, EventPipeline, NotRecorded
 from bot.transports.wechat import WeChatTransport
 from bot.transports.wecom import WeComTransport
 from bot.transports.wecom_bot import WeComBotTransport
@@ -58,12 +58,30 @@ BOT = web.AppKey("bot", Bot)
 Setup = Callable[[web.Application, Bot], Any]
 
 
+REDIS_TIMEOUT = 0.5  # a callback has 5 s; Redis is a shortcut, never worth waiting for
+
+
 def _redis(settings: Settings) -> Any:
     if not settings.redis_url:
         return None
     import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
 
-    return aioredis.from_url(settings.redis_url)
+    # One quick retry (a connection dropped while idle), not redis-py's ten with backoff.
+    return aioredis.from_url(settings.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT,
+                             retry=Retry(NoBackoff(), 1))
+
+
+@web.middleware
+async def retry_unrecorded(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A callback whose event could not be stored is answered 503, never 200: the platform
+    then delivers it again (it does not retry a 200)."""
+    try:
+        return await handler(request)
+    except NotRecorded as exc:
+        log.warning("callback %s not acknowledged (503, the platform will retry): %s", request.path, exc)
+        return web.Response(status=503, text="not recorded, retry")
 
 
 async def create_app(
@@ -75,6 +93,7 @@ async def create_app(
     setups: Iterable[Setup] = (),
     manage_database: bool = True,
     passive_budget: float = DEFAULT_PASSIVE_BUDGET,
+    ack_deadline: float = DEFAULT_ACK_DEADLINE,
 ) -> web.Application:
     """Build the bot's web application.
 
@@ -94,7 +113,8 @@ async def create_app(
     wechat = WeChatClient(settings, session, clock, token_store=tokens, on_sent=behaviour.on_api_sent) if settings.wechat_app_id else None
 
     dispatcher = Dispatcher()
-    pipeline = EventPipeline(dispatcher, DedupGuard(redis), behaviour, passive_budget=passive_budget)
+    guard = DedupGuard(redis, monotonic=clock.monotonic)
+    pipeline = EventPipeline(dispatcher, guard, behaviour, passive_budget=passive_budget, ack_deadline=ack_deadline)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
     bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis)
     bot.services = {
@@ -104,7 +124,7 @@ async def create_app(
     dispatcher.services.update(bot.services)
     dispatcher.include(*routers)
 
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=1024**2, middlewares=[retry_unrecorded])
     app[BOT] = bot
     _mount_transports(app, bot)
     app.router.add_get("/healthz", _health)
@@ -139,4 +159,6 @@ def _mount_transports(app: web.Application, bot: Bot) -> None:
 
 
 async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+    """Up, and how callbacks are deduplicated right now (Redis in front of the database, or
+    the database alone while Redis is away)."""
+    return web.json_response({"ok": True, **request.app[BOT].pipeline.guard.health()})

@@ -6,7 +6,9 @@
   handler: timing).
 - A handler is an async function; its first parameter receives the typed event, every other
   parameter is filled by name from the dispatch data (services, the lead, the responder...).
-- One user's events run one at a time and in order; different users run concurrently.
+- One user's events run one at a time and in order; different users run concurrently. (An
+  outer middleware may let the next event of the user start its outer middlewares early,
+  see Turn: the pipeline stores it while the previous one is still being handled.)
 - An exception in a handler goes to the error handler, which logs it; serving goes on.
 """
 from __future__ import annotations
@@ -177,26 +179,51 @@ class Router:
         return self.on(TextMessage, filters=filters)
 
 
+class Turn:
+    """An event's place in its user's queue. It holds the *entry* stage from the start; after
+    ``advance`` it holds the *handling* stage instead, so the user's next event can enter (be
+    stored) while this one is handled, and is handled only after it."""
+
+    def __init__(self, entry: asyncio.Lock, handling: asyncio.Lock) -> None:
+        self._entry, self._handling = entry, handling
+        self._held = entry
+
+    async def advance(self) -> None:
+        """Move on to the handling stage (in arrival order), freeing the entry stage."""
+        if self._held is self._entry:
+            await self._handling.acquire()  # asyncio.Lock wakes waiters first-in first-out
+            self._held = self._handling
+            self._entry.release()
+
+    def release(self) -> None:
+        self._held.release()
+
+
 class UserSerializer:
-    """One user's events one at a time, in arrival order; other users concurrently."""
+    """One user's events one at a time, in arrival order, through each stage (see Turn);
+    other users concurrently."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, asyncio.Lock, int]] = {}
 
-    async def run(self, key: str, job: Callable[[], Awaitable[Any]]) -> Any:
-        lock, users = self._locks.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        self._locks[key] = (lock, users + 1)
+    async def run(self, key: str, job: Callable[[Turn], Awaitable[Any]]) -> Any:
+        entry, handling, users = self._locks.get(key, (None, None, 0))
+        if entry is None or handling is None:
+            entry, handling = asyncio.Lock(), asyncio.Lock()
+        self._locks[key] = (entry, handling, users + 1)
         try:
-            async with lock:  # asyncio.Lock wakes waiters first-in first-out
-                return await job()
+            await entry.acquire()
+            turn = Turn(entry, handling)
+            try:
+                return await job(turn)
+            finally:
+                turn.release()
         finally:
-            lock, users = self._locks[key]
+            entry, handling, users = self._locks[key]
             if users <= 1:
                 del self._locks[key]
             else:
-                self._locks[key] = (lock, users - 1)
+                self._locks[key] = (entry, handling, users - 1)
 
     def __len__(self) -> int:
         return len(self._locks)
@@ -232,9 +259,15 @@ class Dispatcher:
     async def feed(self, event: Event, **extra: Any) -> Any:
         """Handle one event (in its user's order). Returns the handler's result, or UNHANDLED.
         Errors are passed to the error handler and re-raised for the transport only when
-        ``raise_errors`` is in extra."""
+        ``raise_errors`` is in extra. A middleware may let the user's next event in early
+        with ``await data["turn"].advance()`` (the pipeline does, once an event is stored)."""
         data: Data = {**self.services, **extra, "event": event}
-        return await self.serializer.run(event.user_key, lambda: self._dispatch(event, data))
+
+        async def dispatch(turn: Turn) -> Any:
+            data["turn"] = turn
+            return await self._dispatch(event, data)
+
+        return await self.serializer.run(event.user_key, dispatch)
 
     async def _dispatch(self, event: Event, data: Data) -> Any:
         try:

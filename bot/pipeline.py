@@ -1,10 +1,16 @@
 """The path of every inbound event: lead resolution → dedup claim and behaviour log (one
 transaction) → router, in the user's order, within the platform's deadline.
 
-WeCom and WeChat drop a callback that is not answered within 5 s and retry it. The pipeline
-waits at most ``passive_budget`` seconds: a handler that answered by then is answered in the
-HTTP response (passively); a slower one keeps running in the background, the callback is
-acknowledged, and its answers go out through the send API.
+WeCom and WeChat drop a callback that is not answered within 5 s and retry it, and never
+retry one answered 200. So nothing is acknowledged before the event's inbound row and its
+dedup claim are committed: until then ``deliver`` waits, and when the commit fails or cannot
+make it by ``ack_deadline`` it raises :class:`NotRecorded` (the transport answers 503 and the
+platform delivers again). Once the event is stored, a handler's failure is logged and the
+callback acknowledged: a retry would change nothing.
+
+Past the commit the pipeline waits at most ``passive_budget`` seconds: a handler that answered
+by then is answered in the HTTP response (passively); a slower one keeps running in the
+background, the callback is acknowledged, and its answers go out through the send API.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from collections import deque
 from typing import Any
 
 from bot.behaviour import BehaviourLog, behaviour_middleware
-from bot.dedup import DedupGuard
+from bot.dedup import DUPLICATE, DedupGuard
 from bot.dispatcher import Data, Dispatcher, NextHandler
 from bot.events import Event
 from bot.leads import resolve_lead
@@ -23,6 +29,39 @@ from bot.responder import Responder, wake_up
 log = logging.getLogger(__name__)
 
 DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the network
+DEFAULT_ACK_DEADLINE = 4.5  # past this an acknowledgement may arrive after the platform gave up
+
+
+class NotRecorded(Exception):
+    """The event is not stored (the database failed, or did not commit by the deadline): it
+    must not be acknowledged, so that the platform delivers it again."""
+
+
+async def _stored(handler: NextHandler, event: Event, data: Data) -> Any:
+    """Outer middleware right after the behaviour log's: reached once the event's inbound row
+    and its claim are committed, which lets ``deliver`` acknowledge it. A slow handler thus
+    never holds up the storing (and acknowledgement) of the same user's next events."""
+    _settle(data["stored"], None)
+    await data["turn"].advance()  # the user's next event may now be stored; it is handled after this one
+    return await handler(event, data)
+
+
+def _settle(stored: asyncio.Future, error: BaseException | None) -> None:
+    if not stored.done():
+        stored.set_result(error)
+
+
+async def _until_stored(event: Event, stored: asyncio.Future, remaining: float) -> None:
+    """Return once ``event`` is stored; raise NotRecorded if storing failed or takes longer
+    than ``remaining`` seconds (the write goes on: a retry then finds it stored)."""
+    if not stored.done():
+        try:
+            await asyncio.wait_for(asyncio.shield(stored), max(remaining, 0.0))
+        except TimeoutError:
+            raise NotRecorded(f"{event.dedup_key} not committed within the platform's deadline") from None
+    error = stored.result()
+    if error is not None:
+        raise NotRecorded(f"{event.dedup_key} not stored: {error!r}") from error
 
 
 async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any:
@@ -65,28 +104,46 @@ class EventPipeline:
         behaviour: BehaviourLog,
         *,
         passive_budget: float = DEFAULT_PASSIVE_BUDGET,
+        ack_deadline: float = DEFAULT_ACK_DEADLINE,
     ) -> None:
         self.dispatcher = dispatcher
+        self.guard = guard
+        self.ack_deadline = ack_deadline
         self._deadlines = PassiveDeadlines(passive_budget)
         self._background: set[asyncio.Task] = set()
         # The lead comes first so that the claim and the inbound row share one transaction
-        # (behaviour_middleware with the guard); a duplicate delivery stops there.
-        dispatcher.outer[:0] = [lead_middleware, behaviour_middleware(behaviour, guard)]
+        # (behaviour_middleware with the guard); a duplicate delivery stops there. Whatever
+        # runs after it runs on a stored event.
+        dispatcher.outer[:0] = [lead_middleware, behaviour_middleware(behaviour, guard), _stored]
 
     async def deliver(self, event: Event, responder: Responder) -> str | None:
-        """Handle ``event``; return the passive reply text, or None to just acknowledge."""
-        handling = asyncio.create_task(self._handle(event, responder))
+        """Handle ``event``; return the passive reply text, or None to just acknowledge.
+        Raises NotRecorded when the event could not be stored in time (do not acknowledge)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.ack_deadline
+        stored: asyncio.Future[BaseException | None] = loop.create_future()
+        handling = asyncio.create_task(self._handle(event, responder, stored))
         self._background.add(handling)
         handling.add_done_callback(self._background.discard)
-        waiter = responder.waiter()
-        if waiter is not None:
-            self._deadlines.add(waiter)
-            await waiter
-        return responder.close_passive()
-
-    async def _handle(self, event: Event, responder: Responder) -> Any:
         try:
-            return await self.dispatcher.feed(event, responder=responder)
+            waiter = responder.waiter()
+            if waiter is not None:
+                self._deadlines.add(waiter)
+                await waiter
+            await _until_stored(event, stored, deadline - loop.time())
+        finally:
+            reply = responder.close_passive()  # any later answer goes out through the send API
+        return reply
+
+    async def _handle(self, event: Event, responder: Responder, stored: asyncio.Future) -> Any:
+        try:
+            result = await self.dispatcher.feed(event, responder=responder, stored=stored, raise_errors=True)
+            # A duplicate is stored already (by the delivery that claimed it first).
+            _settle(stored, None if result is DUPLICATE else NotRecorded("the event was never stored"))
+            return result
+        except Exception as exc:  # noqa: BLE001 - the error handler has logged it
+            _settle(stored, exc)  # before the commit: not acknowledged; after it: swallowed
+            return None
         finally:
             responder.finish()
 

@@ -178,3 +178,26 @@ async def test_a_failing_handler_is_logged_and_the_next_message_is_served(db, cl
     assert "database hiccup" in caplog.text
     failed = await BehaviourEvent.filter(kind="message.text").order_by("id").first()
     assert failed.payload["handler_failed"] is True  # the customer's message is not lost
+
+
+async def test_a_slow_handler_does_not_hold_up_storing_and_acknowledging_the_users_next_message(db, clock):
+    router = Router("slow-crm")
+    gate = asyncio.Event()
+    seen: list[str] = []
+
+    @router.message()
+    async def lookup(event):
+        if event.content == "first":
+            await gate.wait()  # e.g. a CRM call that takes longer than the platform's deadline
+        seen.append(event.content)
+
+    pipeline = make_pipeline(router, clock, budget=0.01)
+    await pipeline.deliver(kf_text("first", "o1"), Responder(None, passive=False))
+    # Acknowledged only once stored, and stored while the first one is still being handled:
+    await asyncio.wait_for(pipeline.deliver(kf_text("second", "o2"), Responder(None, passive=False)), timeout=10)
+    stored = await BehaviourEvent.filter(kind="message.text").order_by("id").values_list("payload", flat=True)
+    assert [p["text"] for p in stored] == ["first", "second"]
+    assert seen == []  # ... and handled only after the first
+    gate.set()
+    await pipeline.drain()
+    assert seen == ["first", "second"]
