@@ -3,7 +3,9 @@
 CallbackRejected with the HTTP status to answer; nothing reaches the pipeline."""
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections import OrderedDict
 
 from aiohttp import web
 
@@ -51,6 +53,31 @@ def check_timestamp(timestamp: str, clock: Clock, max_skew: int) -> None:
         raise CallbackRejected(403, "timestamp missing or not a number") from None
     if abs(clock.time() - sent) > max_skew:
         raise CallbackRejected(403, f"timestamp {sent} outside the {max_skew}s window")
+
+
+class SignedQueries:
+    """The signed queries of plaintext callbacks seen within the replay window, each bound to
+    the body it came with. A plain signature covers token, timestamp and nonce, not the body:
+    the platform's retry (same query, same body) passes, the same query carrying another body
+    is refused. Kept per process, at most ``limit`` queries (the oldest go first)."""
+
+    def __init__(self, clock: Clock, window: float, limit: int = 200_000) -> None:
+        self._clock = clock
+        self._window = window
+        self._limit = limit
+        self._seen: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
+
+    def check(self, timestamp: str, nonce: str, signature: str, body: bytes) -> None:
+        now = self._clock.time()
+        while self._seen and (len(self._seen) >= self._limit or next(iter(self._seen.values()))[0] <= now):
+            self._seen.popitem(last=False)
+        key = (timestamp, nonce, signature)
+        digest = hashlib.sha256(body).digest()
+        seen = self._seen.get(key)
+        if seen is not None and seen[1] != digest:
+            raise CallbackRejected(403, f"signed query (nonce {nonce!r}) replayed with another body")
+        if seen is None:
+            self._seen[key] = (now + self._window, digest)
 
 
 def rejection_response(exc: Exception, channel: str) -> web.Response:

@@ -1,7 +1,9 @@
 """``GET/POST /wechat/callback``: the official account's callback.
 
 Plaintext mode (Settings.wechat_aes_key empty): signature = sha1(sort(token, timestamp,
-nonce)) and an XML body in clear. Safe mode (``encrypt_type=aes``): msg_signature =
+nonce)) and an XML body in clear; the signature does not cover the body, so a signed query is
+remembered within the replay window and refused with any other body. Safe mode
+(``encrypt_type=aes``): msg_signature =
 sha1(sort(token, timestamp, nonce, Encrypt)), receive id = AppID, and the passive reply is
 encrypted too. The URL check (GET) always uses the plain signature and echoes ``echostr``.
 The account must answer within 5 s (else WeChat retries up to 3 times); "success" means
@@ -19,7 +21,9 @@ from bot.config import Settings
 from bot.crypto import CallbackCrypto, CallbackSecurityError, verify_plain_signature
 from bot.events import AccountEvent, Event, Message
 from bot.responder import Responder
-from bot.transports.checks import CallbackRejected, check_timestamp, query, read_body, rejection_response, verified_plaintext
+from bot.transports.checks import (
+    CallbackRejected, SignedQueries, check_timestamp, query, read_body, rejection_response, verified_plaintext,
+)
 from bot.transports.payloads import PayloadError, parse_xml
 from bot.transports.replies import passive_text_reply
 from bot.transports.wechat_events import parse_wechat
@@ -28,6 +32,7 @@ log = logging.getLogger(__name__)
 
 PATH = "/wechat/callback"
 ACK = "success"
+REPLAY_MEMORY = 300  # seconds a plaintext query is remembered when the timestamp window is off
 REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
 
 
@@ -42,6 +47,9 @@ class WeChatTransport:
             if settings.wechat_aes_key
             else None
         )
+        window = settings.callback_max_skew if settings.callback_max_skew > 0 else REPLAY_MEMORY
+        # A timestamp up to ``window`` ahead of now is accepted until ``2 * window`` from now.
+        self.signed_queries = SignedQueries(clock, 2 * window)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get(PATH, self.verify_url), web.post(PATH, self.receive)]
@@ -71,7 +79,9 @@ class WeChatTransport:
         if query(request, "encrypt_type") == "aes":
             raise CallbackRejected(403, "encrypted callback but no EncodingAESKey is configured")
         self._check_plain_signature(request)
-        return parse_xml(body)
+        xml = parse_xml(body)  # a malformed body is refused (400) and binds nothing
+        self.signed_queries.check(query(request, "timestamp"), query(request, "nonce"), query(request, "signature"), body)
+        return xml
 
     def _open_aes(self, request: web.Request, body: bytes) -> dict[str, Any]:
         assert self.crypto is not None
