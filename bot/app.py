@@ -59,6 +59,7 @@ Setup = Callable[[web.Application, Bot], Any]
 
 
 REDIS_TIMEOUT = 0.5  # a callback has 5 s; Redis is a shortcut, never worth waiting for
+REDIS_CONNECTIONS = 64
 
 
 def _redis(settings: Settings) -> Any:
@@ -68,9 +69,12 @@ def _redis(settings: Settings) -> Any:
     from redis.asyncio.retry import Retry
     from redis.backoff import NoBackoff
 
-    # One quick retry (a connection dropped while idle), not redis-py's ten with backoff.
-    return aioredis.from_url(settings.redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT,
-                             retry=Retry(NoBackoff(), 1))
+    # A burst waits (briefly) for a pooled connection instead of failing; one quick retry
+    # (a connection dropped while idle), not redis-py's ten with backoff.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_TIMEOUT,
+        socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT, retry=Retry(NoBackoff(), 1))
+    return aioredis.Redis.from_pool(pool)
 
 
 @web.middleware

@@ -152,9 +152,8 @@ class BehaviourLog:
 
     async def record_first(self, event: Event, lead: Lead | None, guard: DedupGuard) -> BehaviourRow | None:
         """Claim ``event`` (exactly once) and record it inbound, atomically: its row, or None
-        when another delivery of the same event claimed it first."""
-        if await guard.known(event.dedup_key):
-            return None
+        when another delivery of the same event claimed it first. (The pipeline asks Redis
+        first, before the event queues behind its user.)"""
         if in_transaction_now():
             return await self.record_inbound(event, lead) if await guard.claim_database(event.dedup_key) else None
         row = self._inbound_row(event, lead)

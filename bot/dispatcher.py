@@ -179,54 +179,78 @@ class Router:
         return self.on(TextMessage, filters=filters)
 
 
-class Turn:
-    """An event's place in its user's queue. It holds the *entry* stage from the start; after
-    ``advance`` it holds the *handling* stage instead, so the user's next event can enter (be
-    stored) while this one is handled, and is handled only after it."""
+class _UserQueue:
+    def __init__(self) -> None:
+        self.entry = asyncio.Lock()  # asyncio.Lock wakes waiters first-in first-out
+        self.last_handled: asyncio.Future | None = None  # settles once the latest advanced event is done
+        self.events = 0
 
-    def __init__(self, entry: asyncio.Lock, handling: asyncio.Lock) -> None:
-        self._entry, self._handling = entry, handling
-        self._held = entry
+
+class Turn:
+    """An event's place in its user's queue. It holds the *entry* stage from the start;
+    ``advance`` leaves it, so the user's next events can enter (be stored) while this one is
+    handled, and waits until the user's previously advanced event is done: handling stays
+    one at a time, in the order the events advanced."""
+
+    def __init__(self, user: _UserQueue) -> None:
+        self._user = user
+        self._previous: asyncio.Future | None = None
+        self._done: asyncio.Future | None = None  # set once advanced
 
     async def advance(self) -> None:
-        """Move on to the handling stage (in arrival order), freeing the entry stage."""
-        if self._held is self._entry:
-            await self._handling.acquire()  # asyncio.Lock wakes waiters first-in first-out
-            self._held = self._handling
-            self._entry.release()
+        """Leave the entry stage; return when it is this event's turn to be handled."""
+        if self._done is not None:
+            return
+        self._previous = self._user.last_handled
+        self._done = self._user.last_handled = asyncio.get_running_loop().create_future()
+        self._user.entry.release()
+        if self._previous is not None:
+            await asyncio.shield(self._previous)  # shielded: our cancellation must not cancel theirs
 
     def release(self) -> None:
-        self._held.release()
+        if self._done is None:
+            self._user.entry.release()
+            return
+        done, user = self._done, self._user
+
+        def finish(_previous: object = None) -> None:
+            if not done.done():
+                done.set_result(None)
+            if user.last_handled is done:
+                user.last_handled = None
+
+        if self._previous is None or self._previous.done():
+            finish()
+        else:  # cancelled while waiting: whoever comes next still waits for the previous one
+            self._previous.add_done_callback(finish)
 
 
 class UserSerializer:
-    """One user's events one at a time, in arrival order, through each stage (see Turn);
+    """One user's events one at a time, in arrival order (see Turn for the two stages);
     other users concurrently."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, asyncio.Lock, int]] = {}
+        self._users: dict[str, _UserQueue] = {}
 
     async def run(self, key: str, job: Callable[[Turn], Awaitable[Any]]) -> Any:
-        entry, handling, users = self._locks.get(key, (None, None, 0))
-        if entry is None or handling is None:
-            entry, handling = asyncio.Lock(), asyncio.Lock()
-        self._locks[key] = (entry, handling, users + 1)
+        user = self._users.get(key)
+        if user is None:
+            user = self._users[key] = _UserQueue()
+        user.events += 1
         try:
-            await entry.acquire()
-            turn = Turn(entry, handling)
+            await user.entry.acquire()
+            turn = Turn(user)
             try:
                 return await job(turn)
             finally:
                 turn.release()
         finally:
-            entry, handling, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (entry, handling, users - 1)
+            user.events -= 1
+            if user.events == 0:
+                del self._users[key]
 
     def __len__(self) -> int:
-        return len(self._locks)
+        return len(self._users)
 
 
 async def log_error(event: Event, error: BaseException, data: Data) -> None:

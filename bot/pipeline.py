@@ -37,31 +37,44 @@ class NotRecorded(Exception):
     must not be acknowledged, so that the platform delivers it again."""
 
 
+class Receipt:
+    """One delivery's progress, for ``deliver``: whether its event has entered the chain (its
+    user's turn came) and whether it is stored (``stored`` settles with None, or the error)."""
+
+    def __init__(self) -> None:
+        self.entered = False
+        self.stored: asyncio.Future[BaseException | None] = asyncio.get_running_loop().create_future()
+
+    def settle(self, error: BaseException | None) -> None:
+        if not self.stored.done():
+            self.stored.set_result(error)
+
+    async def wait(self, event: Event, remaining: float) -> None:
+        """Return once ``event`` is stored; raise NotRecorded if storing failed or takes
+        longer than ``remaining`` seconds (a write under way goes on: a retry then finds it)."""
+        if not self.stored.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self.stored), max(remaining, 0.0))
+            except TimeoutError:
+                raise NotRecorded(f"{event.dedup_key} not committed within the platform's deadline") from None
+        error = self.stored.result()
+        if error is not None:
+            raise NotRecorded(f"{event.dedup_key} not stored: {error!r}") from error
+
+
+async def _entered(handler: NextHandler, event: Event, data: Data) -> Any:
+    """The first outer middleware: the event's turn came (no await since the user's lock)."""
+    data["receipt"].entered = True
+    return await handler(event, data)
+
+
 async def _stored(handler: NextHandler, event: Event, data: Data) -> Any:
     """Outer middleware right after the behaviour log's: reached once the event's inbound row
     and its claim are committed, which lets ``deliver`` acknowledge it. A slow handler thus
     never holds up the storing (and acknowledgement) of the same user's next events."""
-    _settle(data["stored"], None)
+    data["receipt"].settle(None)
     await data["turn"].advance()  # the user's next event may now be stored; it is handled after this one
     return await handler(event, data)
-
-
-def _settle(stored: asyncio.Future, error: BaseException | None) -> None:
-    if not stored.done():
-        stored.set_result(error)
-
-
-async def _until_stored(event: Event, stored: asyncio.Future, remaining: float) -> None:
-    """Return once ``event`` is stored; raise NotRecorded if storing failed or takes longer
-    than ``remaining`` seconds (the write goes on: a retry then finds it stored)."""
-    if not stored.done():
-        try:
-            await asyncio.wait_for(asyncio.shield(stored), max(remaining, 0.0))
-        except TimeoutError:
-            raise NotRecorded(f"{event.dedup_key} not committed within the platform's deadline") from None
-    error = stored.result()
-    if error is not None:
-        raise NotRecorded(f"{event.dedup_key} not stored: {error!r}") from error
 
 
 async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any:
@@ -114,15 +127,19 @@ class EventPipeline:
         # The lead comes first so that the claim and the inbound row share one transaction
         # (behaviour_middleware with the guard); a duplicate delivery stops there. Whatever
         # runs after it runs on a stored event.
-        dispatcher.outer[:0] = [lead_middleware, behaviour_middleware(behaviour, guard), _stored]
+        dispatcher.outer[:0] = [_entered, lead_middleware, behaviour_middleware(behaviour, guard), _stored]
 
     async def deliver(self, event: Event, responder: Responder) -> str | None:
         """Handle ``event``; return the passive reply text, or None to just acknowledge.
         Raises NotRecorded when the event could not be stored in time (do not acknowledge)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.ack_deadline
-        stored: asyncio.Future[BaseException | None] = loop.create_future()
-        handling = asyncio.create_task(self._handle(event, responder, stored))
+        if await self.guard.known(event.dedup_key):  # stored already: no need to queue behind its user
+            log.info("duplicate %s ignored", event.dedup_key)
+            responder.finish()
+            return None
+        receipt = Receipt()
+        handling = asyncio.create_task(self._handle(event, responder, receipt))
         self._background.add(handling)
         handling.add_done_callback(self._background.discard)
         try:
@@ -130,19 +147,23 @@ class EventPipeline:
             if waiter is not None:
                 self._deadlines.add(waiter)
                 await waiter
-            await _until_stored(event, stored, deadline - loop.time())
+            await receipt.wait(event, deadline - loop.time())
+        except NotRecorded:
+            if not receipt.entered:  # still queued behind its user: the platform's retry takes its place
+                handling.cancel()
+            raise
         finally:
             reply = responder.close_passive()  # any later answer goes out through the send API
         return reply
 
-    async def _handle(self, event: Event, responder: Responder, stored: asyncio.Future) -> Any:
+    async def _handle(self, event: Event, responder: Responder, receipt: Receipt) -> Any:
         try:
-            result = await self.dispatcher.feed(event, responder=responder, stored=stored, raise_errors=True)
+            result = await self.dispatcher.feed(event, responder=responder, receipt=receipt, raise_errors=True)
             # A duplicate is stored already (by the delivery that claimed it first).
-            _settle(stored, None if result is DUPLICATE else NotRecorded("the event was never stored"))
+            receipt.settle(None if result is DUPLICATE else NotRecorded("the event was never stored"))
             return result
         except Exception as exc:  # noqa: BLE001 - the error handler has logged it
-            _settle(stored, exc)  # before the commit: not acknowledged; after it: swallowed
+            receipt.settle(exc)  # before the commit: not acknowledged; after it: swallowed
             return None
         finally:
             responder.finish()

@@ -194,10 +194,11 @@ async def test_a_slow_handler_does_not_hold_up_storing_and_acknowledging_the_use
     pipeline = make_pipeline(router, clock, budget=0.01)
     await pipeline.deliver(kf_text("first", "o1"), Responder(None, passive=False))
     # Acknowledged only once stored, and stored while the first one is still being handled:
-    await asyncio.wait_for(pipeline.deliver(kf_text("second", "o2"), Responder(None, passive=False)), timeout=10)
+    for content, msg_id in (("second", "o2"), ("third", "o3")):
+        await asyncio.wait_for(pipeline.deliver(kf_text(content, msg_id), Responder(None, passive=False)), timeout=10)
     stored = await BehaviourEvent.filter(kind="message.text").order_by("id").values_list("payload", flat=True)
-    assert [p["text"] for p in stored] == ["first", "second"]
-    assert seen == []  # ... and handled only after the first
+    assert [p["text"] for p in stored] == ["first", "second", "third"]
+    assert seen == []  # ... and handled only after the first, in order
     gate.set()
     await pipeline.drain()
-    assert seen == ["first", "second"]
+    assert seen == ["first", "second", "third"]
