@@ -3,6 +3,7 @@
 CallbackRejected with the HTTP status to answer; nothing reaches the pipeline."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
@@ -16,7 +17,8 @@ from bot.transports.payloads import PayloadError
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # callbacks are a few KiB; anything this large is not from the platform
-_STATUS_TEXT = {400: "bad request", 403: "forbidden", 413: "payload too large"}
+BODY_TIMEOUT = 10.0  # the platform sends a few KiB at once; a body still trickling in is not its
+_STATUS_TEXT = {400: "bad request", 403: "forbidden", 408: "request timeout", 413: "payload too large"}
 
 
 class CallbackRejected(Exception):
@@ -28,17 +30,22 @@ class CallbackRejected(Exception):
         self.reason = reason
 
 
-async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes:
-    """The request body, refused with 413 past ``limit`` bytes (read no further than that)."""
+async def read_body(request: web.Request, limit: int = MAX_BODY, timeout: float | None = None) -> bytes:
+    """The request body, refused with 413 past ``limit`` bytes (read no further than that) and
+    with 408 when it has not all arrived within ``timeout`` seconds (a client trickling it)."""
     if request.content_length is not None and request.content_length > limit:
         raise CallbackRejected(413, f"body of {request.content_length} bytes exceeds {limit}")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.content.iter_chunked(16 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise CallbackRejected(413, f"body exceeds {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT if timeout is None else timeout):
+            async for chunk in request.content.iter_chunked(16 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise CallbackRejected(413, f"body exceeds {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise CallbackRejected(408, f"body not received within the time allowed ({size} bytes so far)") from None
     return b"".join(chunks)
 
 
