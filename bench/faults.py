@@ -51,8 +51,8 @@ from bot.simulator.credentials import SimulatorCredentials  # noqa: E402
 from bot.simulator.payloads import app_text  # noqa: E402
 
 SCENARIOS = ("postgres-stop", "redis-stop", "sqlite-lock", "kill-sqlite", "kill-postgres")
-MARK = "故障测试 #"
-PG_START_ALLOWANCE = 5.0  # seconds pg_ctlcluster start takes, at most, on a loaded 2-core machine  # each text ends with its MsgId, so the database can be checked per message
+MARK = "故障测试 #"  # each text ends with its MsgId, so the database can be checked per message
+PG_START_ALLOWANCE = 5.0  # seconds pg_ctlcluster start takes, at most, on a loaded 2-core machine
 
 
 # --- the platform's side ----------------------------------------------------------------------
