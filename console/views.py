@@ -86,7 +86,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     context = {"title": "login.title", "next": form.get("next", ""), "username": username}
     try:
-        user = await SignIn(console.clock)(username, password, client_address(request, console.settings.proxy_networks))
+        remote = client_address(request, console.settings.proxy_networks)
+        user = await SignIn(console.clock)(username, password, remote)
     except LoginThrottled as exc:
         minutes = max(1, -(-exc.retry_after // 60))
         return render(request, "login.html", {**context, "error": console.t(request[LANG], "login.throttled", minutes=minutes)}, status=429)

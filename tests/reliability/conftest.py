@@ -161,8 +161,8 @@ async def make_wecom_bot(aiohttp_client, clock, request):
             if event.msg_id == fail_handler_on:
                 raise RuntimeError("handler bug")
 
-        settings = Settings(wecom_corp_id=DOC_CORP_ID, wecom_token=DOC_TOKEN, wecom_aes_key=DOC_AES_KEY, wecom_secret="app-secret",
-                            redis_url=redis_url)
+        settings = Settings(wecom_corp_id=DOC_CORP_ID, wecom_token=DOC_TOKEN, wecom_aes_key=DOC_AES_KEY,
+                            wecom_secret="app-secret", redis_url=redis_url)
         app = await create_app(settings, [router], clock=clock, manage_database=False, **options)
         harness = WeComBot(await aiohttp_client(app), clock)
         made.append(harness)
