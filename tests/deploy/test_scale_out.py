@@ -19,9 +19,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.crypto import CallbackCrypto, random_nonce
-from bot.simulator.credentials import SimulatorCredentials
-from bot.simulator.payloads import app_text
+from bot.platforms.crypto import CallbackCrypto, random_nonce
+from simulator.credentials import SimulatorCredentials
+from simulator.payloads import app_text
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACKS = 300
