@@ -25,6 +25,7 @@ from simulator.payloads import app_text
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACKS = 300
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 
@@ -152,7 +153,7 @@ async def deliver_all(url: str, callbacks: Callbacks, count: int, on_progress) -
     return stats
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+@pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_two_processes_behind_nginx_lose_and_duplicate_nothing_when_one_is_killed(postgres_database, tmp_path):
     sim_port, proxy_port, ports = free_port(), free_port(), [free_port(), free_port()]
@@ -171,7 +172,7 @@ def test_two_processes_behind_nginx_lose_and_duplicate_nothing_when_one_is_kille
             procs.append(start(["serve"], {**env, "SIYU_PORT": str(port)}, tmp_path / f"serve{i}.log"))
         for port in ports:
             wait_http(f"http://127.0.0.1:{port}/healthz")
-        nginx = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(nginx_config(tmp_path, proxy_port, ports))],
+        nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(nginx_config(tmp_path, proxy_port, ports))],
                                  stdout=subprocess.DEVNULL, stderr=(tmp_path / "nginx.out").open("wb"))
         procs.append(nginx)
         wait_http(f"http://127.0.0.1:{proxy_port}/healthz")
