@@ -1,5 +1,6 @@
 """Tortoise models. Knows no feature, page or platform API: only the data."""
 from models.behaviour import BehaviourEvent
+from models.content import ContentItem, LeadAttributes, TrackedLink
 from models.faq import FaqEntryRecord, FaqHit
 from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
 from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
@@ -8,6 +9,7 @@ from models.onboarding import (
     GroupMembership, LeadProfile,
 )
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
+from models.pushes import Campaign, PushDelivery, PushTask, Segment
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
@@ -18,6 +20,13 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "BehaviourEvent",
+    "Campaign",
+    "ContentItem",
+    "LeadAttributes",
+    "PushDelivery",
+    "PushTask",
+    "Segment",
+    "TrackedLink",
     "Channel",
     "ChannelSettings",
     "ChannelTouch",
