@@ -50,6 +50,7 @@ class PushDelivery(Model):
     sender = fields.CharField(max_length=64, default="")  # the member who confirms the send
     text = fields.TextField(default="")  # rendered for this recipient
     attachments = fields.JSONField(default=list)
+    digest = fields.CharField(max_length=40, default="")  # of text and attachments: equal ones share a task
     state = fields.CharField(max_length=16, default="planned", db_index=True)
     reason = fields.CharField(max_length=64, default="")  # why skipped or failed
     batch = fields.CharField(max_length=32, default="", db_index=True)  # the claim that sent it

@@ -8,7 +8,8 @@ from bot.database import default_client
 from leads.segments import Filter, Query, members_query
 
 
-def _db_value(value: Any, dialect: str) -> Any:
+def db_value(value: Any, dialect: str) -> Any:
+    """A query parameter as the dialect compares it with stored values."""
     if isinstance(value, datetime) and dialect == "sqlite":
         return value.astimezone(timezone.utc).isoformat(sep=" ")  # as Tortoise stores it
     return value
@@ -17,7 +18,7 @@ def _db_value(value: Any, dialect: str) -> Any:
 async def run(query: Query) -> list[dict]:
     client = default_client()
     dialect = client.capabilities.dialect
-    return await client.execute_query_dict(query.for_dialect(dialect), [_db_value(v, dialect) for v in query.params])
+    return await client.execute_query_dict(query.for_dialect(dialect), [db_value(v, dialect) for v in query.params])
 
 
 async def segment_count(node: Filter, now: datetime) -> int:

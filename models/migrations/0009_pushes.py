@@ -75,6 +75,7 @@ class Migration(migrations.Migration):
                 ('sender', fields.CharField(default='', max_length=64)),
                 ('text', fields.TextField(default='', unique=False)),
                 ('attachments', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('digest', fields.CharField(default='', max_length=40)),
                 ('state', fields.CharField(default='planned', db_index=True, max_length=16)),
                 ('reason', fields.CharField(default='', max_length=64)),
                 ('batch', fields.CharField(default='', db_index=True, max_length=32)),
