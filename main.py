@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings, load_settings
 def features(settings: Settings) -> dict:
     """The routers, services and setups of every feature, in routing priority order: the
     keyword arguments of ``bot.app.create_app``."""
-    from handlers import faq, onboarding
+    from handlers import faq, onboarding, pushes
     from handlers.staff_commands import staff_router
 
     return {
@@ -27,7 +27,7 @@ def features(settings: Settings) -> dict:
             faq.router,
         ],
         "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.privacy_setup, faq.faq_setup, console_setup],
+        "setups": [onboarding.privacy_setup, faq.faq_setup, pushes.pushes_setup, console_setup],
     }
 
 
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli as console_cli
     from handlers import faq as faq_cli
     from handlers import onboarding as onboarding_cli
+    from handlers import pushes as pushes_cli
 
     parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
     parser.add_argument("--config", metavar="FILE", help="a TOML settings file (SIYU_* environment variables win over it)")
@@ -163,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     onboarding_cli.add_cli_parsers(sub)
     faq_cli.add_cli_parsers(sub)
+    pushes_cli.add_cli_parsers(sub)
     console_cli.add_cli_parsers(sub)
 
     return parser

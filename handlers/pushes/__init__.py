@@ -1,0 +1,40 @@
+"""Push campaigns: segments, campaign files, the outbox and its dispatcher (add_msg_template,
+exactly once), progress.
+
+Wiring (main.py): ``add_cli_parsers(subparsers)`` for ``push create|status|pause|resume|cancel``
+and ``worker``; ``pushes_setup`` among the setups (runs a dispatcher inside serve when WeCom is
+configured).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from handlers.pushes.cli import add_cli_parsers
+from handlers.pushes.dispatcher import DispatchSettings, PushDispatcher
+
+log = logging.getLogger(__name__)
+
+
+def pushes_setup(app: web.Application, bot: Any) -> None:
+    """Setup: a push dispatcher running beside the server while it serves."""
+    if bot.wecom is None:
+        return
+
+    async def dispatch(app: web.Application):
+        stop = asyncio.Event()
+        dispatcher = PushDispatcher(bot.clock, bot.wecom, bot.settings.base_url)
+        task = asyncio.create_task(dispatcher.run(stop))
+        yield
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, 5)
+
+    app.cleanup_ctx.append(dispatch)
+
+
+__all__ = ["DispatchSettings", "PushDispatcher", "add_cli_parsers", "pushes_setup"]
