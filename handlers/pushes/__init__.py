@@ -3,7 +3,7 @@ exactly once), progress.
 
 Wiring (main.py): ``add_cli_parsers(subparsers)`` for ``push create|status|pause|resume|cancel``
 and ``worker``; ``pushes_setup`` among the setups (runs a dispatcher inside serve when WeCom is
-configured).
+configured) and the content pages: tracked links ``/c/<token>`` and ``/content/<slug>``.
 """
 from __future__ import annotations
 
@@ -16,12 +16,16 @@ from aiohttp import web
 
 from handlers.pushes.cli import add_cli_parsers
 from handlers.pushes.dispatcher import DispatchSettings, PushDispatcher
+from handlers.pushes.links import add_routes
+from handlers.pushes.radar import OwnerAlerts
 
 log = logging.getLogger(__name__)
 
 
 def pushes_setup(app: web.Application, bot: Any) -> None:
-    """Setup: a push dispatcher running beside the server while it serves."""
+    """Setup: the content pages and tracked links, and a push dispatcher running beside the
+    server while it serves (when WeCom is configured) and the content pages: tracked links ``/c/<token>`` and ``/content/<slug>``."""
+    bot.services["content_links"] = add_routes(app, bot, OwnerAlerts(bot.clock, bot.wecom))
     if bot.wecom is None:
         return
 

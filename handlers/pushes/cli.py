@@ -1,5 +1,5 @@
-"""``python main.py push create FILE | status ID [--json] | pause|resume|cancel ID`` and
-``python main.py worker`` (the push dispatcher alone, for deployments with several processes)."""
+"""``python main.py push create FILE | status ID [--json] | pause|resume|cancel ID``,
+``python main.py content import FILE`` and ``python main.py worker`` (the push dispatcher alone, for deployments with several processes)."""
 from __future__ import annotations
 
 import argparse
@@ -31,6 +31,12 @@ def add_cli_parsers(subparsers) -> None:
         change.add_argument("id", type=int)
         change.set_defaults(func=cmd_change, action=action)
 
+    content = subparsers.add_parser("content", help="the content library")
+    content_sub = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    imp = content_sub.add_parser("import", help="create or update items from a YAML file (by slug; all or nothing)")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_content_import)
+
     worker = subparsers.add_parser("worker", help="run the push dispatcher alone (serve runs one too)")
     worker.set_defaults(func=cmd_worker)
 
@@ -48,12 +54,14 @@ def _run(settings, job):
     return asyncio.run(run())
 
 
-def _read(path: str) -> str:
+def _read(path: str, limit: int | None = MAX_FILE_BYTES) -> str:
+    """A UTF-8 file's text; ValueError saying what is wrong with it. (``limit`` None: the
+    caller checks the size.)"""
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"no such file: {path}")
-    if file.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(f"the file is larger than {MAX_FILE_BYTES // 1024} KB")
+    if limit is not None and file.stat().st_size > limit:
+        raise ValueError(f"the file is larger than {limit // 1024} KB")
     try:
         return file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -123,6 +131,22 @@ def cmd_change(args: argparse.Namespace, settings) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"campaign {campaign.id}: {campaign.state}")
+    return 0
+
+
+def cmd_content_import(args: argparse.Namespace, settings) -> int:
+    from content.library import ContentFileError, import_library, parse_library
+
+    try:
+        items = parse_library(_read(args.file, limit=None))
+    except (ValueError, ContentFileError) as exc:
+        problems = exc.problems if isinstance(exc, ContentFileError) else [str(exc)]
+        print(f"{args.file}: refused, nothing was changed:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    result = _run(settings, lambda: import_library(items))
+    print(f"imported {len(items)} items: {result.created} created, {result.updated} updated")
     return 0
 
 
