@@ -54,7 +54,8 @@ class LeadAttributes(Model):
     """What segments filter a lead on beyond tags and channels: funnel stage and the company's
     industry, region and size. (Fit data; leads/ may fold it into the lead profile.)"""
 
-    lead = fields.OneToOneField("models.Lead", primary_key=True, related_name="attributes", on_delete=fields.CASCADE)
+    id = fields.IntField(primary_key=True)
+    lead = fields.OneToOneField("models.Lead", related_name="attributes", on_delete=fields.CASCADE)
     stage = fields.CharField(max_length=16, default="lead", db_index=True)  # lead | mql | sql | customer
     industry = fields.CharField(max_length=64, default="", db_index=True)
     region = fields.CharField(max_length=64, default="")

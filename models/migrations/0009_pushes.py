@@ -55,13 +55,14 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='LeadAttributes',
             fields=[
-                ('lead', fields.OneToOneField('models.Lead', source_field='lead_id', primary_key=True, db_index=True, db_constraint=True, to_field='id', related_name='attributes', on_delete=OnDelete.CASCADE)),
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('lead', fields.OneToOneField('models.Lead', source_field='lead_id', db_constraint=True, to_field='id', related_name='attributes', on_delete=OnDelete.CASCADE)),
                 ('stage', fields.CharField(default='lead', db_index=True, max_length=16)),
                 ('industry', fields.CharField(default='', db_index=True, max_length=64)),
                 ('region', fields.CharField(default='', max_length=64)),
                 ('company_size', fields.CharField(default='', max_length=16)),
             ],
-            options={'table': 'lead_attributes', 'app': 'models', 'pk_attr': 'lead_id', 'table_description': "What segments filter a lead on beyond tags and channels: funnel stage and the company's"},
+            options={'table': 'lead_attributes', 'app': 'models', 'pk_attr': 'id', 'table_description': "What segments filter a lead on beyond tags and channels: funnel stage and the company's"},
             bases=['Model'],
         ),
         ops.CreateModel(
