@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 SINGLE_MAX = 10_000  # add_msg_template: external_userid 最多支持传入10000个客户
 GROUP_MAX = 2_000  # chat_id_list: 最多可一次指定2000个客户群
 REMINDERS_PER_DAY = 3  # remind_groupmsg_send: 24小时内每个群发最多触发三次提醒
+LIST_SPAN = 30 * 24 * 3600  # get_groupmsg_list_v2: 起止时间间隔不能超过1个月
 
 
 @dataclass(frozen=True)
@@ -189,22 +190,23 @@ class PushDispatcher:
         """Batches 'sending' past their lease: find their task in WeCom or send them again."""
         now = self.clock.now()
         stale = now - timedelta(seconds=self.settings.lease)
-        batches = await PushDelivery.filter(state="sending", claimed_at__lt=stale).distinct() \
-            .values_list("batch", flat=True)
-        for batch_id in batches:
+        batches = dict(await PushDelivery.filter(state="sending", claimed_at__lt=stale).distinct()
+                       .values_list("batch", "claimed_at"))
+        for batch_id, claimed_at in batches.items():
             # Take the batch over (another dispatcher may be doing the same): only one wins.
             if await PushDelivery.filter(batch=batch_id, state="sending", claimed_at__lt=stale).update(claimed_at=now):
-                await self._reconcile(batch_id, now)
+                await self._reconcile(batch_id, claimed_at, now)
 
-    async def _reconcile(self, batch_id: str, now: datetime) -> None:
+    async def _reconcile(self, batch_id: str, claimed_at: datetime, now: datetime) -> None:
         rows = await PushDelivery.filter(batch=batch_id, state="sending").select_related("campaign")
         if not rows:
             return
         first = rows[0]
         batch = Claimed(batch_id, first.campaign_id, first.campaign.chat_type, first.sender, first.text,
                         first.attachments, {r.recipient: r.id for r in rows})
-        since = int(min(r.planned_at for r in rows).timestamp()) - 60
-        found = await self._find_task(batch, since, int(now.timestamp()))
+        since = int(claimed_at.timestamp()) - 60  # the call came after the claim
+        until = min(int(now.timestamp()), since + LIST_SPAN)
+        found = await self._find_task(batch, since, until)
         if found:
             msgid, targets = found
             log.info("push batch %s was sent as %s before a crash; recorded", batch_id, msgid)

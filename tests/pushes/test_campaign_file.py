@@ -63,3 +63,11 @@ def test_a_broken_file_is_refused_with_a_clear_message(change, message):
 def test_text_that_is_not_yaml_is_refused():
     with pytest.raises(CampaignFileError, match="not valid YAML"):
         load_campaign("name: [unclosed", NOW)
+
+
+def test_the_demo_campaign_file_in_the_readme_is_valid():
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "content" / "demo" / "campaign.yaml").read_text(encoding="utf-8")
+    spec = load_campaign(source, NOW)
+    assert spec.segments == ["展会线索"] and spec.content == "pp-whitepaper-2026" and spec.schedule.kind == "cron"

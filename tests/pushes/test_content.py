@@ -68,3 +68,13 @@ def test_content_import_creates_then_updates_by_slug(tmp_path, monkeypatch, caps
     assert "refused, nothing was changed" in capsys.readouterr().err
     summaries = in_db(url, lambda: ContentItem.all().order_by("id").values_list("summary", flat=True))
     assert summaries == ["七大工况下的选材要点", ""]
+
+
+async def test_the_demo_library_and_segments_seed(db):
+    from handlers.pushes.seed import seed_pushes
+    from models import Segment
+
+    await seed_pushes()
+    await seed_pushes()
+    assert await ContentItem.all().count() == 3
+    assert sorted(await Segment.all().values_list("name", flat=True)) == ["展会线索", "已同意的白皮书读者"]
