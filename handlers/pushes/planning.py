@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from content.templates import TemplateProblem, render_message
 from leads.segments import Filter, parse as parse_filter, union
 from models import (
-    Campaign, Channel, ContentItem, CustomerGroup, Lead, LeadAttributes, LeadIdentity, PushDelivery, Segment, Staff,
-    TrackedLink,
+    Campaign, Channel, ContentItem, CustomerGroup, Lead, LeadAttributes, LeadIdentity, LeadProfile, PushDelivery,
+    Segment, Staff, TrackedLink,
 )
 
 from .audience import segment_count, segment_members
@@ -187,9 +188,12 @@ async def _lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
     channels = dict(await Channel.filter(id__in={l.first_channel_id for l in leads.values() if l.first_channel_id})
                     .values_list("id", "name"))
     attributes = {a.lead_id: a for a in await LeadAttributes.filter(lead_id__in=lead_ids)}
+    stopped = set(await LeadProfile.filter(lead_id__in=lead_ids).filter(
+        Q(unsubscribed_at__isnull=False) | Q(erased_at__isnull=False)).values_list("lead_id", flat=True))
     chosen: dict[int, str] = {}
     for lead_id, external_userid in identities:
-        chosen.setdefault(lead_id, external_userid)  # a merged lead: its first WeCom identity
+        if lead_id not in stopped:  # 退订 or erased: no pushes of any kind, whatever the segment says
+            chosen.setdefault(lead_id, external_userid)  # a merged lead: its first WeCom identity
     found = []
     for lead_id, external_userid in chosen.items():
         lead, attrs = leads[lead_id], attributes.get(lead_id)

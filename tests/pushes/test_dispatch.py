@@ -125,3 +125,15 @@ async def test_a_group_push_goes_to_the_group_owner_for_each_group(db, sim, cloc
     sim.confirm_group_message(call.payload and (await PushTask.first()).msgid, "zhangsan")
     await dispatcher.follow_up()
     assert (await campaign_status(campaign.id))["confirmed"] == 1
+
+
+async def test_a_lead_who_unsubscribed_gets_no_push_whatever_the_segment_says(db, sim, clock, dispatcher):
+    from models import LeadProfile, Segment
+
+    leads = await add_customers(sim, 3)
+    await LeadProfile.create(lead=leads[1], unsubscribed_at=clock.now())
+    await LeadProfile.create(lead=leads[2], erased_at=clock.now())
+    await Segment.create(name="化工客户", rules={"tag": "化工"})  # no consent condition
+    await _campaign(clock)
+    await dispatcher.run_until_idle()
+    assert recipients_called(sim) == ["wm00000"]
