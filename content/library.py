@@ -6,6 +6,7 @@
         title: 高分子材料选型白皮书
         summary: 六大工况下的选材要点
         url: https://files.example.com/pp.pdf   # the file, video or external page
+        gated: true                  # the file only after a short form (consent first, PIPL)
         tags: [化工, 选材]
         industry: 化工
         valid_until: 2027-06-30
@@ -25,7 +26,7 @@ from models import ContentItem
 KINDS = ("article", "whitepaper", "case_study", "video", "event", "miniprogram", "link")
 KIND_LABELS = {"article": "文章", "whitepaper": "白皮书", "case_study": "客户案例", "video": "视频",
                "event": "活动邀请", "miniprogram": "小程序", "link": "外部链接"}
-FIELDS = ("slug", "kind", "title", "summary", "cover", "body", "url", "miniprogram", "tags", "industry",
+FIELDS = ("slug", "kind", "title", "summary", "cover", "body", "url", "miniprogram", "gated", "tags", "industry",
           "product_line", "owner", "valid_from", "valid_until")
 NEEDS = {"article": "body", "case_study": "body", "event": "body", "whitepaper": "url", "video": "url", "link": "url",
          "miniprogram": "miniprogram"}
@@ -97,6 +98,8 @@ def _item(item: dict, where: str, problems: list[str]) -> dict[str, Any]:
     url = item.get("url") or ""
     if url and not str(url).startswith(("https://", "http://")):
         problems.append(f"{where}.url: an http(s) address")
+    if not isinstance(item.get("gated", False), bool):
+        problems.append(f"{where}.gated: true or false")
     tags = item.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         problems.append(f"{where}.tags: a list of names")

@@ -19,6 +19,7 @@ class ContentItem(Model):
     body = fields.TextField(default="")
     url = fields.CharField(max_length=1024, default="")  # file, video, external link
     miniprogram = fields.JSONField(default=dict)  # appid, page
+    gated = fields.BooleanField(default=False)  # the file only after a short form with consent
     tags = fields.JSONField(default=list)
     industry = fields.CharField(max_length=64, default="")
     product_line = fields.CharField(max_length=64, default="")

@@ -16,6 +16,7 @@ from tortoise.expressions import F
 from content.library import KIND_LABELS
 from models import ContentItem, Staff, TrackedLink
 
+from .gate import GATE_FIELDS, gate_problem, known_reader
 from .radar import OwnerAlerts
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ def add_routes(app: web.Application, bot: Any, alerts: OwnerAlerts) -> "ContentL
     app.router.add_get("/c/{token}", links.open)
     app.router.add_post("/c/{token}/read", links.read)
     app.router.add_get("/content/{slug}", links.page)
+    app.router.add_post("/c/{token}/download", links.download)
+    app.router.add_post("/content/{slug}/download", links.download)
     return links
 
 
@@ -55,7 +58,7 @@ class ContentLinks:
             self._alert(link)
         if item.kind == "link":
             raise web.HTTPFound(item.url)
-        return _render(item, read_url=f"/c/{link.token}/read")
+        return _render(item, read_url=f"/c/{link.token}/read", download_url=f"/c/{link.token}/download")
 
     def _alert(self, link: TrackedLink) -> None:
         async def send() -> None:
@@ -94,12 +97,36 @@ class ContentLinks:
         item = await ContentItem.get_or_none(slug=request.match_info["slug"])
         if item is None:
             return _render(None, status=404, message="内容不存在")
-        return _render(item)
+        return _render(item, download_url=f"/content/{item.slug}/download")
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        """The gated download form: consent first, then the reader becomes a known lead
+        (the tracked link's lead, or a new one) and gets the file."""
+        link, item = None, None
+        if "token" in request.match_info:
+            link = await TrackedLink.get_or_none(token=request.match_info["token"]).select_related("item", "lead")
+            item = link.item if link else None
+        else:
+            item = await ContentItem.get_or_none(slug=request.match_info["slug"])
+        if item is None or not item.url:
+            return _render(None, status=404, message="内容不存在")
+        form = {k: str(v).strip() for k, v in (await request.post()).items()}
+        error = gate_problem(form)
+        if error:
+            url = f"/c/{link.token}/download" if link else f"/content/{item.slug}/download"
+            return _render(item, status=400, error=error, form=form, download_url=url)
+        lead = await known_reader(link.lead if link else None, form, self.bot.clock.now())
+        await self.bot.behaviour.record_behaviour(
+            lead=lead, kind="content.downloaded", direction="inbound", platform="web",
+            actor=link.recipient if link else "", payload={"item": item.slug, "campaign_id": link.campaign_id if link else None})
+        raise web.HTTPSeeOther(item.url)
 
 
-def _render(item: ContentItem | None, *, status: int = 200, message: str = "", read_url: str = "") -> web.Response:
+def _render(item: ContentItem | None, *, status: int = 200, message: str = "", read_url: str = "",
+            download_url: str = "", error: str = "", form: dict | None = None) -> web.Response:
     html = _PAGES.get_template("content_page.html").render(
-        item=item, message=message, read_url=read_url,
+        item=item, message=message, read_url=read_url, download_url=download_url, error=error,
+        form={k: (form or {}).get(k, "") for k in GATE_FIELDS},
         kind_label=KIND_LABELS.get(item.kind, "") if item else "",
         action_label=ACTIONS.get(item.kind, "查看") if item else "",
         paragraphs=[p.strip() for p in (item.body if item else "").split("\n\n") if p.strip()],

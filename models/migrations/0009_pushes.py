@@ -41,6 +41,7 @@ class Migration(migrations.Migration):
                 ('body', fields.TextField(default='', unique=False)),
                 ('url', fields.CharField(default='', max_length=1024)),
                 ('miniprogram', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('gated', fields.BooleanField(default=False)),
                 ('tags', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('industry', fields.CharField(default='', max_length=64)),
                 ('product_line', fields.CharField(default='', max_length=64)),

@@ -79,3 +79,30 @@ async def _name_lead(external_userid: str, name: str) -> None:
     """The name a profile would give the lead."""
     identity = await LeadIdentity.get(kind="external_userid", value=external_userid)
     await Lead.filter(id=identity.lead_id).update(name=name)
+
+
+GATED = LIBRARY.replace("    url: https://files.example.com/pp.pdf\n", "    url: https://files.example.com/pp.pdf\n    gated: true\n")
+
+
+async def test_a_gated_whitepaper_asks_consent_first_and_turns_the_reader_into_a_known_lead(harness, clock):
+    from models import ConsentRecord, LeadProfile
+
+    await import_library(parse_library(GATED))
+    form = {"name": "赵工", "company": "苏州某某材料有限公司", "role": "采购经理", "phone": "13800138000"}
+    async with aiohttp.ClientSession() as session:
+        page = await session.get(f"{harness.bot_url}/content/pp-whitepaper")
+        html = await page.text()
+        assert "个人信息保护政策" in html and 'name="consent"' in html and "pp.pdf" not in html
+        refused = await session.post(f"{harness.bot_url}/content/pp-whitepaper/download", data=form,
+                                     allow_redirects=False)
+        assert refused.status == 400 and "请先阅读并同意" in await refused.text()
+        assert await Lead.all().count() == 0 and await ConsentRecord.all().count() == 0
+        given = await session.post(f"{harness.bot_url}/content/pp-whitepaper/download",
+                                   data={**form, "consent": "on"}, allow_redirects=False)
+        assert given.status == 303 and given.headers["Location"] == "https://files.example.com/pp.pdf"
+    lead = await Lead.get()
+    assert (lead.name, lead.company) == ("赵工", "苏州某某材料有限公司") and lead.consent_at is not None
+    profile = await LeadProfile.get(lead=lead)
+    assert (profile.phone, profile.role) == ("13800138000", "采购经理")
+    assert await ConsentRecord.filter(lead=lead, source="download_form").count() == 1
+    assert await BehaviourEvent.filter(lead=lead, kind="content.downloaded").count() == 1
