@@ -9,7 +9,7 @@ from models.onboarding import (
     GroupMembership, LeadProfile,
 )
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
-from models.pushes import Campaign, PushDelivery, PushTask, Segment
+from models.pushes import Campaign, PushDelivery, PushTask, Segment, Sequence, SequenceEnrollment
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "PushDelivery",
     "PushTask",
     "Segment",
+    "Sequence",
+    "SequenceEnrollment",
     "TrackedLink",
     "Channel",
     "ChannelSettings",

@@ -70,7 +70,7 @@ class PushDelivery(Model):
 
 class PushTask(Model):
     """An add_msg_template task (msgid) and what its member did: pending until they confirm.
-    state: pending | sent | cancelled."""
+    state: pending | sent | cancelled | expired (its member never sent it)."""
 
     id = fields.IntField(primary_key=True)
     msgid = fields.CharField(max_length=64, unique=True)
@@ -84,3 +84,36 @@ class PushTask(Model):
 
     class Meta:
         table = "push_task"
+
+
+class Sequence(Model):
+    """An SOP: steps sent some days after an event started it for a lead, until a reply, an
+    MQL or an unsubscribe stops it. Its steps go out through ``campaign``'s outbox (rotation =
+    step index). state: active | paused."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=128, unique=True)
+    spec = fields.JSONField(default=dict)
+    state = fields.CharField(max_length=16, default="active")
+    campaign = fields.OneToOneField("models.Campaign", related_name="sequence", on_delete=fields.CASCADE)
+    cursor = fields.BigIntField(default=0)  # the last behaviour event looked at for starts
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "push_sequence"
+
+
+class SequenceEnrollment(Model):
+    """One lead in one sequence: the next step and why it stopped. state: active | stopped | done."""
+
+    id = fields.BigIntField(primary_key=True)
+    sequence = fields.ForeignKeyField("models.Sequence", related_name="enrollments", on_delete=fields.CASCADE)
+    lead = fields.ForeignKeyField("models.Lead", related_name="sequence_enrollments", on_delete=fields.CASCADE)
+    started_at = fields.DatetimeField()
+    next_step = fields.IntField(default=0)
+    state = fields.CharField(max_length=16, default="active", db_index=True)
+    reason = fields.CharField(max_length=32, default="")
+
+    class Meta:
+        table = "push_sequence_enrollment"
+        unique_together = (("sequence", "lead"),)

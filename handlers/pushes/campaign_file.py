@@ -129,7 +129,7 @@ def _build(raw: dict, now: datetime, problems: list[str]) -> CampaignSpec:
     if message and not text.strip() and not content and not attachments:
         problems.append("message: needs text, content or attachments")
     if text:
-        _check_template(text, bool(content), problems)
+        check_template_fields(text, bool(content), problems)
     schedule = _parsed(lambda: Schedule.parse(raw.get("schedule", "now"), now), problems, Schedule("now"))
     quiet = _parsed(lambda: QuietHours.parse(raw.get("quiet_hours")), problems, None)
     cap = _parsed(lambda: FrequencyCap.parse(raw.get("frequency_cap")), problems, None)
@@ -169,7 +169,8 @@ def _check_attachments(attachments: Any, has_content: bool, problems: list[str])
             problems.append(f"message.attachments[{i}]: one of {', '.join(ATTACHMENT_KINDS)} with its fields")
 
 
-def _check_template(text: str, has_content: bool, problems: list[str]) -> None:
+def check_template_fields(text: str, has_content: bool, problems: list[str]) -> None:
+    """Add to ``problems`` what is wrong with a message template: syntax, unknown fields, length."""
     try:
         used = meta.find_undeclared_variables(_PARSER.parse(text))
     except TemplateSyntaxError as exc:

@@ -1,4 +1,4 @@
-"""``python main.py push create FILE | status ID [--json] | pause|resume|cancel ID``,
+"""``python main.py push create FILE | sequence FILE | status ID [--json] | pause|resume|cancel ID``,
 ``python main.py content import FILE`` and ``python main.py worker`` (the push dispatcher alone, for deployments with several processes)."""
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def add_cli_parsers(subparsers) -> None:
     status.add_argument("id", type=int)
     status.add_argument("--json", action="store_true", help="one JSON object")
     status.set_defaults(func=cmd_status)
+    seq = sub.add_parser("sequence", help="validate a sequence (SOP) file completely, then start it (prints its id last)")
+    seq.add_argument("file", help="the sequence file (YAML)")
+    seq.set_defaults(func=cmd_sequence)
     for action, text in (("pause", "stop sending until resumed"), ("resume", "continue a paused campaign"),
                          ("cancel", "stop for good; tasks members have not sent are cancelled")):
         change = sub.add_parser(action, help=text)
@@ -68,6 +71,14 @@ def _read(path: str, limit: int | None = MAX_FILE_BYTES) -> str:
         raise ValueError(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+def _refused(path: str, error: ValueError) -> int:
+    """Say why a file was refused (every problem a file error lists); exit status 2."""
+    print(f"{path}: refused, nothing was changed:", file=sys.stderr)
+    for problem in getattr(error, "problems", None) or [str(error)]:
+        print(f"  {problem}", file=sys.stderr)
+    return 2
+
+
 def cmd_create(args: argparse.Namespace, settings) -> int:
     from bot.clock import Clock
 
@@ -76,19 +87,26 @@ def cmd_create(args: argparse.Namespace, settings) -> int:
 
     try:
         source = _read(args.file)
-    except ValueError as exc:
-        print(f"{args.file}: refused, nothing was changed: {exc}", file=sys.stderr)
-        return 2
-    try:
         campaign = _run(settings, lambda: create_campaign(source, Clock().now(), created_by=args.by))
-    except CampaignFileError as exc:
-        print(f"{args.file}: refused, nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+    except (ValueError, CampaignFileError) as exc:
+        return _refused(args.file, exc)
     when = campaign.next_run_at.astimezone(_china()).strftime("%Y-%m-%d %H:%M") if campaign.next_run_at else "-"
     print(f"created campaign {campaign.name!r} ({campaign.chat_type}); first run {when} (Asia/Shanghai)")
     print(campaign.id)
+    return 0
+
+
+def cmd_sequence(args: argparse.Namespace, settings) -> int:
+    from .campaign_file import CampaignFileError
+    from .sequences import create_sequence
+
+    try:
+        source = _read(args.file)
+        sequence = _run(settings, lambda: create_sequence(source))
+    except (ValueError, CampaignFileError) as exc:
+        return _refused(args.file, exc)
+    print(f"started sequence {sequence.name!r} with {len(sequence.spec['steps'])} steps")
+    print(sequence.id)
     return 0
 
 
@@ -140,11 +158,7 @@ def cmd_content_import(args: argparse.Namespace, settings) -> int:
     try:
         items = parse_library(_read(args.file, limit=None))
     except (ValueError, ContentFileError) as exc:
-        problems = exc.problems if isinstance(exc, ContentFileError) else [str(exc)]
-        print(f"{args.file}: refused, nothing was changed:", file=sys.stderr)
-        for problem in problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+        return _refused(args.file, exc)
     result = _run(settings, lambda: import_library(items))
     print(f"imported {len(items)} items: {result.created} created, {result.updated} updated")
     return 0

@@ -29,6 +29,7 @@ from models import Campaign, PushDelivery, PushTask
 
 from .audience import db_value
 from .planning import plan_due
+from .sequences import advance_sequences
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class DispatchSettings:
     batch_size: int = 1000
     lease: float = 120.0  # a batch 'sending' this long without an answer is reconciled
     poll_every: float = 60.0  # how often a pending task's outcome is read
+    follow_up_batch: int = 100  # pending tasks read per round (WeCom's API limits are per minute)
+    give_up_after: float = 30 * 24 * 3600  # a task its member never sent stops being followed
     remind_after: float = 4 * 3600  # remind members this long after a task was created, and again
     backoff: float = 5.0  # first delay after -1 / 45009, doubling per attempt
     max_backoff: float = 600.0
@@ -88,6 +91,7 @@ class PushDispatcher:
         """One round: plan due campaigns, reconcile stale batches, send one claim, follow up
         tasks. True when it sent or planned something."""
         planned = await plan_due(self.clock.now(), self.base_url)
+        planned = len(planned) + await advance_sequences(self.clock.now(), self.base_url)
         await self.reconcile_stale()
         sent = await self.send_claimed(await self.claim())
         await self.follow_up()
@@ -251,12 +255,18 @@ class PushDispatcher:
         the tasks of cancelled campaigns."""
         now = self.clock.now()
         due = now - timedelta(seconds=self.settings.poll_every)
-        tasks = await PushTask.filter(state="pending").select_related("campaign")
-        for task in tasks:
-            if task.campaign.state == "cancelled":
-                await self._cancel(task)
-            elif task.checked_at is None or task.checked_at <= due:
-                await self._check(task, now)
+        for task in await PushTask.filter(state="pending", campaign__state="cancelled").select_related("campaign") \
+                .limit(self.settings.follow_up_batch):
+            await self._cancel(task)
+        unchecked = PushTask.filter(state="pending", checked_at=None)
+        stale = PushTask.filter(state="pending", checked_at__lte=due).order_by("checked_at")
+        for query in (unchecked, stale):
+            for task in await query.limit(self.settings.follow_up_batch):
+                if now.timestamp() - task.created_at.timestamp() > self.settings.give_up_after:
+                    task.state = "expired"  # the member never sent it; its rows stay sent, unconfirmed
+                    await task.save(update_fields=["state"])
+                else:
+                    await self._check(task, now)
 
     async def _check(self, task: PushTask, now: datetime) -> None:
         try:
@@ -315,6 +325,8 @@ class PushDispatcher:
     async def finish_campaigns(self) -> None:
         """A running campaign with no next run and nothing left to hand over is finished."""
         for campaign in await Campaign.filter(state="running", next_run_at=None):
+            if campaign.spec.get("sequence"):
+                continue  # a sequence's carrier runs as long as the sequence
             if not await PushDelivery.exists(campaign_id=campaign.id, state__in=("planned", "sending")):
                 campaign.state = "finished"
                 await campaign.save(update_fields=["state", "updated_at"])

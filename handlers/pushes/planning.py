@@ -10,7 +10,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -106,13 +106,15 @@ async def plan_rotation(campaign_id: int, now: datetime, base_url: str) -> bool:
         spec = campaign.spec
         recipients = await _recipients(spec, now)
         item = await ContentItem.get_or_none(slug=spec["content"]) if spec["content"] else None
-        links = await _links(item, campaign, recipients, now) if item else {}
+        links = await tracked_links(item, campaign, recipients, now) if item else {}
         quiet = QuietHours.parse(spec.get("quiet_hours"))
         not_before = quiet.next_allowed(now) if quiet else now
         cap = FrequencyCap.parse(spec.get("frequency_cap"))
         since = min(month_start(now), now - timedelta(days=cap.days if cap else 0))
-        history = await _history(campaign.id, rotation, [r.recipient for r in recipients], since)
-        rows = [_row(campaign, rotation, r, item, links, history.get(r.recipient, ()), cap, now, not_before, base_url)
+        history = await history_of(campaign.id, rotation, [r.recipient for r in recipients], since)
+        message = Message(spec["text"], spec["attachments"], item)
+        rows = [delivery_row(campaign.id, rotation, r, message, links.get(r.recipient, ""),
+                             over_caps(history.get(r.recipient, ()), now, cap), now, not_before, base_url)
                 for r in recipients]
         rows.sort(key=lambda row: (row.sender, row.digest))
         await PushDelivery.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
@@ -123,25 +125,34 @@ async def plan_rotation(campaign_id: int, now: datetime, base_url: str) -> bool:
     return True
 
 
-def _row(campaign: Campaign, rotation: int, r: Recipient, item: ContentItem | None, links: dict[str, str],
-         history: Iterable[datetime], cap: FrequencyCap | None, now: datetime, not_before: datetime,
-         base_url: str) -> PushDelivery:
-    spec = campaign.spec
+@dataclass(frozen=True)
+class Message:
+    """What a campaign or a sequence step sends: a text template, raw attachments, an item."""
+
+    text: str
+    attachments: list
+    item: ContentItem | None = None
+
+
+def delivery_row(campaign_id: int, rotation: int, r: Recipient, message: Message, token: str, reason: str,
+                 now: datetime, not_before: datetime, base_url: str) -> PushDelivery:
+    """The outbox row of one recipient: the text rendered for them, the item as a link card
+    with their tracked link; skipped with ``reason`` (a cap) when it is not empty."""
     values = dict(r.fields)
-    attachments = [_attachment(a) for a in spec["attachments"]]
+    attachments = [_attachment(a) for a in message.attachments]
+    item = message.item
     if item:
-        url = f"{base_url.rstrip('/')}/c/{links[r.recipient]}"
+        url = f"{base_url.rstrip('/')}/c/{token}"
         values.update(link=url, title=item.title)
         attachments.insert(0, {"msgtype": "link", "link": {"title": item.title, "picurl": item.cover,
                                                             "desc": item.summary, "url": url}})
-    reason = over_caps(history, now, cap)
     try:
-        text = render_message(spec["text"], **values) if spec["text"] else ""
+        text = render_message(message.text, **values) if message.text else ""
     except TemplateProblem as exc:  # a field that exists but holds a value the template cannot use
         text, reason = "", reason or f"template: {exc}"[:64]
     digest = hashlib.sha1(json.dumps([text, attachments], ensure_ascii=False).encode()).hexdigest()
     return PushDelivery(
-        campaign_id=campaign.id, rotation=rotation, recipient=r.recipient, lead_id=r.lead_id, sender=r.sender,
+        campaign_id=campaign_id, rotation=rotation, recipient=r.recipient, lead_id=r.lead_id, sender=r.sender,
         text=text, attachments=attachments, digest=digest, state="skipped" if reason else "planned", reason=reason,
         not_before=not_before, planned_at=now,
     )
@@ -152,7 +163,7 @@ def _attachment(raw: dict) -> dict:
     return {"msgtype": kind, kind: fields}
 
 
-async def _history(campaign_id: int, rotation: int, recipients: list[str], since: datetime) -> dict[str, list[datetime]]:
+async def history_of(campaign_id: int, rotation: int, recipients: list[str], since: datetime) -> dict[str, list[datetime]]:
     """When each recipient got (or will get) its other pushes since ``since``, for the caps."""
     found: dict[str, list[datetime]] = defaultdict(list)
     for start in range(0, len(recipients), CHUNK):
@@ -174,11 +185,11 @@ async def _recipients(spec: dict, now: datetime) -> list[Recipient]:
     lead_ids = await segment_members(_audience_filter(spec["segments"], inline, segments), now)
     found: list[Recipient] = []
     for start in range(0, len(lead_ids), CHUNK):
-        found += await _lead_recipients(lead_ids[start:start + CHUNK], spec["sender"])
+        found += await lead_recipients(lead_ids[start:start + CHUNK], spec["sender"])
     return found
 
 
-async def _lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
+async def lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
     leads = {lead.id: lead for lead in await Lead.filter(id__in=lead_ids)}
     identities = await LeadIdentity.filter(lead_id__in=lead_ids, kind="external_userid").order_by("id") \
         .values_list("lead_id", "value")
@@ -206,7 +217,7 @@ async def _lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
     return found
 
 
-async def _links(item: ContentItem, campaign: Campaign, recipients: list[Recipient], now: datetime) -> dict[str, str]:
+async def tracked_links(item: ContentItem, campaign: Campaign, recipients: list[Recipient], now: datetime) -> dict[str, str]:
     """Each recipient's tracked-link token for the item (the same one every rotation)."""
     tokens: dict[str, str] = {}
     for start in range(0, len(recipients), CHUNK):

@@ -120,6 +120,34 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Sequence',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('name', fields.CharField(unique=True, max_length=128)),
+                ('spec', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('state', fields.CharField(default='active', max_length=16)),
+                ('campaign', fields.OneToOneField('models.Campaign', source_field='campaign_id', db_constraint=True, to_field='id', related_name='sequence', on_delete=OnDelete.CASCADE)),
+                ('cursor', fields.BigIntField(default=0)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'push_sequence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An SOP: steps sent some days after an event started it for a lead, until a reply, an'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SequenceEnrollment',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('sequence', fields.ForeignKeyField('models.Sequence', source_field='sequence_id', db_constraint=True, to_field='id', related_name='enrollments', on_delete=OnDelete.CASCADE)),
+                ('lead', fields.ForeignKeyField('models.Lead', source_field='lead_id', db_constraint=True, to_field='id', related_name='sequence_enrollments', on_delete=OnDelete.CASCADE)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('next_step', fields.IntField(default=0)),
+                ('state', fields.CharField(default='active', db_index=True, max_length=16)),
+                ('reason', fields.CharField(default='', max_length=32)),
+            ],
+            options={'table': 'push_sequence_enrollment', 'app': 'models', 'unique_together': (('sequence', 'lead'),), 'pk_attr': 'id', 'table_description': 'One lead in one sequence: the next step and why it stopped. state: active | stopped | done.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='TrackedLink',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),

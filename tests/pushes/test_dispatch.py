@@ -58,6 +58,12 @@ async def test_members_who_never_confirm_leave_the_rows_sent_and_are_reminded_wi
     assert 3 <= len(reminders) <= 3 * 2  # at most three in any 24 hours over ~30 hours
     assert (await campaign_status(campaign.id))["sent"] == 3
     assert (await campaign_status(campaign.id))["confirmed"] == 0
+    clock.advance(31 * 24 * 3600)
+    await dispatcher.follow_up()
+    checks = len(sim.state.calls("wecom/externalcontact/get_groupmsg_task"))
+    await dispatcher.follow_up()
+    assert (await PushTask.get()).state == "expired"
+    assert len(sim.state.calls("wecom/externalcontact/get_groupmsg_task")) == checks  # no longer followed
 
 
 async def test_recipients_over_the_monthly_cap_are_skipped_before_planning(db, sim, clock, dispatcher):
