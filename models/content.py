@@ -1,5 +1,5 @@
-"""The content library: items marketers push, per-recipient tracked links, lead attributes
-segments filter on."""
+"""Content: the library marketers push, per-recipient tracked links, lead attributes segments
+filter on, and failures of customer-facing text."""
 from __future__ import annotations
 
 from tortoise import fields
@@ -64,3 +64,17 @@ class LeadAttributes(Model):
 
     class Meta:
         table = "lead_attributes"
+
+
+class TemplateFailure(Model):
+    """The latest failure of a staff-written template while it was being sent (the customer got
+    a fallback text), shown to its authors where they edit it until they save it again.
+    ``owner`` names the template, e.g. ``faq:freight`` or ``channel:expo``."""
+
+    owner = fields.CharField(max_length=128, primary_key=True)
+    message = fields.TextField()
+    count = fields.IntField(default=1)
+    last_at = fields.DatetimeField()
+
+    class Meta:
+        table = "template_failure"

@@ -21,9 +21,8 @@ from datetime import datetime
 from typing import Any
 
 import yaml
-from jinja2 import TemplateSyntaxError, meta
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from content.rendering import TemplateProblem, compile_template, template_names
 from leads.segments import Filter, SegmentError, parse as parse_filter
 
 from .schedule import FrequencyCap, QuietHours, Schedule, ScheduleError
@@ -39,9 +38,6 @@ CONTENT_FIELDS = ("link", "title")
 ATTACHMENTS_MAX = 9  # add_msg_template: 最多支持添加9个附件
 ATTACHMENT_KINDS = ("image", "link", "miniprogram", "video", "file")
 TEXT_MAX_BYTES = 4000  # add_msg_template text.content: 最长4000个字节
-
-_PARSER = ImmutableSandboxedEnvironment()
-
 
 class CampaignFileError(ValueError):
     """Everything wrong with a campaign file, one problem a line."""
@@ -172,10 +168,11 @@ def _check_attachments(attachments: Any, has_content: bool, problems: list[str])
 def check_template_fields(text: str, has_content: bool, problems: list[str]) -> None:
     """Add to ``problems`` what is wrong with a message template: syntax, unknown fields, length."""
     try:
-        used = meta.find_undeclared_variables(_PARSER.parse(text))
-    except TemplateSyntaxError as exc:
-        problems.append(f"message.text: template does not parse (line {exc.lineno}): {exc.message}")
+        compile_template(text)
+    except TemplateProblem as exc:
+        problems.append(f"message.text: template {exc}")
         return
+    used = template_names(text)
     known = RECIPIENT_FIELDS + (CONTENT_FIELDS if has_content else ())
     for name in sorted(used - set(known)):
         hint = " (set message.content to use it)" if name in CONTENT_FIELDS else ""

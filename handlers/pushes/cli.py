@@ -81,6 +81,7 @@ def _refused(path: str, error: ValueError) -> int:
 
 def cmd_create(args: argparse.Namespace, settings) -> int:
     from bot.clock import Clock
+    from bot.platforms.wecom.client import WeComClient
 
     from .campaign_file import CampaignFileError
     from .planning import create_campaign
@@ -167,7 +168,6 @@ def cmd_content_import(args: argparse.Namespace, settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings) -> int:
     import aiohttp
 
-    from bot.api import WeComClient
     from bot.api.tokens import token_store_for
     from bot.clock import Clock
 

@@ -2,7 +2,7 @@
 live count and a preview of members, campaigns with progress and pause/resume/cancel, and a
 campaign file form that validates completely before anything changes.
 
-Wire with ``register_console(console, bot)`` after ``setup_console``."""
+The feature's console registration (``feature.console``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 import yaml
 from aiohttp import web
 
-from console import Console, PageContext
-from console.web import redirect
+from console.kit import Console, PageContext
+from console.kit.web import redirect
 from content.library import KIND_LABELS
 from leads.segments import SegmentError, parse as parse_filter
 from models import Campaign, ContentItem, Lead, Segment, TrackedLink
@@ -31,6 +31,7 @@ STATE_KEYS = ("scheduled", "running", "paused", "cancelled", "finished")
 
 MESSAGES = {
     "zh": {
+        "nav.content": "内容与推送",
         "content.library": "内容库", "content.segments": "客户分群", "content.campaigns": "推送活动",
         "content.item": "内容", "content.readers": "谁读了", "content.opens": "打开", "content.members": "人数",
         "content.preview": "成员预览", "content.rules": "筛选条件（YAML）", "content.name": "名称",
@@ -45,6 +46,7 @@ MESSAGES = {
         "content.read_time": "阅读时长",
     },
     "en": {
+        "nav.content": "Content & pushes",
         "content.library": "Content library", "content.segments": "Segments", "content.campaigns": "Campaigns",
         "content.item": "Item", "content.readers": "Who read it", "content.opens": "Opens", "content.members": "Members",
         "content.preview": "Preview", "content.rules": "Filter (YAML)", "content.name": "Name",
@@ -64,6 +66,7 @@ MESSAGES = {
 def register_console(console: Console, bot: Any = None) -> None:
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.add_section("content", "nav.content", "content.read")
     pages, page = PushPages(), console.add_page
     common = dict(section="content")
     page("/content", pages.library, template="push_library.html", title="content.library",

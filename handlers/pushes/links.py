@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from tortoise.expressions import F
 
 from content.library import KIND_LABELS
-from models import ContentItem, Staff, TrackedLink
+from models import ContentItem, WeComMember, TrackedLink
 
 from .gate import GATE_FIELDS, gate_problem, known_reader
 from .radar import OwnerAlerts
@@ -26,14 +26,13 @@ ACTIONS = {"whitepaper": "下载白皮书", "video": "观看视频", "link": "�
 READ_SECONDS_MAX = 4 * 3600
 
 
-def add_routes(app: web.Application, bot: Any, alerts: OwnerAlerts) -> "ContentLinks":
-    links = ContentLinks(bot, alerts)
+def add_routes(app: web.Application, links: "ContentLinks") -> None:
+    """The customer-facing content routes, served by ``links``."""
     app.router.add_get("/c/{token}", links.open)
     app.router.add_post("/c/{token}/read", links.read)
     app.router.add_get("/content/{slug}", links.page)
     app.router.add_post("/c/{token}/download", links.download)
     app.router.add_post("/content/{slug}/download", links.download)
-    return links
 
 
 class ContentLinks:
@@ -62,7 +61,7 @@ class ContentLinks:
 
     def _alert(self, link: TrackedLink) -> None:
         async def send() -> None:
-            owner = await Staff.get_or_none(id=link.lead.owner_id) if link.lead.owner_id else None
+            owner = await WeComMember.get_or_none(id=link.lead.owner_id) if link.lead.owner_id else None
             if owner is not None:
                 await self.alerts.content_opened(owner.userid, link.lead.name, link.item.title)
 

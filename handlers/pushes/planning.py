@@ -15,11 +15,11 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from content.templates import TemplateProblem, render_message
+from content.rendering import TemplateProblem, render
 from leads.segments import Filter, parse as parse_filter, union
 from models import (
     Campaign, Channel, ContentItem, CustomerGroup, Lead, LeadAttributes, LeadIdentity, LeadProfile, PushDelivery,
-    Segment, Staff, TrackedLink,
+    Segment, WeComMember, TrackedLink,
 )
 
 from .audience import segment_count, segment_members
@@ -147,7 +147,7 @@ def delivery_row(campaign_id: int, rotation: int, r: Recipient, message: Message
         attachments.insert(0, {"msgtype": "link", "link": {"title": item.title, "picurl": item.cover,
                                                             "desc": item.summary, "url": url}})
     try:
-        text = render_message(message.text, **values) if message.text else ""
+        text = render(message.text, values) if message.text else ""
     except TemplateProblem as exc:  # a field that exists but holds a value the template cannot use
         text, reason = "", reason or f"template: {exc}"[:64]
     digest = hashlib.sha1(json.dumps([text, attachments], ensure_ascii=False).encode()).hexdigest()
@@ -193,9 +193,9 @@ async def lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
     leads = {lead.id: lead for lead in await Lead.filter(id__in=lead_ids)}
     identities = await LeadIdentity.filter(lead_id__in=lead_ids, kind="external_userid").order_by("id") \
         .values_list("lead_id", "value")
-    owners = dict(await Staff.filter(id__in={l.owner_id for l in leads.values() if l.owner_id})
+    owners = dict(await WeComMember.filter(id__in={l.owner_id for l in leads.values() if l.owner_id})
                   .values_list("id", "userid"))
-    owner_names = dict(await Staff.filter(id__in=list(owners)).values_list("id", "name"))
+    owner_names = dict(await WeComMember.filter(id__in=list(owners)).values_list("id", "name"))
     channels = dict(await Channel.filter(id__in={l.first_channel_id for l in leads.values() if l.first_channel_id})
                     .values_list("id", "name"))
     attributes = {a.lead_id: a for a in await LeadAttributes.filter(lead_id__in=lead_ids)}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import MemoryTokenStore, WeComClient
+from bot.api import MemoryTokenStore
+from bot.platforms.wecom.client import WeComClient
 
-from .fake_platform import CONTACT_SECRET
+from tests.support.scripted_api import CONTACT_SECRET
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from handlers.pushes.dispatcher import DispatchSettings, PushDispatcher
 from handlers.pushes.planning import create_campaign
 from models import BehaviourEvent, Lead, LeadIdentity, PushDelivery, Segment, TrackedLink
 
-from .test_onboarding_slice import make_channel
+from tests.support.onboarding import make_channel
 
 LIBRARY = """\
 items:
@@ -31,7 +31,7 @@ schedule: now
 
 
 async def test_a_pushed_whitepaper_is_confirmed_opened_logged_and_alerted(harness, clock):
-    channel = await make_channel(harness, "expo2026", "2026 材料展")
+    channel = await make_channel(harness, code="expo2026", name="2026 材料展")
     wang = await harness.sim.scan_contact_way(channel.config_id, name="王工")
     await harness.sim.scan_contact_way(channel.config_id, name="李工")
     await harness.settle()

@@ -1,18 +1,16 @@
-"""Push fixtures: the simulator with staff and customers, a WeCom client on it, a database
-with the matching leads, and a dispatcher on the fake clock."""
+"""Push fixtures: the simulator with staff and a group, a WeCom client on it, and a dispatcher
+on the fake clock (helpers in tests/support/pushes.py)."""
 from __future__ import annotations
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.api import MemoryTokenStore, RetryPolicy, WeComClient
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
-from bot.simulator.state import Relation
+from bot.api import MemoryTokenStore, RetryPolicy
+from bot.platforms.wecom.client import WeComClient
+from simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
 from handlers.pushes.dispatcher import DispatchSettings, PushDispatcher
-from models import Lead, LeadIdentity, LeadTag, Segment, Staff
-
-BASE_URL = "https://siyu.example.com"
+from tests.support.pushes import BASE_URL
 
 
 @pytest.fixture
@@ -45,38 +43,9 @@ def dispatcher(clock, wecom) -> PushDispatcher:
                                                                     remind_after=3600))
 
 
-async def add_customers(sim, n: int, *, owner: str = "zhangsan", tag: str = "化工", prefix: str = "wm") -> list[Lead]:
-    """n customers who added ``owner`` in WeCom, and their leads (consented, tagged)."""
-    staff, _ = await Staff.get_or_create(userid=owner, defaults={"name": owner})
-    leads = []
-    for i in range(n):
-        external = f"{prefix}{i:05d}"
-        sim.add_customer(external, f"客户{i}")
-        sim.state.relations[(owner, external)] = Relation(owner, external, sim.now())
-        lead = await Lead.create(name=f"客户{i}", company=f"公司{i}", owner=staff, consent_at=sim.clock.now())
-        await LeadIdentity.create(lead=lead, kind="external_userid", value=external)
-        await LeadTag.create(lead=lead, name=tag)
-        leads.append(lead)
-    return leads
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch):
+    """argon2id with the smallest cost, so console sign-ins do not spend seconds hashing."""
+    from argon2 import PasswordHasher
 
-
-async def chemical_segment() -> Segment:
-    return await Segment.create(name="化工客户", rules={"all": [{"tag": "化工"}, {"consented": True}]})
-
-
-CAMPAIGN = """\
-name: 化工周报
-audience:
-  segments: [化工客户]
-message:
-  text: "{{ name }}您好，本周化工行业资讯已更新。"
-schedule: now
-"""
-
-
-def add_calls(sim) -> list:
-    return sim.state.calls("wecom/externalcontact/add_msg_template")
-
-
-def recipients_called(sim) -> list[str]:
-    return [r for call in add_calls(sim) for r in call.payload.get("external_userid", [])]
+    monkeypatch.setattr("console.access.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

@@ -13,19 +13,19 @@ from aiohttp import web
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from bot.behaviour import BehaviourLog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import tortoise_config
-from console import setup_console
-from console.accounts import create_user
+from console.access.accounts import create_user
+from console.pages import setup_console
 from content.library import import_library, parse_library
 from handlers.pushes import register_console
-from handlers.pushes.links import add_routes
+from handlers.pushes.links import ContentLinks, add_routes
 from handlers.pushes.planning import plan_due
 from handlers.pushes.radar import OwnerAlerts
-from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, Segment, Staff, TrackedLink
-from tests.console.live_server import PASSWORD, LiveConsole
+from models import BehaviourEvent, Lead, LeadIdentity, LeadTag, Segment, WeComMember, TrackedLink
+from leads.behaviour import BehaviourLog
+from tests.support.live_console import PASSWORD, LiveConsole
 
 from .test_content import LIBRARY
 
@@ -54,7 +54,7 @@ class LivePushes(LiveConsole):
         await Tortoise.generate_schemas()
         clock = Clock()
         await create_user("marketer", "marketer", PASSWORD, clock=clock)
-        owner = await Staff.create(userid="zhangsan", name="张三")
+        owner = await WeComMember.create(userid="zhangsan", name="张三")
         for n, name in enumerate(("王工", "李经理")):
             lead = await Lead.create(name=name, owner=owner, consent_at=clock.now())
             await LeadIdentity.create(lead=lead, kind="external_userid", value=f"wm{n}")
@@ -63,7 +63,7 @@ class LivePushes(LiveConsole):
         await import_library(parse_library(LIBRARY))
         app = web.Application()
         register_console(setup_console(app, Settings(secret_key="live-secret"), clock=clock))
-        add_routes(app, SimpleNamespace(clock=clock, behaviour=BehaviourLog(clock)), OwnerAlerts(clock, None))
+        add_routes(app, ContentLinks(SimpleNamespace(clock=clock, behaviour=BehaviourLog(clock)), OwnerAlerts(clock, None)))
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -8,7 +8,7 @@ import main
 from bot.database import connect, disconnect
 from models import Campaign, Lead, LeadIdentity, LeadTag, Segment
 
-from .conftest import CAMPAIGN
+from tests.support.pushes import CAMPAIGN
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
+from console.access.accounts import create_user
+from console.pages import setup_console
 from content.library import import_library, parse_library
 from handlers.pushes import register_console
 from models import Campaign, Lead, LeadTag, TrackedLink
-from tests.console.conftest import PASSWORD, csrf_of, quick_password_hashing, sign_in  # noqa: F401
+from tests.support.console import PASSWORD, csrf_of, sign_in
 
-from .conftest import CAMPAIGN
+from tests.support.pushes import CAMPAIGN
 from .test_content import LIBRARY
 
 

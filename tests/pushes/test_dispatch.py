@@ -10,7 +10,7 @@ from handlers.pushes.campaigns import campaign_status, change_state
 from handlers.pushes.planning import create_campaign
 from models import PushDelivery, PushTask
 
-from .conftest import CAMPAIGN, add_calls, add_customers, chemical_segment, recipients_called
+from tests.support.pushes import CAMPAIGN, add_calls, add_customers, chemical_segment, recipients_called
 
 
 async def _campaign(clock, source=CAMPAIGN):

@@ -13,7 +13,7 @@ from handlers.pushes.dispatcher import DispatchSettings, PushDispatcher
 from handlers.pushes.planning import create_campaign
 from models import Campaign, PushDelivery
 
-from .conftest import BASE_URL, CAMPAIGN, add_customers, chemical_segment, recipients_called
+from tests.support.pushes import BASE_URL, CAMPAIGN, add_customers, chemical_segment, recipients_called
 
 SHARED = CAMPAIGN.replace("{{ name }}您好，", "")  # one content: recipients share tasks
 

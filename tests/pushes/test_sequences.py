@@ -10,7 +10,7 @@ from handlers.pushes.campaign_file import CampaignFileError
 from handlers.pushes.sequences import create_sequence, load_sequence
 from models import BehaviourEvent, LeadAttributes, LeadProfile, SequenceEnrollment
 
-from .conftest import add_customers, recipients_called
+from tests.support.pushes import add_customers, recipients_called
 
 SOP = """\
 name: 展会新客培育
