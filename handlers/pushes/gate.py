@@ -7,8 +7,9 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from content.privacy import POLICY_VERSION
-from models import ConsentRecord, Lead, LeadProfile
+from leads.consent import agree, store_profile
+from leads.profiles import profile_of
+from models import Lead
 
 GATE_FIELDS = ("name", "company", "role", "phone")
 PHONE = re.compile(r"\+?[0-9][0-9 -]{5,18}[0-9]")
@@ -33,15 +34,10 @@ async def known_reader(lead: Lead | None, form: dict[str, str], now: datetime) -
     async with in_transaction():
         if lead is None:
             lead = await Lead.create(name=form["name"][:128], company=form["company"][:256])
-        else:
-            lead.name, lead.company = lead.name or form["name"][:128], lead.company or form["company"][:256]
-        if lead.consent_at is None or lead.consent_version != POLICY_VERSION:
-            lead.consent_at, lead.consent_version = now, POLICY_VERSION
-            await ConsentRecord.create(lead_id=lead.id, action="agree", policy_version=POLICY_VERSION,
-                                       source="download_form", at=now)
-        await lead.save(update_fields=["name", "company", "consent_at", "consent_version", "updated_at"])
-        profile, _ = await LeadProfile.get_or_create(lead_id=lead.id)
-        profile.phone = form["phone"][:32]
-        profile.role = profile.role or form.get("role", "")[:64]
-        await profile.save(update_fields=["phone", "role"])
+        await agree(lead, now, "download_form")
+        details = {"phone": form["phone"][:32], "name": lead.name or form["name"][:128],
+                   "company": lead.company or form["company"][:256]}
+        if not (await profile_of(lead)).role:
+            details["role"] = form.get("role", "")[:64]
+        await store_profile(lead, **details)
     return lead
