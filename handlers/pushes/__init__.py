@@ -42,7 +42,7 @@ def _web(app: web.Application, bot: Any) -> None:
 
 
 async def _seed_demo(bot: Any) -> None:
-    await seed_pushes()
+    await seed_pushes(bot)
 
 
 feature = Feature(

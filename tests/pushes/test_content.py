@@ -78,3 +78,22 @@ async def test_the_demo_library_and_segments_seed(db):
     await seed_pushes()
     assert await ContentItem.all().count() == 3
     assert sorted(await Segment.all().values_list("name", flat=True)) == ["展会线索", "已同意的白皮书读者"]
+
+
+async def test_the_demo_starts_with_a_finished_campaign_with_opens_a_scheduled_one_and_a_sequence(db, clock):
+    from types import SimpleNamespace
+
+    from bot.config import Settings
+    from handlers.pushes.campaigns import campaign_status
+    from handlers.pushes.seed import seed_pushes
+    from models import Campaign, Lead, Sequence
+
+    bot = SimpleNamespace(clock=clock, settings=Settings())
+    await seed_pushes(bot)
+    await seed_pushes(bot)  # a second start adds nothing
+    assert await Lead.all().count() == 4
+    finished, scheduled = await Campaign.filter(sequence=None).order_by("id")
+    status = await campaign_status(finished.id)
+    assert status["state"] == "finished" and status["planned"] == status["confirmed"] == 4 and status["opened"] == 2
+    assert scheduled.state == "scheduled" and scheduled.next_run_at > clock.now()
+    assert await Sequence.filter(state="active").count() == 1
