@@ -1,10 +1,12 @@
 """Tortoise models, filed by owner. Knows no feature, page or platform API: only the data.
 
 leads (with the behaviour log), onboarding, faq, wecom (the platform's own records),
-sales (score, stage, hand-offs, deals), access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)."""
+content (library, tracked links, template failures), pushes (campaigns, outbox,
+sequences), sales (score, stage, hand-offs, deals), access (console sign-in and audit),
+kernel (the chat kernel's guard and dialogs)."""
 from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.behaviour import BehaviourEvent
-from models.content import TemplateFailure
+from models.content import ContentItem, LeadAttributes, TemplateFailure, TrackedLink
 from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
 from models.kernel import DialogState, ProcessedCallback
 from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
@@ -13,6 +15,7 @@ from models.onboarding import (
     Channel, ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CustomerGroup, GroupJoinWay,
     GroupMembership,
 )
+from models.pushes import Campaign, PushDelivery, PushTask, Segment, Sequence, SequenceEnrollment
 from models.wecom import ArchiveCursor, KfConversation, KfCursor, WeComMember
 
 __all__ = [
@@ -20,6 +23,15 @@ __all__ = [
     "ArchiveCursor",
     "AuditEntry",
     "BehaviourEvent",
+    "Campaign",
+    "ContentItem",
+    "LeadAttributes",
+    "PushDelivery",
+    "PushTask",
+    "Segment",
+    "Sequence",
+    "SequenceEnrollment",
+    "TrackedLink",
     "Channel",
     "ChannelSettings",
     "ChannelTouch",

@@ -11,7 +11,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 from bot.clock import Clock
 
 from . import errcodes as E
-from . import kf, msgaudit, wechat, wecom_app, wecom_contact, wecom_groups
+from . import kf, msgaudit, wechat, wecom_app, wecom_contact, wecom_groups, wecom_mass_send
 from .calls import ApiCall
 from .credentials import SimulatorCredentials
 from .errcodes import PlatformError, ok
@@ -56,6 +56,9 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/externalcontact/add_msg_template": post(g.add_msg_template),
         "wecom/externalcontact/get_groupmsg_task": post(g.get_groupmsg_task),
         "wecom/externalcontact/get_groupmsg_send_result": post(g.get_groupmsg_send_result),
+        "wecom/externalcontact/get_groupmsg_list_v2": post(wecom_mass_send.get_groupmsg_list_v2),
+        "wecom/externalcontact/remind_groupmsg_send": post(wecom_mass_send.remind_groupmsg_send),
+        "wecom/externalcontact/cancel_groupmsg_send": post(wecom_mass_send.cancel_groupmsg_send),
         "wecom/externalcontact/groupchat/list": post(g.groupchat_list),
         "wecom/externalcontact/groupchat/get": post(g.groupchat_get),
         "wecom/externalcontact/groupchat/add_join_way": post(g.add_join_way),

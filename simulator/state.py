@@ -133,6 +133,9 @@ class MsgTemplate:
     task_status: dict[str, int] = field(default_factory=dict)  # userid → 0 pending, 2 sent
     send_time: dict[str, int] = field(default_factory=dict)
     target_status: dict[str, int] = field(default_factory=dict)  # target → 1 sent, 3 over the monthly cap
+    creator: str = ""  # the sender named in the call ("" when WeCom chose the members)
+    cancelled: bool = False  # cancel_groupmsg_send: members can no longer send it
+    reminders: list[float] = field(default_factory=list)  # remind_groupmsg_send times
 
 
 @dataclass

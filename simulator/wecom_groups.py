@@ -5,12 +5,11 @@ Doc facts: groupchat/list ``limit`` 1-1000; a join way links at most 5 chat ids 
 add_msg_template takes at most 10,000 external_userids, returns ``msgid`` and ``fail_list``
 (41048 when nobody can receive it; msgid missing/unknown 41046/41047; a bad paging cursor
 50100) and sends nothing until the sender confirms in the client (task status 0 → 2; per-recipient
-status 0 unsent, 1 sent, 2 not a contact, 3 over the receiving cap). Each customer or group
-receives at most as many mass messages per month as the month has days (doc 92135).
+status 0 unsent, 1 sent, 2 not a contact, 3 over the receiving cap). 同一个企业每个自然月内仅可
+针对一个客户/客户群发送4条消息: beyond that a recipient gets status 3 (doc 92135).
 """
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -166,7 +165,7 @@ def add_msg_template(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     if not any(recipients.values()):
         raise PlatformError(E.NO_CUSTOMER_TO_SEND)
     template = MsgTemplate(state.ids.next("msg"), chat_type, state.now(), content, list(attachments), recipients,
-                           task_status={u: 0 for u in recipients})
+                           task_status={u: 0 for u in recipients}, creator=sender)
     state.msg_templates[template.msgid] = template
     return ok(fail_list=fail, msgid=template.msgid)
 
@@ -223,10 +222,12 @@ def get_groupmsg_send_result(state: PlatformState, call: ApiCall) -> dict[str, A
     return ok(send_list=page, next_cursor=next_cursor)
 
 
+MONTHLY_MASS_SENDS = 4
+
+
 def month_cap(timestamp: float) -> tuple[str, int]:
-    """(month key, days in that month) in China time, the mass-send receiving cap."""
-    moment = datetime.fromtimestamp(timestamp, CHINA)
-    return moment.strftime("%Y-%m"), calendar.monthrange(moment.year, moment.month)[1]
+    """(month key in China time, the mass messages one recipient may receive in it)."""
+    return datetime.fromtimestamp(timestamp, CHINA).strftime("%Y-%m"), MONTHLY_MASS_SENDS
 
 
 def confirm(state: PlatformState, msgid: str, userid: str) -> list[str]:
@@ -234,6 +235,8 @@ def confirm(state: PlatformState, msgid: str, userid: str) -> list[str]:
     template = state.msg_templates.get(msgid)
     if template is None:
         raise KeyError(f"no mass-send task {msgid!r}")
+    if template.cancelled:
+        raise ValueError(f"{msgid!r} was cancelled")
     if template.task_status.get(userid) != 0:
         raise ValueError(f"{userid!r} has no pending task in {msgid!r}")
     template.task_status[userid] = 2

@@ -13,7 +13,7 @@ from main import build_parser, features, lead_wiring
 def test_main_names_each_feature_once():
     names = [feature.name for feature in features()]
 
-    assert names == ["staff_commands", "onboarding", "faq", "sales", "console"]
+    assert names == ["staff_commands", "onboarding", "faq", "pushes", "sales", "console"]
 
 
 def test_the_command_line_is_built_from_the_features():

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from content.privacy import POLICY_VERSION
-from handlers.onboarding.consent import store_profile
+from leads.consent import store_profile
 from leads.crm_store import import_crm_csv
 from handlers.onboarding.report import channel_report, daily_adds, report_csv
 from handlers.onboarding.setup_file import SetupFileError, apply_setup, parse_setup

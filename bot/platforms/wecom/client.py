@@ -29,6 +29,8 @@ KF_SYNC_LIMIT_MAX = 1000  # sync_msg limit: 默认值和最大值都为1000
 GROUPCHAT_LIST_LIMIT_MAX = 1000  # groupchat/list limit: 取值范围 1 ~ 1000
 KF_MSGID = re.compile(r"[0-9a-zA-Z_-]{1,32}")  # send_msg msgid: 不多于32字节, [0-9a-zA-Z_-]*
 MSG_TEMPLATE_ATTACHMENTS_MAX = 9  # add_msg_template attachments: 最多支持添加9个附件
+GROUPMSG_LIST_LIMIT_MAX = 100  # get_groupmsg_list_v2 limit: 最大值100
+GROUPMSG_LIST_SPAN_MAX = 31 * 24 * 3600  # 群发任务记录的起止时间间隔不能超过1个月
 KF_SERVICE_STATES = range(5)  # 0 未处理, 1 智能助手, 2 待接入池, 3 人工接待, 4 已结束
 KF_HUMAN = 3
 
@@ -247,6 +249,26 @@ class WeComClient(ApiTransport):
         check_range("limit", limit, 1, 1000)
         payload = compact(msgid=msgid, userid=userid, limit=limit, cursor=cursor or None)
         return await self._post("/cgi-bin/externalcontact/get_groupmsg_send_result", self.contact, payload)
+
+    async def get_groupmsg_list_v2(
+        self, start_time: int, end_time: int, chat_type: str = "single", creator: str = "",
+        filter_type: int = 2, limit: int = 100, cursor: str = "",
+    ) -> dict:
+        """Mass-send tasks created between two unix times (at most a month apart), by creator."""
+        if not 0 <= end_time - start_time <= GROUPMSG_LIST_SPAN_MAX:
+            raise ValueError("get_groupmsg_list_v2 spans at most one month, end_time after start_time")
+        check_range("limit", limit, 1, GROUPMSG_LIST_LIMIT_MAX)
+        payload = compact(chat_type=chat_type, start_time=start_time, end_time=end_time, creator=creator or None,
+                          filter_type=filter_type, limit=limit, cursor=cursor or None)
+        return await self._post("/cgi-bin/externalcontact/get_groupmsg_list_v2", self.contact, payload)
+
+    async def remind_groupmsg_send(self, msgid: str) -> dict:
+        """Remind the members who have not sent a task yet (at most 3 times in 24 hours)."""
+        return await self._post("/cgi-bin/externalcontact/remind_groupmsg_send", self.contact, {"msgid": msgid})
+
+    async def cancel_groupmsg_send(self, msgid: str) -> dict:
+        """Stop what members have not sent yet; what was sent stays sent."""
+        return await self._post("/cgi-bin/externalcontact/cancel_groupmsg_send", self.contact, {"msgid": msgid})
 
     async def group_welcome_template_add(self, **material: Any) -> dict:
         """A group join welcome material (text, image, link, miniprogram, file, video, notify); returns template_id."""

@@ -16,7 +16,7 @@ from leads.crm_store import import_crm_csv
 from leads.profiles import onboarding_json
 
 from ..channels import KINDS, PLATFORMS, ChannelError, channel_spec_of, parse_spec
-from ..consent import erase
+from leads.consent import erase
 from ..report import channel_report, report_csv
 from .pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 

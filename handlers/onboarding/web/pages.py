@@ -23,7 +23,7 @@ from leads.queries import visible_lead
 from models import Channel, ChannelSettings
 
 from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
-from ..consent import erase
+from leads.consent import erase
 from ..groups import GroupService
 from ..qr import qr_png, qr_svg
 from ..report import channel_report, daily_adds, report_csv

@@ -7,7 +7,7 @@ from aiohttp import web
 from content.privacy import POLICY_VERSION, policy_page
 from models import Lead
 
-from ..consent import agree
+from leads.consent import agree
 
 
 def privacy_setup(app: web.Application, bot) -> None:
