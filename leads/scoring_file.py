@@ -79,7 +79,7 @@ def parse_scoring_rules(text: str, known_kinds: Collection[str]) -> ScoringRules
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ScoringFileError([RuleProblem(mark.line + 1 if mark else 0, f"invalid YAML ({getattr(exc, 'problem', exc)})")])
+        raise ScoringFileError([RuleProblem(mark.line + 1 if mark else 0, f"invalid YAML ({getattr(exc, 'problem', exc)})")]) from exc
     check = _Checker()
     if root is None:
         raise ScoringFileError([RuleProblem(0, "the file is empty")])
