@@ -38,7 +38,7 @@ async def claim_keys(client: BaseDBAsyncClient, keys: list[str]) -> list[bool]:
     unique = list(dict.fromkeys(keys))
     now: datetime | str = datetime.now(timezone.utc)
     if client.capabilities.dialect == "sqlite":  # as its driver would write it, once, not per key
-        now = now.isoformat(" ")
+        now = datetime.now(timezone.utc).isoformat(" ")
     sql = insert_sql(client, ProcessedCallback._meta.db_table, ("key", "created_at"), len(unique),
                      conflict="key", returning="key")
     rows = await client.execute_query_dict(sql, [v for key in unique for v in (key, now)])

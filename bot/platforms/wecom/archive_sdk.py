@@ -233,7 +233,8 @@ class SdkArchive:
 def archived(seq: int, message: Mapping[str, Any]) -> ArchivedMessage:
     """An ArchivedMessage from a decrypted record (``switch`` records carry no sender list)."""
     msg_type = str(message.get("msgtype", ""))
-    body = message.get(msg_type) if isinstance(message.get(msg_type), dict) else {}
+    body = message.get(msg_type)
+    body = body if isinstance(body, dict) else {}
     sender = str(message.get("from", ""))
     return ArchivedMessage(
         seq=int(seq),
