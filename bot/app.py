@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Iterable
 
 import aiohttp
 from aiohttp import web
@@ -31,6 +31,11 @@ from bot.platforms.wechat.transport import WeChatTransport
 from bot.platforms.wecom.transport import WeComTransport
 from bot.platforms.wecom_bot.transport import WeComBotTransport
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from bot.platforms.wecom.archive import ArchiveSource
+
 log = logging.getLogger(__name__)
 
 
@@ -47,9 +52,9 @@ class Bot:
     wecom: WeComClient | None = None
     wechat: WeChatClient | None = None
     kf: KfPuller | None = None
-    redis: Any = None
+    redis: Redis | None = None
     dialogs: DialogStorage = field(default_factory=DatabaseDialogStorage)
-    archive_source: Any = None  # the chat archive (会话内容存档) to pull, when the company has one
+    archive_source: ArchiveSource | None = None  # the chat archive (会话内容存档) to pull, when the company has one
     services: dict[str, Any] = field(default_factory=dict)
 
     async def drain(self) -> None:
@@ -63,7 +68,7 @@ BOT = web.AppKey("bot", Bot)
 Setup = Callable[[web.Application, Bot], Any]
 
 
-def _redis(settings: Settings) -> Any:
+def _redis(settings: Settings) -> Redis | None:
     if not settings.redis_url:
         return None
     import redis.asyncio as aioredis
@@ -84,7 +89,7 @@ async def create_app(
     manage_database: bool = True,
     passive_budget: float = DEFAULT_PASSIVE_BUDGET,
     dialogs: DialogStorage | None = None,
-    archive_source: Any = None,
+    archive_source: ArchiveSource | None = None,
 ) -> web.Application:
     """Build the bot's web application.
 

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from bot.database import GroupCommit, in_transaction_now, insert_sql, default_client
 from models import ProcessedCallback
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +54,7 @@ async def claim_keys(client: BaseDBAsyncClient, keys: list[str]) -> list[bool]:
 
 
 class DedupGuard:
-    def __init__(self, redis: Any | None = None, prefix: str = "siyu:dedup:") -> None:
+    def __init__(self, redis: Redis | None = None, prefix: str = "siyu:dedup:") -> None:
         self._redis = redis
         self._prefix = prefix
         self._claims: GroupCommit[str, bool] = GroupCommit(lambda keys: claim_keys(default_client(), keys))
