@@ -25,6 +25,8 @@ from bot.dialogs import DatabaseDialogStorage, DialogStorage, dialog_middleware
 from bot.dispatcher import Dispatcher, Router
 from bot.feature import Feature, build_services, mount, routers_of
 from bot.middlewares import EventLog, LeadResolver, behaviour_middleware, lead_middleware
+from bot.platforms.wecom.archive import ApiConsent
+from bot.platforms.wecom.archive_sdk import sdk_archive
 from bot.platforms.wecom.kf import KfPuller
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
 from bot.platforms.wechat.transport import WeChatTransport
@@ -119,6 +121,8 @@ async def create_app(
     dispatcher.outer_middleware(behaviour_middleware(behaviour, DedupGuard(redis)))
     pipeline = EventPipeline(dispatcher, passive_budget=passive_budget)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
+    if archive_source is None and wecom is not None:  # production: the SDK, when configured
+        archive_source = sdk_archive(settings, ApiConsent(wecom, clock))
     bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis,
               dialogs or DatabaseDialogStorage(), archive_source)
     bot.services = {
@@ -150,6 +154,8 @@ async def create_app(
         app.cleanup_ctx.append(_closing(redis.aclose))
     app.cleanup_ctx.append(_closing(session.close))
     app.cleanup_ctx.append(_closing(bot.drain))
+    if hasattr(archive_source, "aclose"):
+        app.cleanup_ctx.append(_closing(archive_source.aclose))
     return app
 
 

@@ -221,6 +221,10 @@ class SdkArchive:
                                                 "", "undecryptable", "", 0, action="skip"))
         return messages
 
+    async def aclose(self) -> None:
+        """Destroy the SDK handle (the app's cleanup)."""
+        self.sdk.close()
+
     def media(self, sdk_file_id: str) -> bytes:
         return self.sdk.media(sdk_file_id, proxy=self.proxy, password=self.proxy_password, timeout=self.timeout)
 
