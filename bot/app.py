@@ -147,15 +147,17 @@ async def create_app(
         setup(app, bot)
 
     # Lifetimes, opened in this order on start-up and closed in reverse on cleanup: the
-    # database, then Redis and the HTTP session, then background work (drained first).
+    # database, then Redis, the HTTP session and the archive's SDK handle, then background
+    # work (drained first, while all of them still work).
     if manage_database:
         app.cleanup_ctx.append(_database(settings.database_url))
     if redis is not None:
         app.cleanup_ctx.append(_closing(redis.aclose))
     app.cleanup_ctx.append(_closing(session.close))
+    close_archive = getattr(archive_source, "aclose", None)  # the SDK source holds a native handle
+    if close_archive is not None:
+        app.cleanup_ctx.append(_closing(close_archive))
     app.cleanup_ctx.append(_closing(bot.drain))
-    if hasattr(archive_source, "aclose"):
-        app.cleanup_ctx.append(_closing(archive_source.aclose))
     return app
 
 
