@@ -1,7 +1,12 @@
 """A small, strict stand-in for the WeCom/WeChat API servers: it issues access tokens that
 expire on the test clock, checks them on every call with the documented errcodes (41001
 missing, 40014 invalid, 42001 expired), records each request, and answers from a script
-so a test can make a call meet -1, 45009, 45033, an HTML page or silence."""
+so a test can make a call meet -1, 45009, 45033, an HTML page or silence.
+
+Being folded into the simulator, THE platform fake: it now has the request recorder and the
+transport faults (``sim.wire``), and tests/api/test_failures.py runs on it. The token and
+method wire-format tests still here move next, each seeding the simulator's state its call
+needs (members, kf accounts, customers)."""
 from __future__ import annotations
 
 import asyncio
