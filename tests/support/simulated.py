@@ -1,6 +1,7 @@
 """Shared pieces for API-level tests against the simulator: a simulator whose callbacks go to a
 bot that only acknowledges them; one customer group of two customers and a WeComClient
-talking to it (archiving-consent tests; the fixtures are in those tests' conftest.py)."""
+talking to it (archiving-consent tests; the fixtures are in those tests' conftest.py); and
+customers for every kind of send to reach (the on_sent tests)."""
 from __future__ import annotations
 
 import contextlib
@@ -45,3 +46,17 @@ async def wecom_client_of(sim: Simulator, aiohttp_server, clock) -> AsyncIterato
     settings = SimulatorCredentials().bot_settings(str(server.make_url("")))
     async with aiohttp.ClientSession() as session:
         yield WeComClient(settings, session, clock, token_store=MemoryTokenStore())
+
+
+async def reachable_customers(sim: Simulator, wecom: WeComClient) -> dict[str, str]:
+    """Someone for every kind of send to reach, as the platform requires: wmCustomer wrote to
+    zhangsan's kf account wkKF (the sync Token is ``kf_token``), wmA scanned zhangsan's 联系我
+    code (the fresh WelcomeCode is ``welcome_code``), oOpenId follows the official account and
+    wrote to it (the 48-hour window is open)."""
+    sim.add_kf_account("wkKF", "售前咨询", servicers=["zhangsan"])
+    kf = await sim.kf_customer_text("wkKF", "wmCustomer", "你好")
+    way = await wecom.add_contact_way(type=1, scene=2, user=["zhangsan"])
+    scan = await sim.scan_contact_way(way["config_id"], "wmA")
+    await sim.wechat_follow("oOpenId")
+    await sim.wechat_text("oOpenId", "你好")
+    return {"kf_token": str(kf.info.get("token", "")), "welcome_code": scan.info["welcome_code"]}
