@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.api import MemoryTokenStore
 from bot.platforms.wecom.client import WeComClient
 from simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from simulator.state import Relation
 
 GROUP = "wrCustomers01"
 
@@ -60,3 +61,10 @@ async def reachable_customers(sim: Simulator, wecom: WeComClient) -> dict[str, s
     await sim.wechat_follow("oOpenId")
     await sim.wechat_text("oOpenId", "你好")
     return {"kf_token": str(kf.info.get("token", "")), "welcome_code": scan.info["welcome_code"]}
+
+
+def add_contacts(sim: Simulator, userid: str, *external_userids: str) -> None:
+    """Customers who are already ``userid``'s contacts (added before the test began)."""
+    for external_userid in external_userids:
+        sim.add_customer(external_userid)
+        sim.state.relations[(userid, external_userid)] = Relation(userid, external_userid, sim.now())
