@@ -19,11 +19,6 @@ CONCURRENT = {"errcode": 45033, "errmsg": "api concurrent out of limit"}
 
 
 @pytest.fixture
-def settings(sim_settings):
-    return sim_settings
-
-
-@pytest.fixture
 def wecom(settings, session, clock):
     return WeComClient(settings, session, clock, token_store=MemoryTokenStore())
 

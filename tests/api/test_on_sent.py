@@ -11,11 +11,6 @@ from tests.support.simulated import reachable_customers
 
 
 @pytest.fixture
-def settings(sim_settings):
-    return sim_settings
-
-
-@pytest.fixture
 def sent():
     return []
 

@@ -49,15 +49,15 @@ async def wecom_client_of(sim: Simulator, aiohttp_server, clock) -> AsyncIterato
         yield WeComClient(settings, session, clock, token_store=MemoryTokenStore())
 
 
-async def reachable_customers(sim: Simulator, wecom: WeComClient) -> dict[str, str]:
+async def reachable_customers(sim: Simulator, wecom: WeComClient, newcomer: str = "wmA") -> dict[str, str]:
     """Someone for every kind of send to reach, as the platform requires: wmCustomer wrote to
-    zhangsan's kf account wkKF (the sync Token is ``kf_token``), wmA scanned zhangsan's 联系我
+    zhangsan's kf account wkKF (the sync Token is ``kf_token``), ``newcomer`` scanned zhangsan's 联系我
     code (the fresh WelcomeCode is ``welcome_code``), oOpenId follows the official account and
     wrote to it (the 48-hour window is open)."""
     sim.add_kf_account("wkKF", "售前咨询", servicers=["zhangsan"])
     kf = await sim.kf_customer_text("wkKF", "wmCustomer", "你好")
     way = await wecom.add_contact_way(type=1, scene=2, user=["zhangsan"])
-    scan = await sim.scan_contact_way(way["config_id"], "wmA")
+    scan = await sim.scan_contact_way(way["config_id"], newcomer)
     await sim.wechat_follow("oOpenId")
     await sim.wechat_text("oOpenId", "你好")
     return {"kf_token": str(kf.info.get("token", "")), "welcome_code": scan.info["welcome_code"]}
