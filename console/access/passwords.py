@@ -1,6 +1,9 @@
 """Password hashing with argon2id (argon2-cffi's recommended parameters)."""
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -9,6 +12,11 @@ from console.access.refusal import Refusal
 MIN_LENGTH = 10
 _HASHER = PasswordHasher()  # stateless, safe to share
 _DUMMY_HASH = _HASHER.hash("not a real password, compared to keep timing even")
+# argon2id costs tens of milliseconds of CPU and 64 MiB per check: off the event loop (it
+# answers platform callbacks within 5 s), and a few at a time, so a burst of sign-ins queues
+# here instead of taking every core. (argon2-cffi releases the GIL while hashing.)
+VERIFIERS = 2
+_VERIFY_POOL = ThreadPoolExecutor(max_workers=VERIFIERS, thread_name_prefix="argon2")
 
 
 class WeakPassword(Refusal):
@@ -34,3 +42,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def check_password(stored_hash: str | None, password: str) -> bool:
+    """``verify_password`` in the small verifying pool, without blocking the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_VERIFY_POOL, verify_password, stored_hash, password)
