@@ -123,8 +123,8 @@ def _parse_since(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise SystemExit(f"--since must be an ISO date or time, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00; got {value!r}")
+    except ValueError as exc:
+        raise SystemExit(f"--since must be an ISO date or time, e.g. 2026-11-01 or 2026-11-01T08:00:00+08:00; got {value!r}") from exc
     if parsed.tzinfo is None:
         from datetime import timezone
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Iterable
 
 import aiohttp
 from aiohttp import web
@@ -33,6 +33,11 @@ from bot.platforms.wechat.transport import WeChatTransport
 from bot.platforms.wecom.transport import WeComTransport
 from bot.platforms.wecom_bot.transport import WeComBotTransport
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from bot.platforms.wecom.archive import ArchiveSource
+
 log = logging.getLogger(__name__)
 
 
@@ -49,9 +54,9 @@ class Bot:
     wecom: WeComClient | None = None
     wechat: WeChatClient | None = None
     kf: KfPuller | None = None
-    redis: Any = None
+    redis: Redis | None = None
     dialogs: DialogStorage = field(default_factory=DatabaseDialogStorage)
-    archive_source: Any = None  # the chat archive (会话内容存档) to pull, when the company has one
+    archive_source: ArchiveSource | None = None  # the chat archive (会话内容存档) to pull, when the company has one
     services: dict[str, Any] = field(default_factory=dict)
 
     async def drain(self) -> None:
@@ -69,7 +74,7 @@ REDIS_TIMEOUT = 0.5  # a callback has 5 s; Redis is a shortcut, never worth wait
 REDIS_CONNECTIONS = 64
 
 
-def _redis(settings: Settings) -> Any:
+def _redis(settings: Settings) -> Redis | None:
     if not settings.redis_url:
         return None
     import redis.asyncio as aioredis
@@ -109,7 +114,7 @@ async def create_app(
     passive_budget: float = DEFAULT_PASSIVE_BUDGET,
     ack_deadline: float = DEFAULT_ACK_DEADLINE,
     dialogs: DialogStorage | None = None,
-    archive_source: Any = None,
+    archive_source: ArchiveSource | None = None,
 ) -> web.Application:
     """Build the bot's web application.
 
@@ -168,15 +173,17 @@ async def create_app(
         setup(app, bot)
 
     # Lifetimes, opened in this order on start-up and closed in reverse on cleanup: the
-    # database, then Redis and the HTTP session, then background work (drained first).
+    # database, then Redis, the HTTP session and the archive's SDK handle, then background
+    # work (drained first, while all of them still work).
     if manage_database:
         app.cleanup_ctx.append(_database(settings.database_url))
     if redis is not None:
         app.cleanup_ctx.append(_closing(redis.aclose))
     app.cleanup_ctx.append(_closing(session.close))
+    close_archive = getattr(archive_source, "aclose", None)  # the SDK source holds a native handle
+    if close_archive is not None:
+        app.cleanup_ctx.append(_closing(close_archive))
     app.cleanup_ctx.append(_closing(bot.drain))
-    if hasattr(archive_source, "aclose"):
-        app.cleanup_ctx.append(_closing(archive_source.aclose))
     return app
 
 

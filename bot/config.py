@@ -123,7 +123,7 @@ def validate(settings: Settings) -> Settings:
     if settings.callback_max_skew < 0:
         raise ConfigError(f"{env('callback_max_skew')} must be 0 (off) or a positive number of seconds")
     try:
-        settings.proxy_networks
+        settings.proxy_networks  # noqa: B018 - parsing the networks is the check
     except ValueError as exc:
         raise ConfigError(f"{env('trusted_proxies')} must list IP addresses or networks: {exc}") from None
     _check_url(env("database_url"), settings.database_url, ("sqlite", "postgres", "asyncpg", "psycopg"))

@@ -18,7 +18,7 @@ import asyncio
 import logging
 import time
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
 
@@ -27,6 +27,9 @@ from tortoise.exceptions import IntegrityError
 
 from bot.database import GroupCommit, in_transaction_now, insert_sql, default_client
 from models import ProcessedCallback
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +52,7 @@ async def claim_keys(client: BaseDBAsyncClient, keys: list[str]) -> list[bool]:
     unique = list(dict.fromkeys(keys))
     now: datetime | str = datetime.now(timezone.utc)
     if client.capabilities.dialect == "sqlite":  # as its driver would write it, once, not per key
-        now = now.isoformat(" ")
+        now = datetime.now(timezone.utc).isoformat(" ")
     sql = insert_sql(client, ProcessedCallback._meta.db_table, ("key", "created_at"), len(unique),
                      conflict="key", returning="key")
     rows = await client.execute_query_dict(sql, [v for key in unique for v in (key, now)])
@@ -62,7 +65,7 @@ async def claim_keys(client: BaseDBAsyncClient, keys: list[str]) -> list[bool]:
 
 
 class DedupGuard:
-    def __init__(self, redis: Any | None = None, prefix: str = "siyu:dedup:", *,
+    def __init__(self, redis: Redis | None = None, prefix: str = "siyu:dedup:", *,
                  retry_after: float = REDIS_RETRY_AFTER, monotonic=time.monotonic) -> None:
         self._redis = redis
         self._prefix = prefix

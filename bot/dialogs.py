@@ -18,12 +18,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.clock import Clock
 from bot.dispatcher import Data, NextHandler
 from bot.events import Event
 from models import DialogState
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 class State:
@@ -104,7 +107,7 @@ class RedisDialogStorage:
 
     KEEP = 30 * 86400  # seconds an untouched record stays (expiry itself is on the app's clock)
 
-    def __init__(self, redis: Any, prefix: str = "siyu:dialog:") -> None:
+    def __init__(self, redis: Redis, prefix: str = "siyu:dialog:") -> None:
         self.redis = redis
         self.prefix = prefix
 

@@ -192,7 +192,8 @@ def compile_template(source: str, dialect: str = "strict") -> Template:
     try:
         return DIALECTS[dialect].from_string(source)
     except TemplateError as exc:
-        line = f"line {exc.lineno}: " if getattr(exc, "lineno", None) else ""
+        lineno = getattr(exc, "lineno", None)  # syntax errors carry it
+        line = f"line {lineno}: " if lineno else ""
         raise TemplateProblem(f"does not parse ({line}{exc.message or exc})") from None
 
 

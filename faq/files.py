@@ -52,7 +52,7 @@ def _jsonl_records(text: str) -> tuple[list[tuple[int, Any]], list[FaqFileProble
 
 def _yaml_records(text: str) -> tuple[list[tuple[int, Any]], list[FaqFileProblem]]:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root: Any = yaml.compose(text, Loader=yaml.SafeLoader)  # a Node wherever data is not None
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -69,7 +69,9 @@ def _yaml_records(text: str) -> tuple[list[tuple[int, Any]], list[FaqFileProblem
 
 
 def _entries(records: list[tuple[int, Any]]) -> tuple[list[FaqEntry], list[FaqFileProblem]]:
-    entries, problems, first_line = [], [], {}
+    entries: list[FaqEntry] = []
+    problems: list[FaqFileProblem] = []
+    first_line: dict[str, int] = {}
     for line, record in records:
         entry, messages = entry_from_record(record)
         label = f"entry '{record['id']}': " if isinstance(record, dict) and isinstance(record.get("id"), str) else ""

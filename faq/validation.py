@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from re import _parser as sre_parse  # the stdlib regex parser, used to inspect rule structure
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # the stdlib regex parser (private, not in typeshed), used to inspect rule structure
 from typing import Any
 
 from content.rendering import TemplateProblem, compile_template, template_problem
@@ -121,7 +121,7 @@ def _rule(raw: Any, where: str, problems: list[str]) -> KeywordRule | None:
         problems.append(f"'{where}.pattern' has no letters or digits to match")
     if not isinstance(priority, int) or isinstance(priority, bool):
         problems.append(f"'{where}.priority' must be an integer")
-    return None if len(problems) > before else KeywordRule(kind, pattern.strip(), priority)
+    return None if len(problems) > before else KeywordRule(str(kind), str(pattern).strip(), priority)
 
 
 def _answer(record: dict, problems: list[str], test_render: bool) -> str:

@@ -79,7 +79,7 @@ def parse_scoring_rules(text: str, known_kinds: Collection[str]) -> ScoringRules
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ScoringFileError([RuleProblem(mark.line + 1 if mark else 0, f"invalid YAML ({getattr(exc, 'problem', exc)})")])
+        raise ScoringFileError([RuleProblem(mark.line + 1 if mark else 0, f"invalid YAML ({getattr(exc, 'problem', exc)})")]) from exc
     check = _Checker()
     if root is None:
         raise ScoringFileError([RuleProblem(0, "the file is empty")])
@@ -89,7 +89,7 @@ def parse_scoring_rules(text: str, known_kinds: Collection[str]) -> ScoringRules
         fit=_fit(check, top.get("fit")),
         half_life_days=_half_life(check, top.get("half_life_days")),
         mql=_mql(check, top.get("mql")),
-        **_grades(check, top.get("grades")),
+        **_grades(check, top.get("grades")),  # type: ignore[arg-type]  # only the *_grades fields (GRADE_KEYS)
     )
     if check.problems:
         raise ScoringFileError(sorted(check.problems, key=lambda p: p.line))
@@ -167,7 +167,7 @@ def _grades(check: _Checker, node: yaml.Node | None) -> dict[str, tuple[float, f
                 or not limits[0] > limits[1] > limits[2]):
             check.fail(value, f"grades.{name} must be three falling numbers, e.g. [60, 30, 10]")
             continue
-        out[f"{name}_grades"] = tuple(float(x) for x in limits)
+        out[f"{name}_grades"] = (float(limits[0]), float(limits[1]), float(limits[2]))
     return out
 
 

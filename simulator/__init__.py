@@ -7,9 +7,10 @@ from .credentials import SimulatorCredentials
 from .errcodes import PlatformError
 from .simulator import ActorResult, CallbackUrls, Simulator
 from .state import Delivery, OutboxEntry, PlatformState
+from .wire import STALL, Wire, WireRequest
 
 __all__ = [
     "ActorResult", "CallbackResult", "CallbackSender", "CallbackUrls", "Channel", "Delivery", "Envelope",
-    "Mode", "OutboxEntry", "PlatformError", "PlatformState", "Simulator", "SimulatorCredentials",
-    "create_simulator_app", "run_simulator", "seed_demo",
+    "Mode", "OutboxEntry", "PlatformError", "PlatformState", "STALL", "Simulator", "SimulatorCredentials",
+    "Wire", "WireRequest", "create_simulator_app", "run_simulator", "seed_demo",
 ]

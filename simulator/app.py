@@ -17,9 +17,14 @@ SIMULATOR_KEY = web.AppKey("simulator", Simulator)
 ActorHandler = Callable[[Simulator, dict[str, Any]], Awaitable[Any]]
 
 
-async def _api(request: web.Request) -> web.Response:
+async def _api(request: web.Request) -> web.StreamResponse:
     sim = request.app[SIMULATOR_KEY]
     body = await request.read() if request.method == "POST" else None
+    api = f"{request.match_info['platform']}/{request.match_info['path'].strip('/')}"
+    sim.wire.record(request.method, api, request.query, body)
+    scripted = await sim.wire.scripted(api)
+    if scripted is not None:
+        return scripted
     answer = sim.api.call(request.match_info["platform"], request.match_info["path"], request.method,
                           request.query, body)
     return web.json_response(answer, dumps=_dumps)

@@ -13,6 +13,7 @@ from .callbacks import CallbackResult, CallbackSender, Channel, Envelope, Mode
 from .credentials import SimulatorCredentials
 from .passive import xml_reply_text
 from .state import Customer, CustomerGroup, GroupMember, KfAccount, PlatformState, Staff
+from .wire import Wire
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class SimulatorCore:
         self.credentials = creds = credentials or SimulatorCredentials()
         self.state = PlatformState(clock)
         self.api = PlatformApi(self.state, creds, clock)
+        self.wire = Wire(clock)  # every HTTP request, and scripted transport faults
         self.sender = CallbackSender(clock, callback_timeout, callback_retries)
         self.wechat_mode = wechat_mode
         self.callbacks: list[tuple[str, str, CallbackResult]] = []  # (mode, plaintext, result)

@@ -88,7 +88,7 @@ class ApiTransport:
         if missing:
             raise ConfigError(f"{' and '.join(missing)} are required to call {self.platform}")
         owns_token_store = token_store is None
-        token_store = token_store_for(settings) if owns_token_store else token_store
+        store = token_store if token_store is not None else token_store_for(settings)
         self.base_url = getattr(settings, self.base_url_setting).rstrip("/")
         self.session = session
         self.clock = clock
@@ -96,8 +96,8 @@ class ApiTransport:
         self.retry = retry
         self.timeout = aiohttp.ClientTimeout(total=timeout)
         self.limiter = limiter or PathRateLimiter(clock, per_path=self.path_rates)
-        self.token_store = token_store
-        self.tokens = AccessTokens(token_store, clock, self._fetch_token)
+        self.token_store = store
+        self.tokens = AccessTokens(store, clock, self._fetch_token)
         self._owns_token_store = owns_token_store
 
     path_rates: Mapping[str, Rate] = {}  # per-API rates where the default does not fit
@@ -122,7 +122,7 @@ class ApiTransport:
         """Call ``path`` with a valid token; return the JSON answer, or raise ApiError."""
         data = await self._retrying(path, lambda: self._authorized(method, path, credential, params, payload))
         if path in SENDING_APIS and self.on_sent is not None:
-            await self._notify_sent(path, payload or {})
+            await self._notify_sent(self.on_sent, path, payload or {})
         return data
 
     async def _authorized(self, method: str, path: str, credential: Credential, params, payload) -> dict:
@@ -178,10 +178,10 @@ class ApiTransport:
             raise TransportError(f"HTTP {status} {reason or ''}".rstrip(), path)
         return _json_object(raw, status, content_type, path)
 
-    async def _notify_sent(self, path: str, payload: dict) -> None:
+    async def _notify_sent(self, on_sent: OnSent, path: str, payload: dict) -> None:
         # The message is out: a failing hook must not make the caller send it again.
         try:
-            await self.on_sent(path, payload)
+            await on_sent(path, payload)
         except Exception:
             log.exception("on_sent hook failed for %s", path)
 

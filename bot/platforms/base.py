@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, Protocol
 
 from aiohttp import web
 
@@ -25,6 +25,13 @@ from bot.responder import Responder
 log = logging.getLogger(__name__)
 
 REFUSED = (CallbackRejected, CallbackSecurityError, PayloadError)
+
+
+class EventSink(Protocol):
+    """Where a platform hands its typed events: the app's :class:`~bot.pipeline.EventPipeline`
+    (a test may give a recorder). Returns the passive reply text, or None to acknowledge."""
+
+    async def deliver(self, event: Event, responder: Responder) -> str | None: ...
 
 
 @dataclass
@@ -44,7 +51,7 @@ class CallbackTransport:
     path: ClassVar[str]
     channel: ClassVar[str]  # the platform's name in logs
 
-    def __init__(self, settings: Settings, pipeline: Any, clock: Clock, crypto: CallbackCrypto | None) -> None:
+    def __init__(self, settings: Settings, pipeline: EventSink, clock: Clock, crypto: CallbackCrypto | None) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.clock = clock

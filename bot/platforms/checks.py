@@ -30,7 +30,7 @@ class CallbackRejected(Exception):
         self.reason = reason
 
 
-async def read_body(request: web.Request, limit: int = MAX_BODY, timeout: float | None = None) -> bytes:
+async def read_body(request: web.Request, limit: int = MAX_BODY, timeout: float | None = None) -> bytes:  # noqa: ASYNC109 - a late body is answered 408 here, not cancelled by the caller
     """The request body, refused with 413 past ``limit`` bytes (read no further than that) and
     with 408 when it has not all arrived within ``timeout`` seconds (a client trickling it)."""
     if request.content_length is not None and request.content_length > limit:

@@ -89,7 +89,7 @@ class CallbackCrypto:
             f"<Nonce><![CDATA[{nonce}]]></Nonce></xml>"
         )
 
-    def encrypted_json(self, plain: str, timestamp: str, nonce: str) -> dict[str, str]:
+    def encrypted_json(self, plain: str, timestamp: str, nonce: str) -> dict[str, str | int]:
         """The JSON envelope of an encrypted 智能机器人 reply."""
         encrypt, signature = self.encrypt(plain, timestamp, nonce)
         return {"encrypt": encrypt, "msgsignature": signature, "timestamp": int(timestamp), "nonce": nonce}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 from xml.parsers import expat
 
 from bot.events import Platform
@@ -22,7 +22,7 @@ class PayloadError(ValueError):
     """The body is not a well-formed, acceptable callback payload."""
 
 
-def _refuse(*_args: Any) -> None:
+def _refuse(*_args: Any) -> NoReturn:
     raise PayloadError("DTD and entity declarations are not accepted")
 
 

@@ -61,7 +61,7 @@ def read_import_file(path: str, fmt: str | None) -> tuple:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FaqFileError([_problem(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")])
+        raise FaqFileError([_problem(f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
     return parse_faq_file(text, fmt or detect_format(path))
 
 

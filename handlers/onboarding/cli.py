@@ -44,7 +44,7 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"cannot read {path}: {exc}")
+        raise SystemExit(f"cannot read {path}: {exc}") from exc
 
 
 def _crm_problems(path: str, exc: CrmFileError) -> int:
@@ -117,7 +117,7 @@ def cmd_channels(args: argparse.Namespace, settings: Settings) -> int:
             data = (qr_svg(channel.qr_url, channel.name) if args.format == "svg"
                     else qr_png(channel.qr_url, channel.name, channel.code))
             out = args.out or f"{channel.code}.{args.format}"
-            Path(out).write_bytes(data)
+            await asyncio.to_thread(Path(out).write_bytes, data)
             print(f"wrote {out}")
             return 0
 

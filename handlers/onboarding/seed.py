@@ -2,6 +2,7 @@
 import a customer uses)."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -15,4 +16,4 @@ DEMO_CHANNELS = Path(__file__).resolve().parents[2] / "content" / "demo" / "chan
 async def seed_channels(bot: Any, path: str | Path = DEMO_CHANNELS) -> None:
     """Create the demo channels, each with a real contact way on the (simulated) platform."""
     service = ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom))
-    await apply_setup(Path(path).read_text(encoding="utf-8"), service)
+    await apply_setup(await asyncio.to_thread(Path(path).read_text, encoding="utf-8"), service)

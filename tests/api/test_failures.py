@@ -1,5 +1,7 @@
 """When the platform is busy, limited, slow or broken: bounded retries with exponential
-backoff on the test clock, then a clear ApiError; client-side rate limiting per API."""
+backoff on the test clock, then a clear ApiError; client-side rate limiting per API. The
+simulator plays the platform: its errcode faults (``sim.api.faults``) and, in front of it, the
+wire's (``sim.wire``: an HTML page, an HTTP status, no answer, an answer of the test's choosing)."""
 from __future__ import annotations
 
 import pytest
@@ -7,8 +9,10 @@ import pytest
 from bot.api import ApiError, MemoryTokenStore, PathRateLimiter, Rate, RateLimited, RetryPolicy, SystemBusy, TransportError
 from bot.platforms.wecom.client import WeComClient
 from bot.api.ratelimit import TokenBucket
+from simulator import STALL
 
-SEND = "/cgi-bin/message/send"
+SEND = "/cgi-bin/message/send"  # as the client names it
+SEND_API, TOKEN_API = "wecom/message/send", "wecom/gettoken"  # as the simulator does
 BUSY = {"errcode": -1, "errmsg": "system busy"}
 FREQ = {"errcode": 45009, "errmsg": "api freq out of limit"}
 CONCURRENT = {"errcode": 45033, "errmsg": "api concurrent out of limit"}
@@ -20,46 +24,46 @@ def wecom(settings, session, clock):
 
 
 @pytest.mark.parametrize("answer", [BUSY, FREQ, CONCURRENT], ids=["busy", "45009", "45033"])
-async def test_a_busy_or_limited_call_is_retried_with_growing_delays(wecom, platform, clock, answer):
-    platform.script(SEND, answer, answer)
+async def test_a_busy_or_limited_call_is_retried_with_growing_delays(wecom, sim, clock, answer):
+    sim.api.faults.fail_next(2, answer["errcode"], api=SEND_API)
     result = await wecom.send_app_text("zhangsan", "hi")
     assert result["errcode"] == 0
     assert clock.slept == [1.0, 2.0]
-    assert len(platform.calls(SEND)) == 3
+    assert len(sim.wire.calls(SEND_API)) == 3
 
 
 @pytest.mark.parametrize(
     "answer, error", [(BUSY, SystemBusy), (FREQ, RateLimited), (CONCURRENT, RateLimited)], ids=["busy", "45009", "45033"]
 )
-async def test_retries_stop_after_four_attempts_with_an_api_error(wecom, platform, clock, answer, error):
-    platform.script(SEND, *[answer] * 10)
+async def test_retries_stop_after_four_attempts_with_an_api_error(wecom, sim, clock, answer, error):
+    sim.api.faults.fail_next(10, answer["errcode"], api=SEND_API)
     with pytest.raises(error) as caught:
         await wecom.send_app_text("zhangsan", "hi")
     assert caught.value.errcode == answer["errcode"]
     assert caught.value.api == SEND
     assert clock.slept == [1.0, 2.0, 4.0]
-    assert len(platform.calls(SEND)) == 4
+    assert len(sim.wire.calls(SEND_API)) == 4
 
 
-async def test_the_retry_policy_is_adjustable(settings, session, clock, platform):
+async def test_the_retry_policy_is_adjustable(settings, session, clock, sim):
     wecom = WeComClient(
         settings, session, clock, token_store=MemoryTokenStore(), retry=RetryPolicy(attempts=6, base_delay=0.5, max_delay=3)
     )
-    platform.script(SEND, *[BUSY] * 10)
+    sim.api.faults.fail_next(10, BUSY["errcode"], api=SEND_API)
     with pytest.raises(SystemBusy):
         await wecom.send_app_text("zhangsan", "hi")
     assert clock.slept == [0.5, 1.0, 2.0, 3.0, 3.0]
 
 
-async def test_token_fetch_is_retried_when_busy(wecom, platform, clock):
-    platform.script("/cgi-bin/gettoken", BUSY)
+async def test_token_fetch_is_retried_when_busy(wecom, sim, clock):
+    sim.api.faults.fail_next(1, BUSY["errcode"], api=TOKEN_API)
     await wecom.send_app_text("zhangsan", "hi")
     assert clock.slept == [1.0]
-    assert len(platform.calls("/cgi-bin/gettoken")) == 2
+    assert len(sim.wire.calls(TOKEN_API)) == 2
 
 
-async def test_other_errors_are_not_retried(wecom, platform, clock):
-    platform.script(SEND, {"errcode": 40003, "errmsg": "invalid userid"})
+async def test_other_errors_are_not_retried(wecom, sim, clock):
+    sim.wire.script(SEND_API, {"errcode": 40003, "errmsg": "invalid userid"})
     with pytest.raises(ApiError) as caught:
         await wecom.send_app_text("nobody", "hi")
     assert (caught.value.errcode, caught.value.errmsg) == (40003, "invalid userid")
@@ -67,7 +71,7 @@ async def test_other_errors_are_not_retried(wecom, platform, clock):
     assert clock.slept == []
 
 
-async def test_the_rate_limiter_spaces_calls_to_one_api(settings, session, clock, platform):
+async def test_the_rate_limiter_spaces_calls_to_one_api(settings, session, clock, sim):
     limiter = PathRateLimiter(clock, default=Rate(per_second=100, burst=100), per_path={SEND: Rate(per_second=2, burst=2)})
     wecom = WeComClient(settings, session, clock, token_store=MemoryTokenStore(), limiter=limiter)
     for i in range(5):
@@ -103,32 +107,32 @@ def test_a_rate_must_be_positive():
         Rate(per_second=0)
 
 
-async def test_a_call_without_answer_times_out_with_an_api_error(settings, session, clock, platform):
+async def test_a_call_without_answer_times_out_with_an_api_error(settings, session, clock, sim):
     wecom = WeComClient(settings, session, clock, token_store=MemoryTokenStore(), timeout=0.05)
-    await wecom.get_external_contact("wmABC")
-    platform.script(SEND, "stall")
+    await wecom.send_app_text("zhangsan", "the token is fetched first")
+    sim.wire.script(SEND_API, STALL)
     with pytest.raises(TransportError) as caught:
         await wecom.send_app_text("zhangsan", "hi")
     assert caught.value.errcode is None
     assert "no answer within 0.05 s" in str(caught.value)
 
 
-async def test_a_non_json_answer_is_an_api_error(wecom, platform):
-    platform.script(SEND, "<html>gateway</html>")
+async def test_a_non_json_answer_is_an_api_error(wecom, sim):
+    sim.wire.script(SEND_API, "<html>gateway</html>")
     with pytest.raises(TransportError) as caught:
         await wecom.send_app_text("zhangsan", "hi")
     assert "not JSON (HTTP 200, text/html)" in str(caught.value)
     assert "<html>gateway" in str(caught.value)
 
 
-async def test_an_http_error_is_an_api_error(wecom, platform):
-    platform.script(SEND, 502)
+async def test_an_http_error_is_an_api_error(wecom, sim):
+    sim.wire.script(SEND_API, 502)
     with pytest.raises(TransportError, match="HTTP 502 Bad Gateway"):
         await wecom.send_app_text("zhangsan", "hi")
 
 
-async def test_a_json_answer_that_is_not_an_object_is_an_api_error(wecom, platform):
-    platform.script(SEND, [1, 2])
+async def test_a_json_answer_that_is_not_an_object_is_an_api_error(wecom, sim):
+    sim.wire.script(SEND_API, [1, 2])
     with pytest.raises(TransportError, match="not an object"):
         await wecom.send_app_text("zhangsan", "hi")
 
@@ -141,9 +145,9 @@ async def test_an_unreachable_platform_is_an_api_error_without_the_token(setting
         await wecom.send_app_text("zhangsan", "hi")
     assert caught.value.api == "/cgi-bin/gettoken"
     assert "request failed" in str(caught.value)
-    assert "app-secret" not in str(caught.value)
+    assert settings.wecom_secret not in str(caught.value)
 
 
-async def test_text_is_sent_as_utf8_without_unicode_escapes(wecom, platform, session):
+async def test_text_is_sent_as_utf8_without_unicode_escapes(wecom, sim, session):
     await wecom.send_app_text("zhangsan", "你好")
-    assert platform.calls(SEND)[0].body["text"] == {"content": "你好"}
+    assert sim.wire.calls(SEND_API)[0].body["text"] == {"content": "你好"}

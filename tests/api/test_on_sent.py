@@ -1,4 +1,5 @@
-"""The on_sent hook hears of every message delivered to a person, and of nothing else."""
+"""The on_sent hook hears of every message delivered to a person, and of nothing else (the
+simulator plays the platform, with someone to reach for every kind of send)."""
 from __future__ import annotations
 
 import pytest
@@ -6,6 +7,7 @@ import pytest
 from bot.api import ApiError, MemoryTokenStore
 from bot.platforms.wechat.client import WeChatClient
 from bot.platforms.wecom.client import WeComClient
+from tests.support.simulated import reachable_customers
 
 
 @pytest.fixture
@@ -21,12 +23,13 @@ def wecom(settings, session, clock, sent):
     return WeComClient(settings, session, clock, token_store=MemoryTokenStore(), on_sent=on_sent)
 
 
-async def test_each_kind_of_delivered_message_is_reported(wecom, settings, session, clock, sent):
+async def test_each_kind_of_delivered_message_is_reported(wecom, sim, settings, session, clock, sent):
+    reachable = await reachable_customers(sim, wecom)
     wechat = WeChatClient(settings, session, clock, token_store=MemoryTokenStore(), on_sent=wecom.on_sent)
     await wecom.send_app_text("zhangsan", "new lead")
     await wecom.kf_send_text("wmCustomer", "wkKF", "hello")
-    await wecom.send_welcome_msg("CODE", text="welcome")
-    await wecom.add_msg_template({"external_userid": ["wmA"], "text": {"content": "news"}})
+    await wecom.send_welcome_msg(reachable["welcome_code"], text="welcome")
+    await wecom.add_msg_template({"sender": "zhangsan", "external_userid": ["wmA"], "text": {"content": "news"}})
     await wechat.send_custom_text("oOpenId", "hi")
     assert [api for api, _ in sent] == [
         "/cgi-bin/message/send",
@@ -38,26 +41,29 @@ async def test_each_kind_of_delivered_message_is_reported(wecom, settings, sessi
     assert sent[1][1] == {"touser": "wmCustomer", "open_kfid": "wkKF", "msgtype": "text", "text": {"content": "hello"}}
 
 
-async def test_a_failed_send_is_not_reported(wecom, platform, sent):
-    platform.script("/cgi-bin/kf/send_msg", {"errcode": 95018, "errmsg": "send msg session status invalid"})
-    with pytest.raises(ApiError):
+async def test_a_failed_send_is_not_reported(wecom, sim, sent):
+    await reachable_customers(sim, wecom)
+    await wecom.kf_service_state_trans("wkKF", "wmCustomer", 3, "zhangsan")  # a human has it: 95018
+    with pytest.raises(ApiError) as caught:
         await wecom.kf_send_text("wmCustomer", "wkKF", "hello")
+    assert caught.value.errcode == 95018
     assert sent == []
 
 
-async def test_calls_that_deliver_nothing_are_not_reported(wecom, sent):
+async def test_calls_that_deliver_nothing_are_not_reported(wecom, sim, sent):
+    reachable = await reachable_customers(sim, wecom)
     await wecom.get_external_contact("wmA")
-    await wecom.kf_sync_msg("TOKEN", "wkKF")
+    await wecom.kf_sync_msg(reachable["kf_token"], "wkKF")
     await wecom.add_contact_way(type=1, scene=2, state="expo-2026", user=["zhangsan"])
     assert sent == []
 
 
-async def test_a_failing_hook_does_not_fail_the_delivered_send(settings, session, clock, platform, caplog):
+async def test_a_failing_hook_does_not_fail_the_delivered_send(settings, session, clock, sim, caplog):
     async def broken(api: str, payload: dict) -> None:
         raise RuntimeError("log is down")
 
     wecom = WeComClient(settings, session, clock, token_store=MemoryTokenStore(), on_sent=broken)
     answer = await wecom.send_app_text("zhangsan", "hi")
     assert answer["errcode"] == 0
-    assert len(platform.calls("/cgi-bin/message/send")) == 1
+    assert len(sim.wire.calls("wecom/message/send")) == 1
     assert "on_sent hook failed for /cgi-bin/message/send" in caplog.text

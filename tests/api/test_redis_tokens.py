@@ -13,6 +13,13 @@ from bot.platforms.wecom.client import WeComClient
 from bot.api.tokens import AccessTokens, CachedToken, Credential
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
+GETTOKEN_API, SEND_API = "wecom/gettoken", "wecom/message/send"  # the simulator's names
+
+
+@pytest.fixture
+def settings(sim, sim_settings):
+    sim.add_staff("lisi", "李四")
+    return sim_settings
 
 
 @pytest.fixture
@@ -38,33 +45,34 @@ async def prefix(redis):
         await redis.delete(*keys)
 
 
-async def test_two_clients_share_one_token(settings, session, clock, platform, redis, prefix):
+async def test_two_clients_share_one_token(settings, session, clock, sim, redis, prefix):
     first = WeComClient(settings, session, clock, token_store=RedisTokenStore(redis, prefix))
     second = WeComClient(settings, session, clock, token_store=RedisTokenStore(redis, prefix))
     await first.send_app_text("zhangsan", "from process one")
     await second.send_app_text("lisi", "from process two")
-    assert len(platform.calls("/cgi-bin/gettoken")) == 1
-    assert {c.query["access_token"] for c in platform.calls("/cgi-bin/message/send")} == {"token-1"}
+    assert len(sim.wire.calls(GETTOKEN_API)) == 1
+    assert len({c.query["access_token"] for c in sim.wire.calls(SEND_API)}) == 1
 
 
 async def test_the_key_names_the_secret_by_hash_and_carries_a_ttl(settings, session, clock, redis, prefix):
     client = WeComClient(settings, session, clock, token_store=RedisTokenStore(redis, prefix))
     await client.send_app_text("zhangsan", "hi")
     (key,) = [k.decode() async for k in redis.scan_iter(match=prefix + "*")]
-    assert key.startswith(prefix + "wecom:ww-test-corp:")
-    assert "app-secret" not in key
+    assert key.startswith(prefix + f"wecom:{settings.wecom_corp_id}:")
+    assert settings.wecom_secret not in key
     assert 6800 < await redis.ttl(key) <= 6900
 
 
-async def test_a_rejected_token_is_replaced_for_everyone(settings, session, clock, platform, redis, prefix):
+async def test_a_rejected_token_is_replaced_for_everyone(settings, session, clock, sim, redis, prefix):
     first = WeComClient(settings, session, clock, token_store=RedisTokenStore(redis, prefix))
     second = WeComClient(settings, session, clock, token_store=RedisTokenStore(redis, prefix))
     await first.send_app_text("zhangsan", "one")
-    platform.expire_all_tokens()
+    sim.api.tokens.expire_all()
     await first.send_app_text("zhangsan", "two")
     await second.send_app_text("zhangsan", "three")
-    assert len(platform.calls("/cgi-bin/gettoken")) == 2
-    assert platform.calls("/cgi-bin/message/send")[-1].query["access_token"] == "token-2"
+    assert len(sim.wire.calls(GETTOKEN_API)) == 2
+    sends = sim.wire.calls(SEND_API)
+    assert sends[-1].query["access_token"] == sends[-2].query["access_token"] != sends[0].query["access_token"]
 
 
 async def test_discard_leaves_a_newer_token_alone(redis, prefix):

@@ -1,4 +1,5 @@
-"""Official-account calls: customer-service text and QR codes carrying a scene."""
+"""Official-account calls: customer-service text and QR codes carrying a scene (the simulator
+plays the official account; oOpenId follows it and has just written)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,27 +11,34 @@ from bot.platforms.wechat.client import WeChatClient
 
 
 @pytest.fixture
+async def settings(sim, sim_settings):
+    await sim.wechat_follow("oOpenId")
+    await sim.wechat_text("oOpenId", "你好")
+    return sim_settings
+
+
+@pytest.fixture
 def wechat(settings, session, clock):
     return WeChatClient(settings, session, clock, token_store=MemoryTokenStore())
 
 
-async def test_custom_text(wechat, platform):
+async def test_custom_text(wechat, sim):
     await wechat.send_custom_text("oOpenId", "您好")
-    body = platform.calls("/cgi-bin/message/custom/send")[0].body
+    body = sim.wire.calls("wechat/message/custom/send")[0].body
     assert body == {"touser": "oOpenId", "msgtype": "text", "text": {"content": "您好"}}
 
 
-async def test_a_permanent_qr_code(wechat, platform):
+async def test_a_permanent_qr_code(wechat, sim):
     answer = await wechat.create_qrcode("expo-2026-booth-7")
     assert answer["ticket"] and answer["url"]
-    assert platform.calls("/cgi-bin/qrcode/create")[0].body == {
+    assert sim.wire.calls("wechat/qrcode/create")[0].body == {
         "action_name": "QR_LIMIT_STR_SCENE", "action_info": {"scene": {"scene_str": "expo-2026-booth-7"}},
     }
 
 
-async def test_a_temporary_qr_code(wechat, platform):
+async def test_a_temporary_qr_code(wechat, sim):
     await wechat.create_qrcode("invite-42", permanent=False, expire_seconds=2_592_000)
-    assert platform.calls("/cgi-bin/qrcode/create")[0].body == {
+    assert sim.wire.calls("wechat/qrcode/create")[0].body == {
         "action_name": "QR_STR_SCENE", "action_info": {"scene": {"scene_str": "invite-42"}}, "expire_seconds": 2_592_000,
     }
 
@@ -44,10 +52,10 @@ async def test_a_temporary_qr_code(wechat, platform):
         ({"scene_str": "s", "permanent": False, "expire_seconds": 2_592_001}, "at most|1 to 2592000"),
     ],
 )
-async def test_qr_code_limits(wechat, platform, kwargs, message):
+async def test_qr_code_limits(wechat, sim, kwargs, message):
     with pytest.raises(ValueError, match=message):
         await wechat.create_qrcode(**kwargs)
-    assert platform.requests == []
+    assert sim.wire.requests == []
 
 
 def test_showqrcode_url_points_at_the_official_image_host(settings, session, clock):

@@ -1,5 +1,5 @@
 """The lifecycle's moves, MQL assignment, SLA deadlines in working time, funnels and ROI."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest

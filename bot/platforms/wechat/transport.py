@@ -18,13 +18,14 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import AccountEvent, Event, Message
-from bot.platforms.base import REFUSED, Callback, CallbackTransport
+from bot.platforms.base import REFUSED, Callback, CallbackTransport, EventSink
 from bot.platforms.checks import CallbackRejected, SignedQueries, check_timestamp, query, rejection_response
 from bot.platforms.crypto import CallbackCrypto, verify_plain_signature
 from bot.platforms.payloads import PayloadError, parse_xml
 from bot.platforms.replies import passive_text_reply
+from bot.platforms.wechat.client import WeChatClient
 from bot.platforms.wechat.events import parse_wechat
-from bot.responder import Responder
+from bot.responder import ActiveSender, Responder
 
 PATH = "/wechat/callback"
 ACK = "success"
@@ -35,7 +36,7 @@ class WeChatTransport(CallbackTransport):
     path = PATH
     channel = "wechat"
 
-    def __init__(self, settings: Settings, pipeline: Any, client: Any, clock: Clock) -> None:
+    def __init__(self, settings: Settings, pipeline: EventSink, client: WeChatClient | None, clock: Clock) -> None:
         crypto = (
             CallbackCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_app_id)
             if settings.wechat_aes_key
@@ -95,12 +96,13 @@ class WeChatTransport(CallbackTransport):
             raise PayloadError("no Encrypt element")
         return parse_xml(self.verified_plaintext(request, encrypt))
 
-    def _active_sender(self, openid: str):
-        if self.client is None:
+    def _active_sender(self, openid: str) -> ActiveSender | None:
+        client = self.client
+        if client is None:
             return None
 
         async def send(text: str) -> Any:
-            return await self.client.send_custom_text(openid, text)
+            return await client.send_custom_text(openid, text)
 
         return send
 

@@ -19,13 +19,18 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 from bot.api.errors import ApiError
 from bot.clock import Clock
 from bot.events import ChatKind, Platform, TextMessage
 from bot.responder import Responder
 from models import ArchiveCursor
+
+if TYPE_CHECKING:
+    from bot.api.tokens import Credential
+    from bot.platforms.base import EventSink
+    from bot.platforms.wecom.client import WeComClient
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +86,7 @@ class ApiConsent:
     (errcode 40050) has no consenting customer; other errors propagate, so the pull stops
     before its seq is saved and the page is read again later."""
 
-    def __init__(self, wecom: Any, clock: Clock, ttl: float = CONSENT_TTL, credential: Any = None) -> None:
+    def __init__(self, wecom: WeComClient, clock: Clock, ttl: float = CONSENT_TTL, credential: Credential | None = None) -> None:
         self.wecom = wecom
         self.clock = clock
         self.ttl = ttl
@@ -166,7 +171,7 @@ class ArchivePuller:
     pipeline (no reply channel: nobody can post in a customer group), saves the seq after
     each page. One pull at a time; the pipeline's msgid dedup catches any overlap."""
 
-    def __init__(self, source: ArchiveSource, pipeline: Any, *, limit: int = PULL_LIMIT) -> None:
+    def __init__(self, source: ArchiveSource, pipeline: EventSink, *, limit: int = PULL_LIMIT) -> None:
         self.source = source
         self.pipeline = pipeline
         self.limit = limit

@@ -30,6 +30,7 @@ from typing import Any, Mapping, Sequence
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from bot.config import Settings
 from bot.platforms.wecom.archive import PULL_LIMIT, ArchivedMessage, ConsentSource
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,8 @@ class SdkArchive:
 def archived(seq: int, message: Mapping[str, Any]) -> ArchivedMessage:
     """An ArchivedMessage from a decrypted record (``switch`` records carry no sender list)."""
     msg_type = str(message.get("msgtype", ""))
-    body = message.get(msg_type) if isinstance(message.get(msg_type), dict) else {}
+    body = message.get(msg_type)
+    body = body if isinstance(body, dict) else {}
     sender = str(message.get("from", ""))
     return ArchivedMessage(
         seq=int(seq),
@@ -253,7 +255,7 @@ def archived(seq: int, message: Mapping[str, Any]) -> ArchivedMessage:
     )
 
 
-def sdk_archive(settings: Any, consent: ConsentSource) -> SdkArchive | None:
+def sdk_archive(settings: Settings, consent: ConsentSource) -> SdkArchive | None:
     """The SDK source a deployment configured (``SIYU_WECOM_ARCHIVE_SDK`` and
     ``SIYU_WECOM_ARCHIVE_KEYS``, with the 会话内容存档 Secret), or None when it configured none."""
     if not settings.wecom_archive_sdk:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -25,6 +25,10 @@ from bot.clock import Clock
 from bot.events import Event, KfEvent, KfMsgOrEvent, MediaMessage, Message, Platform, TextMessage, UnknownEvent
 from bot.responder import Responder
 from models import KfConversation, KfCursor
+
+if TYPE_CHECKING:
+    from bot.platforms.base import EventSink
+    from bot.platforms.wecom.client import WeComClient
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +118,7 @@ async def record_customer_message(open_kfid: str, external_userid: str, sent_at:
 class KfSender:
     """Sends kf text replies, refusing (logged, no API call) outside kf/send_msg's limits."""
 
-    def __init__(self, client: Any, clock: Clock) -> None:
+    def __init__(self, client: WeComClient, clock: Clock) -> None:
         self.client = client
         self.clock = clock
 
@@ -157,7 +161,7 @@ class KfPuller:
     cursor; the cursor is saved after each page is handled, so a restart neither skips nor
     repeats a page (and the pipeline's msgid dedup catches any overlap)."""
 
-    def __init__(self, client: Any, pipeline: Any, clock: Clock, *, page_limit: int = PAGE_LIMIT) -> None:
+    def __init__(self, client: WeComClient, pipeline: EventSink, clock: Clock, *, page_limit: int = PAGE_LIMIT) -> None:
         self.client = client
         self.pipeline = pipeline
         self.clock = clock

@@ -16,12 +16,14 @@ from aiohttp import web
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Event, KfMsgOrEvent, Message
-from bot.platforms.base import Callback, CallbackTransport
+from bot.platforms.base import Callback, CallbackTransport, EventSink
 from bot.platforms.crypto import CallbackCrypto
 from bot.platforms.payloads import PayloadError, parse_xml
 from bot.platforms.replies import passive_text_reply
+from bot.platforms.wecom.client import WeComClient
 from bot.platforms.wecom.events import parse_wecom
-from bot.responder import Responder
+from bot.platforms.wecom.kf import KfPuller
+from bot.responder import ActiveSender, Responder
 
 PATH = "/wecom/callback"
 
@@ -30,7 +32,9 @@ class WeComTransport(CallbackTransport):
     path = PATH
     channel = "wecom"
 
-    def __init__(self, settings: Settings, pipeline: Any, client: Any, clock: Clock, kf_puller: Any = None) -> None:
+    def __init__(
+        self, settings: Settings, pipeline: EventSink, client: WeComClient | None, clock: Clock, kf_puller: KfPuller | None = None
+    ) -> None:
         crypto = CallbackCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
         super().__init__(settings, pipeline, clock, crypto)
         self.client = client
@@ -57,12 +61,13 @@ class WeComTransport(CallbackTransport):
     def passive_reply(self, callback: Callback, text: str) -> web.Response:
         return web.Response(text=passive_text_reply(callback.payload, text, self.clock, self.crypto), content_type="text/xml")
 
-    def _active_sender(self, userid: str):
-        if self.client is None:
+    def _active_sender(self, userid: str) -> ActiveSender | None:
+        client = self.client
+        if client is None:
             return None
 
         async def send(text: str) -> Any:
-            return await self.client.send_app_text(userid, text)
+            return await client.send_app_text(userid, text)
 
         return send
 

@@ -39,13 +39,13 @@ def _body(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 def parse_wecom_bot(data: Mapping[str, Any], now: int) -> Event:
     """The typed event for one decrypted callback (``now`` stands in for a missing create_time)."""
     msg_type = str(data.get("msgtype", ""))
-    common = dict(platform=P, create_time=as_int(data.get("create_time"), now) or now, raw=data)
+    common: dict[str, Any] = dict(platform=P, create_time=as_int(data.get("create_time"), now) or now, raw=data)
     if msg_type == "event":
         name = str(_body(data, "event").get("eventtype", ""))
         msg_id = str(data.get("msgid", ""))
         return UnknownEvent(**common, type_name=f"event:{name}", sender=_sender(data), msg_id=msg_id)
     group = data.get("chattype") == "group"
-    message = dict(
+    message: dict[str, Any] = dict(
         **common,
         msg_id=str(data.get("msgid", "")),
         sender=_sender(data),

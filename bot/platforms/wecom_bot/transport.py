@@ -15,12 +15,13 @@ import json
 import logging
 from typing import Any, Mapping
 
+import aiohttp
 from aiohttp import web
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.events import Event, Message
-from bot.platforms.base import Callback, CallbackTransport
+from bot.platforms.base import Callback, CallbackTransport, EventSink
 from bot.platforms.crypto import CallbackCrypto, random_nonce
 from bot.platforms.payloads import PayloadError, parse_json
 from bot.platforms.wecom_bot.events import parse_wecom_bot
@@ -38,7 +39,7 @@ class WeComBotTransport(CallbackTransport):
     path = PATH
     channel = "wecom_bot"
 
-    def __init__(self, settings: Settings, pipeline: Any, session: Any, clock: Clock) -> None:
+    def __init__(self, settings: Settings, pipeline: EventSink, session: aiohttp.ClientSession | None, clock: Clock) -> None:
         crypto = CallbackCrypto(settings.wecom_bot_token, settings.wecom_bot_aes_key, RECEIVE_ID)
         super().__init__(settings, pipeline, clock, crypto)
         self.session = session  # aiohttp.ClientSession for response_url, or None

@@ -80,8 +80,8 @@ def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
     try:
         end = date.fromisoformat(query["to"]) if query.get("to") else today
         start = date.fromisoformat(query["from"]) if query.get("from") else end - timedelta(days=REPORT_DAYS - 1)
-    except ValueError:
-        raise ValueError("from and to must be dates like 2026-11-24")
+    except ValueError as exc:
+        raise ValueError("from and to must be dates like 2026-11-24") from exc
     if end < start:
         raise ValueError("the period ends before it starts")
     return start, end
