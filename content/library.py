@@ -59,6 +59,7 @@ def parse_library(source: str) -> list[dict[str, Any]]:
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list) or not raw["items"]:
         raise ContentFileError(["a content file is a mapping with a non-empty list `items`"])
     problems: list[str] = []
+    assert root is not None  # raw is a mapping, so the document has a root
     nodes = next(v for k, v in root.value if k.value == "items").value
     items, slugs = [], set()
     for n, (item, node) in enumerate(zip(raw["items"], nodes)):
@@ -89,7 +90,7 @@ def _item(item: dict, where: str, problems: list[str]) -> dict[str, Any]:
         problems.append(f"{where}.title: required, at most {TITLE_MAX} characters")
     if len(str(item.get("summary") or "")) > SUMMARY_MAX:
         problems.append(f"{where}.summary: at most {SUMMARY_MAX} characters")
-    need = NEEDS.get(kind)
+    need = NEEDS.get(str(kind))
     if need and not item.get(need):
         problems.append(f"{where}.{need}: a {kind} needs it")
     if kind == "miniprogram" and item.get("miniprogram") and not (

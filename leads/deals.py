@@ -10,6 +10,8 @@ stored; an open deal moves its lead to opportunity, a won deal to customer.
 """
 from __future__ import annotations
 
+import functools
+
 import csv
 import io
 from dataclasses import dataclass
@@ -56,11 +58,15 @@ def parse_deals_csv(text: str) -> list[DealRow]:
     return check_rows((reader.line_num, dict(record)) for record in reader)
 
 
+def _field(record: Mapping[str, Any], key: str) -> str:
+    return str(record.get(key) or "").strip()
+
+
 def check_rows(records: Iterable[tuple[int, Mapping[str, Any]]]) -> list[DealRow]:
     """Deal rows from (line, fields) pairs (CSV lines, or API items numbered from 1)."""
     rows, problems, seen = [], [], set()
     for line, record in records:
-        get = lambda key: str(record.get(key) or "").strip()  # noqa: E731
+        get = functools.partial(_field, record)
         deal_id, lead, status = get("deal_id"), get("lead"), get("status").lower() or "open"
         if not deal_id or len(deal_id) > 64:
             problems.append((line, "deal_id must be 1 to 64 characters"))
@@ -123,7 +129,7 @@ async def import_deals(rows: list[DealRow], now: datetime, *, by: str = "deal im
         for row in rows:
             lead = leads[row.line]
             profile = await LeadProfile.get_or_none(lead_id=lead.id)
-            values = {"lead_id": lead.id, "account_id": profile.crm_account_id if profile else None, "name": row.name,
+            values: dict[str, Any] = {"lead_id": lead.id, "account_id": profile.crm_account_id if profile else None, "name": row.name,
                       "amount": row.amount, "status": row.status, "close_date": row.close_date, "updated_at": now}
             deal = await Deal.get_or_none(external_id=row.deal_id)
             if deal is None:

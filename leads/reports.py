@@ -90,7 +90,7 @@ async def roi(period: Period = Period()) -> list[dict]:
                 row["to_deal"].append(days_between(facts["created"], datetime.combine(first_close, time(0), timezone.utc)))
     figures = []
     for channel_id in set(tallies) | set(channels):
-        row, channel = tallies[channel_id], channels.get(channel_id)
+        row, channel = tallies[channel_id], channels.get(channel_id) if channel_id is not None else None
         figures.append(ChannelFigures(channel.name if channel else "（无渠道）", float(channel.cost) if channel else 0.0,
                                       row["leads"], row["mqls"], row["sqls"], row["deals"], row["revenue"],
                                       tuple(row["to_mql"]), tuple(row["to_deal"])))

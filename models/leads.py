@@ -64,6 +64,7 @@ class LeadProfile(Model):
 
     id = fields.IntField(primary_key=True)
     lead = fields.OneToOneField("models.Lead", related_name="profile", on_delete=fields.CASCADE)
+    lead_id: int
     phone = fields.CharField(max_length=32, default="")
     email = fields.CharField(max_length=128, default="")
     role = fields.CharField(max_length=64, default="")  # in the purchase decision
@@ -76,6 +77,7 @@ class LeadProfile(Model):
     lost_reason = fields.CharField(max_length=64, default="")  # e.g. customer_deleted_staff:zhangsan
     crm_match = fields.CharField(max_length=16, default="new", db_index=True)  # existing_account | known_contact | new
     crm_account = fields.ForeignKeyField("models.CrmAccount", null=True, related_name="leads", on_delete=fields.SET_NULL)
+    crm_account_id: int | None
     referrer = fields.ForeignKeyField("models.Lead", null=True, related_name="referred", on_delete=fields.SET_NULL)
     referrer_id: int | None
     referral_count = fields.IntField(default=0)

@@ -81,7 +81,6 @@ def _refused(path: str, error: ValueError) -> int:
 
 def cmd_create(args: argparse.Namespace, settings) -> int:
     from bot.clock import Clock
-    from bot.platforms.wecom.client import WeComClient
 
     from .campaign_file import CampaignFileError
     from .planning import create_campaign
@@ -170,6 +169,7 @@ def cmd_worker(args: argparse.Namespace, settings) -> int:
 
     from bot.api.tokens import token_store_for
     from bot.clock import Clock
+    from bot.platforms.wecom.client import WeComClient
 
     from .dispatcher import PushDispatcher
 

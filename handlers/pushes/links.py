@@ -78,7 +78,7 @@ class ContentLinks:
         try:
             seconds = int(json.loads(await request.text() or "{}").get("seconds", 0))
         except (ValueError, AttributeError, TypeError):
-            raise web.HTTPBadRequest(text="expected {\"seconds\": n}")
+            raise web.HTTPBadRequest(text="expected {\"seconds\": n}") from None
         seconds = max(0, min(seconds, READ_SECONDS_MAX))
         link = await TrackedLink.get_or_none(token=request.match_info["token"]).select_related("item", "lead")
         if link is None:

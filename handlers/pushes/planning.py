@@ -193,10 +193,10 @@ async def lead_recipients(lead_ids: list[int], sender: str) -> list[Recipient]:
     leads = {lead.id: lead for lead in await Lead.filter(id__in=lead_ids)}
     identities = await LeadIdentity.filter(lead_id__in=lead_ids, kind="external_userid").order_by("id") \
         .values_list("lead_id", "value")
-    owners = dict(await WeComMember.filter(id__in={l.owner_id for l in leads.values() if l.owner_id})
+    owners = dict(await WeComMember.filter(id__in={lead.owner_id for lead in leads.values() if lead.owner_id})
                   .values_list("id", "userid"))
     owner_names = dict(await WeComMember.filter(id__in=list(owners)).values_list("id", "name"))
-    channels = dict(await Channel.filter(id__in={l.first_channel_id for l in leads.values() if l.first_channel_id})
+    channels = dict(await Channel.filter(id__in={lead.first_channel_id for lead in leads.values() if lead.first_channel_id})
                     .values_list("id", "name"))
     attributes = {a.lead_id: a for a in await LeadAttributes.filter(lead_id__in=lead_ids)}
     stopped = set(await LeadProfile.filter(lead_id__in=lead_ids).filter(

@@ -32,7 +32,7 @@ def _read(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SystemExit(f"cannot read {path}: {exc}")
+        raise SystemExit(f"cannot read {path}: {exc}") from None
 
 
 def progress_bar(out: TextIO):
@@ -142,7 +142,7 @@ def _date(value: str | None):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise SystemExit(f"dates look like 2026-12-01; got {value!r}")
+        raise SystemExit(f"dates look like 2026-12-01; got {value!r}") from None
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
