@@ -77,7 +77,10 @@ class ChannelApi:
         await call.audit("channel.archive", target_type="channel", target_id=channel.code)
 
     async def qr(self, call: ApiCall) -> web.Response:
-        return qr_response(await self._channel(call), call.params.get("format") or "png")
+        channel = await self._channel(call)
+        if not channel.qr_url:
+            raise ApiError(404, "no_qr_code", "the channel has no QR code yet (was it created on the platform?)")
+        return qr_response(channel, call.params.get("format") or "png")
 
     async def report(self, call: ApiCall) -> Any:
         today = call.clock.now().astimezone(CHINA).date()

@@ -167,6 +167,8 @@ class ChannelPages:
 
     async def qr(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         channel = await self._channel(request)
+        if not channel.qr_url:  # not created on the platform yet: nothing to draw
+            raise web.HTTPNotFound()
         return qr_response(channel, request.match_info["fmt"])
 
     async def report_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
