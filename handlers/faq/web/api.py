@@ -25,7 +25,7 @@ ENTRY_BODY = {"type": "object", "properties": {
     "active": {"type": "boolean"}}, "required": ["question", "answer"]}
 ACTION_BODY = {"type": "object", "properties": {
     "action": {"type": "string", "enum": list(review.ACTIONS)},
-    "hit_ids": {"type": "array", "maxItems": 2000, "items": {"type": "integer"}},
+    "hit_ids": {"type": "array", "maxItems": 2000, "items": {"type": "integer", "minimum": 1}},
     "entry_id": {"type": "string", "maxLength": 64}, "entry": {"type": "object"}}, "required": ["action", "hit_ids"]}
 IMPORT_BODY = {"type": "object", "properties": {
     "format": {"type": "string", "enum": ["yaml", "jsonl"]}, "content": {"type": "string", "maxLength": MAX_IMPORT_CHARS}},

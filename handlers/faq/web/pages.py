@@ -59,7 +59,7 @@ class FaqPages:
 
     async def act(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
-        ids = [int(i) for i in str(form.get("hit_ids", "")).split(",") if i.strip().isdigit()]
+        ids = [int(i) for i in str(form.get("hit_ids", "")).split(",") if i.strip().isdigit() and len(i.strip()) <= 18]
         action = str(form.get("action", ""))
         if action not in review.ACTIONS:
             return redirect("/console/faq?" + urlencode({"error": "choose an action"}))

@@ -76,6 +76,9 @@ async def channel_json(channel: Channel) -> dict[str, Any]:
     }
 
 
+EARLIEST_REPORT_DAY, LATEST_REPORT_YEAR, MAX_REPORT_DAYS = date(2000, 1, 1), 2099, 3 * 366
+
+
 def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
     try:
         end = date.fromisoformat(query["to"]) if query.get("to") else today
@@ -84,6 +87,8 @@ def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
         raise ValueError("from and to must be dates like 2026-11-24")
     if end < start:
         raise ValueError("the period ends before it starts")
+    if start < EARLIEST_REPORT_DAY or end.year > LATEST_REPORT_YEAR or (end - start).days >= MAX_REPORT_DAYS:
+        raise ValueError(f"a report covers at most {MAX_REPORT_DAYS} days between {EARLIEST_REPORT_DAY} and {LATEST_REPORT_YEAR}")
     return start, end
 
 
