@@ -110,6 +110,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     await end_session(request.cookies.get(SESSION_COOKIE))
     response = redirect("/console/login")
     response.del_cookie(SESSION_COOKIE, path="/")
+    set_cookie(response, request, CSRF_COOKIE, secrets.token_urlsafe(24), max_age=None)  # the old forms die with the session
     return response
 
 
