@@ -82,7 +82,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.simulator.app import run_simulator
+    from simulator.app import run_simulator
 
     run_simulator(args.host, args.port, args.bot_url)
     return 0

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
 
 import aiohttp
 from aiohttp import web
 
 from bot.api.tokens import MemoryTokenStore, RedisTokenStore
-from bot.api.wechat import WeChatClient
-from bot.api.wecom import WeComClient
+from bot.platforms.wechat.client import WeChatClient
+from bot.platforms.wecom.client import WeComClient
 from bot.clock import Clock
 from bot.config import Settings
 from bot.database import connect, disconnect
@@ -24,12 +24,14 @@ from bot.dedup import DedupGuard
 from bot.dialogs import DatabaseDialogStorage, DialogStorage, dialog_middleware
 from bot.dispatcher import Dispatcher, Router
 from bot.feature import Feature, build_services, mount, routers_of
-from bot.kf import KfPuller
 from bot.middlewares import EventLog, LeadResolver, behaviour_middleware, lead_middleware
+from bot.platforms.wecom.archive import ApiConsent
+from bot.platforms.wecom.archive_sdk import sdk_archive
+from bot.platforms.wecom.kf import KfPuller
 from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
-from bot.transports.wechat import WeChatTransport
-from bot.transports.wecom import WeComTransport
-from bot.transports.wecom_bot import WeComBotTransport
+from bot.platforms.wechat.transport import WeChatTransport
+from bot.platforms.wecom.transport import WeComTransport
+from bot.platforms.wecom_bot.transport import WeComBotTransport
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +102,6 @@ async def create_app(
     """
     features = tuple(features)
     clock = clock or Clock()
-    if manage_database:
-        await connect(settings.database_url)
     redis = _redis(settings)
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
     behaviour = behaviour_log(clock)
@@ -116,6 +116,8 @@ async def create_app(
     dispatcher.outer_middleware(behaviour_middleware(behaviour, DedupGuard(redis)))
     pipeline = EventPipeline(dispatcher, passive_budget=passive_budget)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
+    if archive_source is None and wecom is not None:  # production: the SDK, when configured
+        archive_source = sdk_archive(settings, ApiConsent(wecom, clock))
     bot = Bot(settings, clock, dispatcher, pipeline, behaviour, session, wecom, wechat, kf, redis,
               dialogs or DatabaseDialogStorage(), archive_source)
     bot.services = {
@@ -139,16 +141,41 @@ async def create_app(
     for setup in setups:
         setup(app, bot)
 
-    async def close(_app: web.Application) -> None:
-        await bot.drain()
-        await session.close()
-        if redis is not None:
-            await redis.aclose()
-        if manage_database:
-            await disconnect()
-
-    app.on_cleanup.append(close)
+    # Lifetimes, opened in this order on start-up and closed in reverse on cleanup: the
+    # database, then Redis and the HTTP session, then background work (drained first).
+    if manage_database:
+        app.cleanup_ctx.append(_database(settings.database_url))
+    if redis is not None:
+        app.cleanup_ctx.append(_closing(redis.aclose))
+    app.cleanup_ctx.append(_closing(session.close))
+    app.cleanup_ctx.append(_closing(bot.drain))
+    if hasattr(archive_source, "aclose"):
+        app.cleanup_ctx.append(_closing(archive_source.aclose))
     return app
+
+
+Lifetime = Callable[[web.Application], AsyncIterator[None]]
+
+
+def _database(url: str) -> Lifetime:
+    """Migrate and connect on start-up, disconnect on cleanup."""
+
+    async def lifetime(_app: web.Application) -> AsyncIterator[None]:
+        await connect(url)
+        yield
+        await disconnect()
+
+    return lifetime
+
+
+def _closing(close: Callable[[], Awaitable[Any]]) -> Lifetime:
+    """Nothing to open (the object was built with the app); ``close`` it on cleanup."""
+
+    async def lifetime(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        await close()
+
+    return lifetime
 
 
 def _mount_transports(app: web.Application, bot: Bot) -> None:

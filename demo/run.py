@@ -12,9 +12,9 @@ from bot.app import BOT, create_app
 from bot.clock import Clock
 from bot.config import Settings
 from bot.feature import Feature
-from bot.simulator.app import SIMULATOR_KEY, create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
-from bot.simulator.archive import SimulatorArchive
+from simulator.app import SIMULATOR_KEY, create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
+from simulator.archive import SimulatorArchive
 from demo.seed import KF_ACCOUNT, seed_company, seed_platform
 from demo.tour import run_tour
 

@@ -7,8 +7,8 @@ from typing import Iterable
 
 from bot.app import Bot
 from bot.feature import Feature, seed_demo
-from bot.simulator.simulator import Simulator
 from console.access.accounts import create_demo_admin
+from simulator.simulator import Simulator
 from models import Channel
 
 KF_ACCOUNT = "wkHuacaiKf0001"

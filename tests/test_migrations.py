@@ -2,6 +2,8 @@
 earlier schema without losing its data, and the migrations describe the models exactly."""
 import sqlite3
 
+import pytest
+
 from tortoise import Tortoise, connections
 from tortoise.migrations.api.migrate import migrate as run_migrations
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -22,6 +24,7 @@ async def test_the_migrations_describe_the_models_exactly(tmp_path):
     assert writers == [], "a model changed without a migration: run `tortoise -c bot.database.TORTOISE_ORM makemigrations`"
 
 
+@pytest.mark.slow
 async def test_an_existing_database_is_upgraded_keeping_its_data(database_url):
     config = tortoise_config(database_url)
     postgres = database_url.startswith("postgres")
@@ -57,6 +60,7 @@ async def test_an_existing_database_is_upgraded_keeping_its_data(database_url):
         await Tortoise.close_connections()
 
 
+@pytest.mark.slow
 def test_migrate_command_creates_the_schema(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SIYU_DATABASE_URL", f"sqlite://{tmp_path}/cli.db")
     assert main(["migrate"]) == 0

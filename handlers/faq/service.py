@@ -193,7 +193,7 @@ class Faq:
 
     async def pull_archive(self, pipeline: Any) -> int:
         """Deliver new archived messages through ``pipeline``; 0 without an archive source."""
-        from bot.archive import ArchivePuller
+        from bot.platforms.wecom.archive import ArchivePuller
 
         if self.archive_source is None:
             return 0

@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Mapping
 from tortoise.transactions import in_transaction
 
 from bot.api.errors import ApiError as PlatformApiError
-from bot.api.wecom import JOIN_WAY_CHATS_MAX, STATE_MAX
+from bot.platforms.wecom.client import JOIN_WAY_CHATS_MAX, STATE_MAX
 from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
 

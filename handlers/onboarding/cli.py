@@ -24,8 +24,8 @@ from .setup_file import SetupFileError, apply_setup, parse_setup
 @asynccontextmanager
 async def _connected(settings: Settings):
     """The database and the platform clients the commands need (WeCom/WeChat when configured)."""
-    from bot.api.wechat import WeChatClient
-    from bot.api.wecom import WeComClient
+    from bot.platforms.wechat.client import WeChatClient
+    from bot.platforms.wecom.client import WeComClient
     from bot.database import connect, disconnect
 
     await connect(settings.database_url)

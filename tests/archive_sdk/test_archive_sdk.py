@@ -13,8 +13,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from bot.archive import ArchivePuller
-from bot.archive_sdk import ArchiveSdkError, FinanceSdk, MessageKeys, SdkArchive
+from bot.platforms.wecom.archive import ArchivePuller
+from bot.platforms.wecom.archive_sdk import ArchiveSdkError, FinanceSdk, MessageKeys, SdkArchive
 from models import ArchiveCursor
 
 STUB = Path(__file__).with_name("stub_finance_sdk.c")
@@ -138,7 +138,7 @@ async def test_the_puller_delivers_only_consenting_customers_and_resumes_from_it
 
 
 def test_a_deployment_configures_the_sdk_source_with_its_library_secret_and_keys(library, rsa_keys, tmp_path):
-    from bot.archive_sdk import sdk_archive
+    from bot.platforms.wecom.archive_sdk import sdk_archive
     from bot.config import Settings
 
     (tmp_path / "v3.pem").write_bytes(pem(rsa_keys[3]))
@@ -149,3 +149,20 @@ def test_a_deployment_configures_the_sdk_source_with_its_library_secret_and_keys
                                   wecom_archive_keys=f"3:{tmp_path / 'v3.pem'}"), Consent())
     source.sdk.close()
     assert source.name == "wecom-sdk"
+
+
+async def test_the_app_pulls_from_the_sdk_when_a_deployment_configures_it(library, rsa_keys, tmp_path, archive_dir):
+    from bot.app import BOT, create_app
+    from main import features, lead_wiring
+    from simulator.credentials import SimulatorCredentials
+
+    (tmp_path / "v2.pem").write_bytes(pem(rsa_keys[2]))
+    settings = SimulatorCredentials().bot_settings("http://127.0.0.1:9", wecom_archive_sdk=str(library),
+                                                   wecom_archive_keys=f"2:{tmp_path / 'v2.pem'}")
+    app = await create_app(settings, features=features(), manage_database=False, **lead_wiring())
+    source = app[BOT].archive_source
+    assert isinstance(source, SdkArchive)
+    assert [m.msg_id for m in await source.pull(0, 1)] == ["m5"]
+    await source.aclose()
+    await app[BOT].session.close()
+    assert live_objects(library) == 0

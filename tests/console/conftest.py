@@ -2,7 +2,6 @@
 and a signed-in browser-like client."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -14,8 +13,8 @@ from console.access.accounts import create_user
 from console.access.tokens import create_token
 from console.kit.i18n import DISPLAY_TZ
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
+from tests.support.console import PASSWORD
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
@@ -51,24 +50,6 @@ async def users(db, clock):
 async def tokens(db, clock):
     """An API token per role that may have one: {"admin": secret, ...}."""
     return {role: (await create_token(f"{role}-token", role, clock=clock))[1] for role in ("admin", "marketer", "support")}
-
-
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
-
-
-async def sign_in(client, username: str, password: str = PASSWORD):
-    page = await client.get("/console/login")
-    token = csrf_of(await page.text())
-    return await client.post(
-        "/console/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": ""},
-        allow_redirects=False,
-    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 
 from console.access.permissions import MATRIX, PERMISSIONS, Role, allowed
 from models import AuditEntry, StaffSession
-from tests.console.conftest import PASSWORD, csrf_of, sign_in
+from tests.support.console import PASSWORD, csrf_of, sign_in
 
 
 def test_every_role_has_a_row_in_the_matrix_and_admin_holds_every_permission():

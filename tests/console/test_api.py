@@ -3,7 +3,7 @@ one JSON error shape, and the OpenAPI document generated from the registered end
 from __future__ import annotations
 
 from models import ApiToken, AuditEntry, LeadTag
-from tests.console.conftest import bearer
+from tests.support.console import bearer
 
 
 async def test_no_token_is_a_401_in_the_one_error_shape(client, db):

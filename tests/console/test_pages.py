@@ -6,7 +6,7 @@ import io
 from datetime import timedelta
 
 from models import ApiToken, AuditEntry, Lead, LeadTag, WeComMember, StaffUser
-from tests.console.conftest import csrf_of, sign_in
+from tests.support.console import csrf_of, sign_in
 
 
 async def test_the_dashboard_counts_todays_new_leads_and_charts_events_per_day(client, users, crm, clock):

@@ -7,7 +7,7 @@ from aiohttp import web
 from bot.config import Settings
 from console.kit import ApiCall, Console, PageContext, Param
 from console.pages import setup_console
-from tests.console.conftest import bearer, sign_in
+from tests.support.console import bearer, sign_in
 
 
 async def faq_page(request: web.Request, ctx: PageContext):

@@ -3,27 +3,15 @@ real HTTP: the simulator posts signed, encrypted callbacks to the bot, and the b
 simulator's API. Both share one fake clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import BOT, Bot, create_app
-from bot.simulator.app import create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
+from bot.app import BOT, create_app
+from simulator.app import create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
 
 from main import features, lead_wiring
-
-
-@dataclass
-class Harness:
-    sim: Simulator
-    bot: Bot
-    bot_url: str
-
-    async def settle(self) -> None:
-        """Let background work (slow handlers, kf pulls) finish."""
-        await self.bot.drain()
+from tests.support.harness import Harness
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from handlers.onboarding.report import channel_report, daily_adds, report_csv
 from handlers.onboarding.setup_file import SetupFileError, apply_setup, parse_setup
 from leads.crm import CrmFileError
 from models import Channel, CrmAccount, Lead, LeadProfile
-from tests.onboarding.scenarios import channel_service
+from tests.support.onboarding import channel_service
 
 SETUP = """
 channels:

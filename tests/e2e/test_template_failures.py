@@ -11,9 +11,9 @@ from console.pages import setup_console
 from console.access.accounts import create_user
 from handlers import faq, onboarding
 from models import Channel, FaqEntryRecord, TemplateFailure
-from tests.console.conftest import PASSWORD, csrf_of, sign_in
-from tests.faq_chat.entries import open_hours, store_test_faq
-from tests.onboarding.scenarios import make_channel
+from tests.support.console import PASSWORD, csrf_of, sign_in
+from tests.support.faq import open_hours, store_test_faq
+from tests.support.onboarding import make_channel
 
 KF = "wkKF0001"
 RUNAWAY = "发货说明{% for a in range(9000) %}{% for b in range(9000) %}{% endfor %}{% endfor %}"

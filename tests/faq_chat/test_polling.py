@@ -33,7 +33,7 @@ async def test_the_index_is_built_when_the_app_starts(db, aiohttp_client):
     from main import lead_wiring
     from bot.config import Settings
     from handlers import faq
-    from tests.faq_chat.entries import store_test_faq
+    from tests.support.faq import store_test_faq
 
     await store_test_faq()
     app = await create_app(Settings(), features=[faq.feature], manage_database=False, **lead_wiring())

@@ -13,8 +13,9 @@ from models import (
     BehaviourEvent, Channel, FaqHit, FaqSuggestion, Lead, LeadIdentity, LeadProfile, WeComMember,
 )
 from tests.console.conftest import (  # noqa: F401 - fixtures shared with the console tests
-    PASSWORD, client, console_app, crm, quick_password_hashing, users,
+    client, console_app, crm, quick_password_hashing, users,
 )
+from tests.support.console import PASSWORD
 
 # What only lisi's customer said or is: none of it may reach zhangsan.
 LISI_SECRETS = ("李秘书", "保密化工", "13900001111", "mi@secret.example", "wmLISISECRET", "我的私人问题XYZ")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.transports.payloads import PayloadError, parse_json
+from bot.platforms.payloads import PayloadError, parse_json
 from console.kit.schemas import SchemaError, check_body
 from faq import FaqFileError, parse_faq_file
 from models import Channel
-from tests.console.conftest import bearer
+from tests.support.console import bearer
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -64,7 +64,7 @@ async def test_a_long_search_and_absurd_report_periods_are_answered(api):
 
 
 async def test_the_console_report_page_says_the_period_is_wrong(full_console, two_reps, aiohttp_client):
-    from tests.console.conftest import sign_in
+    from tests.support.console import sign_in
 
     app, _ = full_console
     client = await aiohttp_client(app)

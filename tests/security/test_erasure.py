@@ -8,7 +8,7 @@ from tortoise import fields
 
 from leads.privacy import HOLDINGS, NOT_PERSONAL, Erasure, personal_fields
 from models import AuditEntry, CrmAccount, CrmContact, DialogState, FaqHit, FaqSuggestion, LeadProfile
-from tests.console.conftest import bearer, sign_in
+from tests.support.console import bearer, sign_in
 from tests.console.test_cli import run
 
 TEXT_COLUMNS = (fields.CharField, fields.TextField, fields.JSONField)

@@ -6,7 +6,7 @@ import pytest
 
 from console.access.accounts import create_user, set_password
 from console.access.passwords import WeakPassword, check_strength
-from tests.console.conftest import PASSWORD, csrf_of, sign_in
+from tests.support.console import PASSWORD, csrf_of, sign_in
 
 
 @pytest.mark.parametrize("password", [

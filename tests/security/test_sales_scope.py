@@ -8,7 +8,7 @@ import pytest
 
 from console.access.actors import Actor
 from console.access.permissions import Role
-from tests.console.conftest import sign_in
+from tests.support.console import sign_in
 from tests.security.conftest import LISI_SECRETS
 
 PARAM = re.compile(r"\{(\w+)(?::([^}]*))?\}")
