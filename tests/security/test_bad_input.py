@@ -57,6 +57,9 @@ async def test_bodies_that_used_to_fail_with_500_are_400s(api, two_reps):
 async def test_a_long_search_and_absurd_report_periods_are_answered(api):
     long = await api.get("/api/v1/leads", params={"q": "x" * 100}, headers=api.auth_headers)
     assert long.status == 200
+    for method in ("GET", "DELETE"):
+        no_code = await api.request(method, "/api/v1/channels/" + "c" * 31, headers=api.auth_headers)
+        assert no_code.status == 400
     for start, end in (("0001-01-01", "9999-12-31"), ("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31")):
         response = await api.get("/api/v1/channels/report", params={"from": start, "to": end}, headers=api.auth_headers)
         assert response.status == 400, (start, end)

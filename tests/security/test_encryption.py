@@ -79,3 +79,47 @@ def base64_of(key: bytes) -> str:
     import base64
 
     return base64.urlsafe_b64encode(key).decode()
+
+
+@pytest.fixture
+async def redis():
+    import uuid
+
+    import redis.asyncio as aioredis
+
+    client = aioredis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        await client.ping()
+    except Exception:
+        await client.aclose()
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    prefix = f"siyu-test:{uuid.uuid4().hex}:"
+    yield client, prefix
+    found = [k async for k in client.scan_iter(match=prefix + "*")]
+    if found:
+        await client.delete(*found)
+    await client.aclose()
+
+
+async def test_access_tokens_shared_through_redis_are_sealed(redis):
+    from bot.api.tokens import CachedToken, RedisTokenStore
+
+    client, prefix = redis
+    ring = DataKeys.parse(f"k1:{new_key()}")
+    store = RedisTokenStore(client, prefix, keys=ring)
+    await store.set("wecom:corp:abc", CachedToken("ACCESS-TOKEN-VALUE", 123.0), ttl=60)
+
+    raw = await client.get(prefix + "wecom:corp:abc")
+    assert b"ACCESS-TOKEN-VALUE" not in raw
+    assert await store.get("wecom:corp:abc") == CachedToken("ACCESS-TOKEN-VALUE", 123.0)
+    assert await RedisTokenStore(client, prefix).get("wecom:corp:abc") is None  # no keys: fetch its own
+    await store.discard("wecom:corp:abc", "ACCESS-TOKEN-VALUE")
+    assert await client.get(prefix + "wecom:corp:abc") is None
+
+
+def test_the_settings_refuse_a_malformed_key_ring():
+    from bot.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError):
+        load_settings(environ={"SIYU_DATA_KEYS": "k1:tooshort"})
+    assert load_settings(environ={"SIYU_DATA_KEYS": f"k1:{new_key()}"}).data_keys

@@ -18,9 +18,10 @@ from leads.profiles import onboarding_json
 from ..channels import KINDS, PLATFORMS, ChannelError, channel_spec_of, parse_spec
 from ..consent import erase
 from ..report import channel_report, report_csv
-from .pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
+from .pages import CHINA, CODE_MAX, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 
-CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True)
+CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True,
+             max_length=CODE_MAX)
 CHANNEL_BODY = {"type": "object", "properties": {
     "code": {"type": "string", "maxLength": 30}, "name": {"type": "string", "maxLength": 128},
     "kind": {"type": "string", "enum": list(KINDS)}, "platform": {"type": "string", "enum": list(PLATFORMS)},

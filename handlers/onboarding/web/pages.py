@@ -76,6 +76,7 @@ async def channel_json(channel: Channel) -> dict[str, Any]:
     }
 
 
+CODE_MAX: int = Channel._meta.fields_map["code"].max_length  # type: ignore[attr-defined]  # a longer path names no channel
 EARLIEST_REPORT_DAY, LATEST_REPORT_YEAR, MAX_REPORT_DAYS = date(2000, 1, 1), 2099, 3 * 366
 
 
@@ -138,7 +139,8 @@ class ChannelPages:
         return redirect(f"/console/channels/{channel.code}?saved=1")
 
     async def _channel(self, request: web.Request) -> Channel:
-        channel = await Channel.get_or_none(code=request.match_info["code"])
+        code = request.match_info["code"]
+        channel = await Channel.get_or_none(code=code) if len(code) <= CODE_MAX else None
         if channel is None:
             raise web.HTTPNotFound()
         return channel
