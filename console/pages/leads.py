@@ -98,6 +98,7 @@ async def lead_context(lead, request: web.Request, ctx: PageContext, error: str 
         "older": len(events) > TIMELINE_PAGE,
         "can_edit": ctx.actor.can("leads.write"),
         "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
+        "can_export": ctx.actor.can("leads.export"),
         "statuses": STATUSES,
         "staff": await WeComMember.all().order_by("name") if not ctx.actor.own_leads_only else [],
         "saved": request.query.get("saved") == "1",

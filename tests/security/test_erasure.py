@@ -92,6 +92,8 @@ async def test_a_person_s_data_exports_as_json_from_console_api_and_cli(full_con
     _, secret = await create_token("access", "admin", clock=clock)
     await sign_in(client, "admin1")
 
+    lead_page = await (await client.get(f"/console/leads/{li.id}")).text()
+    assert f"/console/leads/{li.id}/personal-data.json" in lead_page and "导出此人的全部个人信息" in lead_page
     page = await client.get(f"/console/leads/{li.id}/personal-data.json")
     api = await client.get(f"/api/v1/leads/{li.id}/personal-data", headers=bearer(secret))
     code, out, _ = await run("lead", "personal-data", str(li.id), clock=clock)
