@@ -146,8 +146,9 @@ async def read_body(request: web.Request, schema: Mapping[str, Any]) -> Any:
 
 
 def json_problem(value: Any) -> str | None:
-    """Why a parsed JSON body cannot be taken (nested deeper than MAX_NESTING, or text that
-    is not valid Unicode: a lone surrogate), or None. Iterative: no recursion to exhaust."""
+    """Why a parsed JSON body cannot be taken (nested deeper than MAX_NESTING, text that is not
+    valid Unicode: a lone surrogate, or a NUL, which no database stores), or None. Iterative:
+    no recursion to exhaust."""
     todo = [(value, 1)]
     while todo:
         item, depth = todo.pop()
@@ -156,6 +157,8 @@ def json_problem(value: Any) -> str | None:
                 item.encode("utf-8")
             except UnicodeEncodeError:
                 return "the body holds text that is not valid Unicode (a lone surrogate)"
+            if "\x00" in item:
+                return "the body holds a NUL character"
         elif isinstance(item, (dict, list)):
             if depth > MAX_NESTING:
                 return f"the body nests deeper than {MAX_NESTING} levels"

@@ -44,6 +44,7 @@ async def test_bodies_that_used_to_fail_with_500_are_400s(api, two_reps):
         ("POST", "/api/v1/channels", '{"code": "c1", "name": "展", "cost": "a lot"}'),
         ("PATCH", f"/api/v1/leads/{lead}", DEEP),
         ("PATCH", f"/api/v1/leads/{lead}", '{"name": "王\\ud800工"}'),
+        ("PUT", "/api/v1/faq/groups/g1", '{"answers_per_minute": 3, "x\\u0000y": 1}'),  # stored in the audit log
         ("POST", "/api/v1/faq/inbox/actions", '{"action": "ignore", "hit_ids": [9223372036854775808]}'),
         ("POST", "/api/v1/faq/import", '{"format": "yaml", "content": "' + "[" * 5000 + '"}'),
         ("POST", "/api/v1/faq/import", '{"format": "jsonl", "content": "' + "[" * 5000 + '"}'),
