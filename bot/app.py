@@ -28,7 +28,7 @@ from bot.middlewares import EventLog, LeadResolver, behaviour_middleware, lead_m
 from bot.platforms.wecom.archive import ApiConsent
 from bot.platforms.wecom.archive_sdk import sdk_archive
 from bot.platforms.wecom.kf import KfPuller
-from bot.pipeline import DEFAULT_PASSIVE_BUDGET, EventPipeline
+from bot.pipeline import DEFAULT_ACK_DEADLINE, DEFAULT_PASSIVE_BUDGET, EventPipeline, NotRecorded, stored_event_chain
 from bot.platforms.wechat.transport import WeChatTransport
 from bot.platforms.wecom.transport import WeComTransport
 from bot.platforms.wecom_bot.transport import WeComBotTransport
@@ -65,12 +65,34 @@ BOT = web.AppKey("bot", Bot)
 Setup = Callable[[web.Application, Bot], Any]
 
 
+REDIS_TIMEOUT = 0.5  # a callback has 5 s; Redis is a shortcut, never worth waiting for
+REDIS_CONNECTIONS = 64
+
+
 def _redis(settings: Settings) -> Any:
     if not settings.redis_url:
         return None
     import redis.asyncio as aioredis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
 
-    return aioredis.from_url(settings.redis_url)
+    # A burst waits (briefly) for a pooled connection instead of failing; one quick retry
+    # (a connection dropped while idle), not redis-py's ten with backoff.
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=REDIS_TIMEOUT,
+        socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT, retry=Retry(NoBackoff(), 1))
+    return aioredis.Redis.from_pool(pool)
+
+
+@web.middleware
+async def retry_unrecorded(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A callback whose event could not be stored is answered 503, never 200: the platform
+    then delivers it again (it does not retry a 200)."""
+    try:
+        return await handler(request)
+    except NotRecorded as exc:
+        log.warning("callback %s not acknowledged (503, the platform will retry): %s", request.path, exc)
+        return web.Response(status=503, text="not recorded, retry")
 
 
 async def create_app(
@@ -85,6 +107,7 @@ async def create_app(
     setups: Iterable[Setup] = (),
     manage_database: bool = True,
     passive_budget: float = DEFAULT_PASSIVE_BUDGET,
+    ack_deadline: float = DEFAULT_ACK_DEADLINE,
     dialogs: DialogStorage | None = None,
     archive_source: Any = None,
 ) -> web.Application:
@@ -111,10 +134,13 @@ async def create_app(
 
     dispatcher = Dispatcher()
     # The lead comes first so that the claim and the inbound row share one transaction
-    # (behaviour_middleware with the guard); a duplicate delivery stops there.
-    dispatcher.outer_middleware(lead_middleware(resolve_lead))
-    dispatcher.outer_middleware(behaviour_middleware(behaviour, DedupGuard(redis)))
-    pipeline = EventPipeline(dispatcher, passive_budget=passive_budget)
+    # (behaviour_middleware with the guard); a duplicate delivery stops there. The receipt
+    # middlewares around them tell the pipeline when the event entered and when it is
+    # stored: only then may the callback be acknowledged.
+    guard = DedupGuard(redis, monotonic=clock.monotonic)
+    for middleware in stored_event_chain(lead_middleware(resolve_lead), behaviour_middleware(behaviour, guard)):
+        dispatcher.outer_middleware(middleware)
+    pipeline = EventPipeline(dispatcher, guard, passive_budget=passive_budget, ack_deadline=ack_deadline)
     kf = KfPuller(wecom, pipeline, clock) if wecom is not None else None
     if archive_source is None and wecom is not None:  # production: the SDK, when configured
         archive_source = sdk_archive(settings, ApiConsent(wecom, clock))
@@ -133,7 +159,7 @@ async def create_app(
     dispatcher.outer_middleware(dialog_middleware(bot.dialogs, clock))
     dispatcher.include(*routers, *routers_of(bot, features))
 
-    app = web.Application(client_max_size=1024**2)
+    app = web.Application(client_max_size=1024**2, middlewares=[retry_unrecorded])
     app[BOT] = bot
     _mount_transports(app, bot)
     app.router.add_get("/healthz", _health)
@@ -194,4 +220,6 @@ def _mount_transports(app: web.Application, bot: Bot) -> None:
 
 
 async def _health(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
+    """Up, and how callbacks are deduplicated right now (Redis in front of the database, or
+    the database alone while Redis is away)."""
+    return web.json_response({"ok": True, **request.app[BOT].pipeline.guard.health()})

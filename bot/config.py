@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import tomllib
 from dataclasses import dataclass, fields
@@ -30,6 +31,9 @@ class Settings:
     data_keys: str = ""  # <id>:<key>,… newest first: personal data and shared access tokens are encrypted with them
     public_url: str = ""  # how staff reach this server (console links); default http://host:port
     callback_max_skew: int = 300
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks),
+    # so that per-address limits see the real client; empty: the peer address is the client.
+    trusted_proxies: str = ""
     # WeCom self-built app
     wecom_corp_id: str = ""
     wecom_agent_id: int = 0
@@ -55,6 +59,11 @@ class Settings:
     def base_url(self) -> str:
         """The server's public address, for links sent to staff."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """``trusted_proxies`` parsed (ValueError when one is not an address or network)."""
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in self.trusted_proxies.split(",") if p.strip())
 
     @property
     def wecom_enabled(self) -> bool:
@@ -116,6 +125,10 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"{env('port')} must be between 1 and 65535, got {settings.port}")
     if settings.callback_max_skew < 0:
         raise ConfigError(f"{env('callback_max_skew')} must be 0 (off) or a positive number of seconds")
+    try:
+        settings.proxy_networks
+    except ValueError as exc:
+        raise ConfigError(f"{env('trusted_proxies')} must list IP addresses or networks: {exc}") from None
     _check_url(env("database_url"), settings.database_url, ("sqlite", "postgres", "asyncpg", "psycopg"))
     _check_url(env("redis_url"), settings.redis_url, ("redis", "rediss", "unix"))
     if settings.data_keys:

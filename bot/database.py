@@ -16,6 +16,7 @@ from typing import Any, Awaitable, Callable, Generic, Sequence, TypeVar
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.context import require_context
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api.migrate import migrate as run_migrations
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ class GroupCommit(Generic[T, R]):
     nothing is acknowledged before it is committed.
 
     ``flush`` gets the batch and returns one result per item, in order. When a batch fails,
-    its items are retried one by one, so a bad item fails only its own caller.
+    its items are retried one by one, so a bad item fails only its own caller; when the
+    database itself failed (down, locked), every caller gets the error at once.
     """
 
     def __init__(self, flush: Flush, max_batch: int = 256) -> None:
@@ -135,14 +137,30 @@ class GroupCommit(Generic[T, R]):
         try:
             results = await self._flush([item for item, _future in batch])
         except Exception as exc:  # noqa: BLE001 - handed to the callers
-            if len(batch) > 1:
+            if len(batch) > 1 and not database_unavailable(exc):
                 for one in batch:
                     await self._commit([one])
                 return
-            _settle(batch[0][1], error=exc)
+            for _item, future in batch:
+                _settle(future, error=exc)
             return
         for (_item, future), result in zip(batch, results):
             _settle(future, result=result)
+
+
+_UNAVAILABLE = ("database is locked", "database is busy", "connection", "starting up", "shutting down",
+                "terminating", "timeout", "timed out")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` says the database as a whole failed (unreachable, restarting, locked,
+    timed out), not one statement: retrying the batch's items one by one would only wait again."""
+    for error in (exc, exc.__cause__, *(a for a in exc.args if isinstance(a, BaseException))):
+        if isinstance(error, (OSError, TimeoutError, DBConnectionError)):
+            return True
+        if error is not None and any(s in str(error).lower() for s in _UNAVAILABLE):
+            return True
+    return False
 
 
 def _settle(future: asyncio.Future, *, result: Any = None, error: Exception | None = None) -> None:

@@ -8,7 +8,9 @@
   handler: timing).
 - A handler is an async function; its first parameter receives the typed event, every other
   parameter is filled by name from the dispatch data (services, the lead, the responder...).
-- One user's events run one at a time and in order; different users run concurrently.
+- One user's events run one at a time and in order; different users run concurrently. (An
+  outer middleware may let the next event of the user start its outer middlewares early,
+  see Turn: the pipeline stores it while the previous one is still being handled.)
 - An exception in a handler goes to the error handler, which logs it; serving goes on.
 """
 from __future__ import annotations
@@ -191,29 +193,78 @@ class Router:
         return self.on(TextMessage, filters=filters)
 
 
+class _UserQueue:
+    def __init__(self) -> None:
+        self.entry = asyncio.Lock()  # asyncio.Lock wakes waiters first-in first-out
+        self.last_handled: asyncio.Future | None = None  # settles once the latest advanced event is done
+        self.events = 0
+
+
+class Turn:
+    """An event's place in its user's queue. It holds the *entry* stage from the start;
+    ``advance`` leaves it, so the user's next events can enter (be stored) while this one is
+    handled, and waits until the user's previously advanced event is done: handling stays
+    one at a time, in the order the events advanced."""
+
+    def __init__(self, user: _UserQueue) -> None:
+        self._user = user
+        self._previous: asyncio.Future | None = None
+        self._done: asyncio.Future | None = None  # set once advanced
+
+    async def advance(self) -> None:
+        """Leave the entry stage; return when it is this event's turn to be handled."""
+        if self._done is not None:
+            return
+        self._previous = self._user.last_handled
+        self._done = self._user.last_handled = asyncio.get_running_loop().create_future()
+        self._user.entry.release()
+        if self._previous is not None:
+            await asyncio.shield(self._previous)  # shielded: our cancellation must not cancel theirs
+
+    def release(self) -> None:
+        if self._done is None:
+            self._user.entry.release()
+            return
+        done, user = self._done, self._user
+
+        def finish(_previous: object = None) -> None:
+            if not done.done():
+                done.set_result(None)
+            if user.last_handled is done:
+                user.last_handled = None
+
+        if self._previous is None or self._previous.done():
+            finish()
+        else:  # cancelled while waiting: whoever comes next still waits for the previous one
+            self._previous.add_done_callback(finish)
+
+
 class UserSerializer:
-    """One user's events one at a time, in arrival order; other users concurrently."""
+    """One user's events one at a time, in arrival order (see Turn for the two stages);
+    other users concurrently."""
 
     def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._users: dict[str, _UserQueue] = {}
 
-    async def run(self, key: str, job: Callable[[], Awaitable[Any]]) -> Any:
-        lock, users = self._locks.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        self._locks[key] = (lock, users + 1)
+    async def run(self, key: str, job: Callable[[Turn], Awaitable[Any]]) -> Any:
+        user = self._users.get(key)
+        if user is None:
+            user = self._users[key] = _UserQueue()
+        user.events += 1
         try:
-            async with lock:  # asyncio.Lock wakes waiters first-in first-out
-                return await job()
+            await user.entry.acquire()
+            turn = Turn(user)
+            try:
+                return await job(turn)
+            finally:
+                turn.release()
         finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+            user.events -= 1
+            if user.events == 0:
+                del self._users[key]
 
     def __len__(self) -> int:
-        return len(self._locks)
+        return len(self._users)
 
 
 async def log_error(event: Event, error: BaseException, data: Data) -> None:
@@ -249,9 +300,15 @@ class Dispatcher:
     async def feed(self, event: Event, **extra: Any) -> Any:
         """Handle one event (in its user's order). Returns the handler's result, or UNHANDLED.
         Errors are passed to the error handler and re-raised for the transport only when
-        ``raise_errors`` is in extra."""
+        ``raise_errors`` is in extra. A middleware may let the user's next event in early
+        with ``await data["turn"].advance()`` (the pipeline does, once an event is stored)."""
         data: Data = {**self.services, **extra, "event": event}
-        return await self.serializer.run(event.user_key, lambda: self._dispatch(event, data))
+
+        async def dispatch(turn: Turn) -> Any:
+            data["turn"] = turn
+            return await self._dispatch(event, data)
+
+        return await self.serializer.run(event.user_key, dispatch)
 
     async def _dispatch(self, event: Event, data: Data) -> Any:
         try:

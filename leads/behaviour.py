@@ -130,13 +130,13 @@ class BehaviourLog:
 
     async def record_first(self, event: Event, lead: Lead | None, guard: DedupGuard) -> BehaviourRow | None:
         """Claim ``event`` (exactly once) and record it inbound, atomically: its row, or None
-        when another delivery of the same event claimed it first."""
-        if await guard.redis_refuses(event.dedup_key):
-            return None
+        when another delivery of the same event claimed it first. (The pipeline asks Redis
+        first, before the event queues behind its user.)"""
         if in_transaction_now():
             return await self.record_inbound(event, lead) if await guard.claim_database(event.dedup_key) else None
         row = self._inbound_row(event, lead)
         row.id = await self._writes.submit((db_key(event.dedup_key), row))
+        await guard.remember(event.dedup_key)  # committed, by this delivery or an earlier one
         return row if row.id is not None else None
 
     def _inbound_row(self, event: Event, lead: Lead | None) -> BehaviourRow:

@@ -10,7 +10,7 @@ from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router
 from bot.events import ContactAdded, Platform
 from bot.middlewares import behaviour_middleware, lead_middleware
-from bot.pipeline import EventPipeline
+from bot.pipeline import EventPipeline, stored_event_chain
 from bot.responder import Responder
 from leads.behaviour import BehaviourLog
 from leads.identity import resolve_lead
@@ -41,10 +41,10 @@ def process(handled: list, redis=None, clock=None) -> EventPipeline:
     prefix = f"siyu-test:{uuid.uuid4().hex}:"
     guard = DedupGuard(redis, prefix=prefix) if redis is not None else DedupGuard()
     dispatcher = Dispatcher()
-    dispatcher.outer_middleware(lead_middleware(resolve_lead))
-    dispatcher.outer_middleware(behaviour_middleware(BehaviourLog(clock), guard))
+    for middleware in stored_event_chain(lead_middleware(resolve_lead), behaviour_middleware(BehaviourLog(clock), guard)):
+        dispatcher.outer_middleware(middleware)
     dispatcher.include(router)
-    return EventPipeline(dispatcher, passive_budget=1.0)
+    return EventPipeline(dispatcher, guard, passive_budget=1.0)
 
 
 def added(create_time: int) -> ContactAdded:

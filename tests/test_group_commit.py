@@ -144,3 +144,17 @@ async def test_writes_inside_a_transaction_roll_back_with_it(db, clock):
             raise RuntimeError("abandon")
     assert await BehaviourEvent.all().count() == 0
     assert await ProcessedCallback.all().count() == 0
+
+
+async def test_when_the_database_itself_fails_every_caller_of_the_batch_hears_at_once():
+    flushes: list[list[int]] = []
+
+    async def locked(items: list[int]) -> list[int]:
+        flushes.append(items)
+        await asyncio.sleep(0)
+        raise OSError("database unreachable")
+
+    writes = GroupCommit(locked)
+    results = await asyncio.gather(*(writes.submit(i) for i in range(5)), return_exceptions=True)
+    assert all(isinstance(r, OSError) for r in results)
+    assert len(flushes) <= 2  # not retried item by item, each waiting for the database again

@@ -6,7 +6,7 @@ from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router, text
 from bot.events import ChatKind, Platform, TextMessage
 from bot.middlewares import behaviour_middleware, lead_middleware
-from bot.pipeline import EventPipeline, PassiveDeadlines
+from bot.pipeline import EventPipeline, PassiveDeadlines, stored_event_chain
 from bot.responder import Responder
 from leads.behaviour import BehaviourLog
 from leads.identity import resolve_lead
@@ -22,10 +22,11 @@ def kf_text(content: str, msg_id: str, sender: str = "wmCUSTOMER1") -> TextMessa
 
 def make_pipeline(router: Router, clock, budget: float = 1.0) -> EventPipeline:
     dispatcher = Dispatcher()
-    dispatcher.outer_middleware(lead_middleware(resolve_lead))
-    dispatcher.outer_middleware(behaviour_middleware(BehaviourLog(clock), DedupGuard()))
+    guard = DedupGuard()
+    for middleware in stored_event_chain(lead_middleware(resolve_lead), behaviour_middleware(BehaviourLog(clock), guard)):
+        dispatcher.outer_middleware(middleware)
     dispatcher.include(router)
-    return EventPipeline(dispatcher, passive_budget=budget)
+    return EventPipeline(dispatcher, guard, passive_budget=budget)
 
 
 class Sent:
@@ -182,3 +183,27 @@ async def test_a_failing_handler_is_logged_and_the_next_message_is_served(db, cl
     assert "database hiccup" in caplog.text
     failed = await BehaviourEvent.filter(kind="message.text").order_by("id").first()
     assert failed.payload["handler_failed"] is True  # the customer's message is not lost
+
+
+async def test_a_slow_handler_does_not_hold_up_storing_and_acknowledging_the_users_next_message(db, clock):
+    router = Router("slow-crm")
+    gate = asyncio.Event()
+    seen: list[str] = []
+
+    @router.message()
+    async def lookup(event):
+        if event.content == "first":
+            await gate.wait()  # e.g. a CRM call that takes longer than the platform's deadline
+        seen.append(event.content)
+
+    pipeline = make_pipeline(router, clock, budget=0.01)
+    await pipeline.deliver(kf_text("first", "o1"), Responder(None, passive=False))
+    # Acknowledged only once stored, and stored while the first one is still being handled:
+    for content, msg_id in (("second", "o2"), ("third", "o3")):
+        await asyncio.wait_for(pipeline.deliver(kf_text(content, msg_id), Responder(None, passive=False)), timeout=10)
+    stored = await BehaviourEvent.filter(kind="message.text").order_by("id").values_list("payload", flat=True)
+    assert [p["text"] for p in stored] == ["first", "second", "third"]
+    assert seen == []  # ... and handled only after the first, in order
+    gate.set()
+    await pipeline.drain()
+    assert seen == ["first", "second", "third"]

@@ -3,7 +3,10 @@
 CallbackRejected with the HTTP status to answer; nothing reaches the pipeline."""
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
+from collections import OrderedDict
 
 from aiohttp import web
 
@@ -14,7 +17,8 @@ from bot.platforms.payloads import PayloadError
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # callbacks are a few KiB; anything this large is not from the platform
-_STATUS_TEXT = {400: "bad request", 403: "forbidden", 413: "payload too large"}
+BODY_TIMEOUT = 10.0  # the platform sends a few KiB at once; a body still trickling in is not its
+_STATUS_TEXT = {400: "bad request", 403: "forbidden", 408: "request timeout", 413: "payload too large"}
 
 
 class CallbackRejected(Exception):
@@ -26,17 +30,22 @@ class CallbackRejected(Exception):
         self.reason = reason
 
 
-async def read_body(request: web.Request, limit: int = MAX_BODY) -> bytes:
-    """The request body, refused with 413 past ``limit`` bytes (read no further than that)."""
+async def read_body(request: web.Request, limit: int = MAX_BODY, timeout: float | None = None) -> bytes:
+    """The request body, refused with 413 past ``limit`` bytes (read no further than that) and
+    with 408 when it has not all arrived within ``timeout`` seconds (a client trickling it)."""
     if request.content_length is not None and request.content_length > limit:
         raise CallbackRejected(413, f"body of {request.content_length} bytes exceeds {limit}")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.content.iter_chunked(16 * 1024):
-        size += len(chunk)
-        if size > limit:
-            raise CallbackRejected(413, f"body exceeds {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT if timeout is None else timeout):
+            async for chunk in request.content.iter_chunked(16 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise CallbackRejected(413, f"body exceeds {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise CallbackRejected(408, f"body not received within the time allowed ({size} bytes so far)") from None
     return b"".join(chunks)
 
 
@@ -51,6 +60,31 @@ def check_timestamp(timestamp: str, clock: Clock, max_skew: int) -> None:
         raise CallbackRejected(403, "timestamp missing or not a number") from None
     if abs(clock.time() - sent) > max_skew:
         raise CallbackRejected(403, f"timestamp {sent} outside the {max_skew}s window")
+
+
+class SignedQueries:
+    """The signed queries of plaintext callbacks seen within the replay window, each bound to
+    the body it came with. A plain signature covers token, timestamp and nonce, not the body:
+    the platform's retry (same query, same body) passes, the same query carrying another body
+    is refused. Kept per process, at most ``limit`` queries (the oldest go first)."""
+
+    def __init__(self, clock: Clock, window: float, limit: int = 200_000) -> None:
+        self._clock = clock
+        self._window = window
+        self._limit = limit
+        self._seen: OrderedDict[tuple[str, str, str], tuple[float, bytes]] = OrderedDict()
+
+    def check(self, timestamp: str, nonce: str, signature: str, body: bytes) -> None:
+        now = self._clock.time()
+        while self._seen and (len(self._seen) >= self._limit or next(iter(self._seen.values()))[0] <= now):
+            self._seen.popitem(last=False)
+        key = (timestamp, nonce, signature)
+        digest = hashlib.sha256(body).digest()
+        seen = self._seen.get(key)
+        if seen is not None and seen[1] != digest:
+            raise CallbackRejected(403, f"signed query (nonce {nonce!r}) replayed with another body")
+        if seen is None:
+            self._seen[key] = (now + self._window, digest)
 
 
 def rejection_response(exc: Exception, channel: str) -> web.Response:

@@ -10,9 +10,9 @@ from tortoise.exceptions import IntegrityError
 
 from bot.clock import Clock
 from console.access.actors import Actor
-from console.access.refusal import Refusal
-from console.access.passwords import hash_password, verify_password
+from console.access.passwords import check_password, hash_password
 from console.access.permissions import Role, parse_role
+from console.access.refusal import Refusal
 from models import LoginAttempt, StaffSession, StaffUser
 
 THROTTLE_WINDOW = timedelta(minutes=15)
@@ -94,23 +94,31 @@ class SignIn:
 
     async def __call__(self, username: str, password: str, remote: str) -> StaffUser | None:
         name = username.strip().lower()[:64]
-        await self._check_throttle(name, remote)
-        user = await StaffUser.get_or_none(username=name, active=True)
-        ok = verify_password(user.password_hash if user else None, password)
         now = self.clock.now()
+        # The attempt is reserved (as a failure) before the limits are checked, so parallel
+        # attempts count each other: at most the limit of them ever reach the password check.
+        attempt = await LoginAttempt.create(username=name, remote=remote[:64], succeeded=False, at=now)
+        try:
+            await self._check_throttle(name, remote[:64], attempt.id)
+        except LoginThrottled:
+            await attempt.delete()
+            raise
+        user = await StaffUser.get_or_none(username=name, active=True)
+        ok = await check_password(user.password_hash if user else None, password)
         await LoginAttempt.filter(at__lt=now - KEEP_ATTEMPTS).delete()
-        await LoginAttempt.create(username=name, remote=remote[:64], succeeded=ok, at=now)
         if not ok or user is None:
             return None
+        attempt.succeeded = True
+        await attempt.save(update_fields=["succeeded"])
         user.last_login_at = now
         await user.save(update_fields=["last_login_at"])
         await StaffSession.filter(user=user, expires_at__lte=now).delete()
         return user
 
-    async def _check_throttle(self, name: str, remote: str) -> None:
+    async def _check_throttle(self, name: str, remote: str, own: int) -> None:
         since = self.clock.now() - THROTTLE_WINDOW
         for field, value, limit in (("username", name, MAX_FAILURES_PER_USER), ("remote", remote, MAX_FAILURES_PER_REMOTE)):
-            failures = LoginAttempt.filter(**{field: value}, succeeded=False, at__gte=since)
+            failures = LoginAttempt.filter(**{field: value}, succeeded=False, at__gte=since).exclude(id=own)
             if await failures.count() >= limit:
                 oldest = await failures.order_by("-at").offset(limit - 1).first()
                 retry = oldest.at + THROTTLE_WINDOW - self.clock.now()

@@ -3,6 +3,9 @@ guessable (zxcvbn's estimate over its lists of common passwords, words, names an
 patterns); argon2id with argon2-cffi's recommended parameters."""
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
@@ -14,6 +17,11 @@ MIN_SCORE = 3  # zxcvbn: 3 = "safely unguessable", about 10^8 guesses or more
 PRODUCT_WORDS = ("siyu", "私域", "wecom", "wechat", "console")
 _HASHER = PasswordHasher()  # stateless, safe to share
 _DUMMY_HASH = _HASHER.hash("not a real password, compared to keep timing even")
+# argon2id costs tens of milliseconds of CPU and 64 MiB per check: off the event loop (it
+# answers platform callbacks within 5 s), and a few at a time, so a burst of sign-ins queues
+# here instead of taking every core. (argon2-cffi releases the GIL while hashing.)
+VERIFIERS = 2
+_VERIFY_POOL = ThreadPoolExecutor(max_workers=VERIFIERS, thread_name_prefix="argon2")
 
 
 class WeakPassword(Refusal):
@@ -57,3 +65,8 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def check_password(stored_hash: str | None, password: str) -> bool:
+    """``verify_password`` in the small verifying pool, without blocking the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(_VERIFY_POOL, verify_password, stored_hash, password)

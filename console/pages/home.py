@@ -2,6 +2,7 @@
 settings pages."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
@@ -94,7 +95,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     username, password = str(form.get("username", "")), str(form.get("password", ""))
     context = {"title": "login.title", "next": form.get("next", ""), "username": username}
     try:
-        user = await SignIn(console.clock)(username, password, request.remote or "")
+        remote = client_address(request, console.settings.proxy_networks)
+        user = await SignIn(console.clock)(username, password, remote)
     except LoginThrottled as exc:
         minutes = max(1, -(-exc.retry_after // 60))
         return render(request, "login.html", {**context, "error": console.t(request[LANG], "login.throttled", minutes=minutes)}, status=429)
@@ -104,6 +106,25 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     set_cookie(response, request, SESSION_COOKIE, await start_session(user, console.clock), max_age=12 * 3600)
     set_cookie(response, request, CSRF_COOKIE, secrets.token_urlsafe(24), max_age=None)
     return response
+
+
+def client_address(request: web.Request, proxies: tuple[Any, ...]) -> str:
+    """The client's address: the peer's, or behind trusted reverse proxies the right-most
+    X-Forwarded-For entry that is not one of them (entries further left are the client's
+    own word and could be forged)."""
+    remote = request.remote or ""
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    while hops and _is_proxy(remote, proxies):
+        remote = hops.pop()
+    return remote
+
+
+def _is_proxy(address: str, proxies: tuple[Any, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:

@@ -145,3 +145,67 @@ async def test_a_disabled_user_is_signed_out_at_once(client, users):
     await users["marketer"].save()
     assert (await client.get("/console/", allow_redirects=False)).status == 303
     assert (await sign_in(client, "marketer1")).status == 401
+
+
+async def test_parallel_wrong_passwords_cannot_outrun_the_lockout(client, users):
+    import asyncio
+
+    answers = await asyncio.gather(*(sign_in(client, "admin1", f"wrong password {i}") for i in range(40)))
+    statuses = [a.status for a in answers]
+    assert statuses.count(401) <= 5  # at most five guesses reach the password check
+    assert statuses.count(429) >= 35
+
+
+async def test_passwords_are_checked_off_the_event_loop_a_few_at_a_time(client, users, monkeypatch):
+    import asyncio
+    import threading
+    import time
+
+    from argon2 import PasswordHasher
+
+    from console.access.passwords import VERIFIERS
+
+    loop_thread = threading.get_ident()
+    running, seen = [0], {"threads": set(), "most": 0}
+    lock = threading.Lock()
+
+    class SlowHasher(PasswordHasher):
+        def verify(self, hash, password):  # noqa: A002 - argon2's own parameter name
+            with lock:
+                running[0] += 1
+                seen["most"] = max(seen["most"], running[0])
+                seen["threads"].add(threading.get_ident())
+            time.sleep(0.05)  # as long as a real argon2id check
+            with lock:
+                running[0] -= 1
+            return super().verify(hash, password)
+
+    monkeypatch.setattr("console.access.passwords._HASHER", SlowHasher(time_cost=1, memory_cost=8, parallelism=1))
+    names = ["admin1", "marketer1", "support1", "sales1"] * 3
+    answers = await asyncio.gather(*(sign_in(client, name) for name in names))
+    assert {a.status for a in answers} == {303}
+    assert loop_thread not in seen["threads"]  # the loop kept serving meanwhile
+    assert seen["most"] <= VERIFIERS  # a burst queues instead of taking every core
+
+
+async def test_behind_a_trusted_proxy_the_address_limit_counts_the_real_client(db, clock, aiohttp_client, users):
+    from aiohttp import web
+
+    from bot.config import Settings
+    from console.pages import setup_console
+
+    app = web.Application()
+    setup_console(app, Settings(secret_key="test-secret", trusted_proxies="127.0.0.1, 10.0.0.0/8"), clock=clock)
+    proxied = await aiohttp_client(app)
+
+    async def attempt(user: str, client_ip: str, spoofed: str = ""):
+        page = await proxied.get("/console/login")
+        forwarded = ", ".join(p for p in (spoofed, client_ip, "10.1.2.3") if p)  # the client, then an inner proxy
+        return await proxied.post("/console/login", headers={"X-Forwarded-For": forwarded}, allow_redirects=False,
+                                  data={"username": user, "password": "wrong password!", "next": "",
+                                        "csrf_token": csrf_of(await page.text())})
+
+    for i in range(20):  # a different user each time: only the address limit can apply
+        assert (await attempt(f"nobody{i}", "203.0.113.7", spoofed=f"198.51.100.{i}")).status == 401
+    assert (await attempt("nobody-else", "203.0.113.7", spoofed="198.51.100.99")).status == 429  # forging the left part does not help
+    assert (await attempt("nobody-else", "203.0.113.8")).status == 401  # another client is not locked out

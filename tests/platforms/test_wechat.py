@@ -234,3 +234,15 @@ async def test_bad_encrypted_callbacks_are_refused(aes_client, crypto, clock, pi
     assert resp.status == status and pipeline.events == []
     good = await aes_post(aes_client, crypto, clock, TEXT.format(msg_id="good"))
     assert good.status == 200 and [e.msg_id for e in pipeline.events] == ["good"]
+
+
+async def test_plaintext_mode_refuses_a_signed_query_seen_before_carrying_another_body(plain_client, clock, pipeline):
+    query = {**plain_query(TOKEN, now(clock), nonce="replay-1"), "openid": OPENID}
+    first = await plain_client.post("/wechat/callback", params=query, data=TEXT.format(msg_id="m1"))
+    forged = await plain_client.post("/wechat/callback", params=query, data=TEXT.format(msg_id="m2-forged"))
+    retry = await plain_client.post("/wechat/callback", params=query, data=TEXT.format(msg_id="m1"))
+    assert (first.status, forged.status, retry.status) == (200, 403, 200)  # WeChat's own retry still passes
+    assert [e.msg_id for e in pipeline.events] == ["m1", "m1"]  # the pipeline's dedup handles the retry
+    clock.advance(301)  # the window is over: the timestamp check refuses the old query anyway
+    late = await plain_client.post("/wechat/callback", params=query, data=TEXT.format(msg_id="m1"))
+    assert late.status == 403

@@ -280,3 +280,17 @@ async def test_well_formed_but_odd_callbacks_never_cause_a_server_error(client, 
     resp = await post(client, crypto, clock, plain)
     assert resp.status == 200
     assert len(pipeline.events) == 1
+
+
+async def test_a_body_trickling_in_is_cut_off_with_408_and_reaches_nothing(client, pipeline, monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr("bot.platforms.checks.BODY_TIMEOUT", 0.3)
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    writer.write(b"POST /wecom/callback?msg_signature=x&timestamp=1&nonce=1 HTTP/1.1\r\nHost: bot\r\n"
+                 b"Content-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml>")  # and then nothing more
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), timeout=10)
+    writer.close()
+    assert status_line.startswith(b"HTTP/1.1 408")
+    assert pipeline.events == []

@@ -1,7 +1,9 @@
 """``GET/POST /wechat/callback``: the official account's callback.
 
 Plaintext mode (Settings.wechat_aes_key empty): signature = sha1(sort(token, timestamp,
-nonce)) and an XML body in clear. Safe mode (``encrypt_type=aes``): msg_signature =
+nonce)) and an XML body in clear; the signature does not cover the body, so a signed query is
+remembered within the replay window and refused with any other body. Safe mode
+(``encrypt_type=aes``): msg_signature =
 sha1(sort(token, timestamp, nonce, Encrypt)), receive id = AppID, and the passive reply is
 encrypted too. The URL check (GET) always uses the plain signature and echoes ``echostr``.
 The account must answer within 5 s (else WeChat retries up to 3 times); "success" means
@@ -17,7 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.events import AccountEvent, Event, Message
 from bot.platforms.base import REFUSED, Callback, CallbackTransport
-from bot.platforms.checks import CallbackRejected, check_timestamp, query, rejection_response
+from bot.platforms.checks import CallbackRejected, SignedQueries, check_timestamp, query, rejection_response
 from bot.platforms.crypto import CallbackCrypto, verify_plain_signature
 from bot.platforms.payloads import PayloadError, parse_xml
 from bot.platforms.replies import passive_text_reply
@@ -26,6 +28,7 @@ from bot.responder import Responder
 
 PATH = "/wechat/callback"
 ACK = "success"
+REPLAY_MEMORY = 300  # seconds a plaintext query is remembered when the timestamp window is off
 
 
 class WeChatTransport(CallbackTransport):
@@ -40,6 +43,9 @@ class WeChatTransport(CallbackTransport):
         )
         super().__init__(settings, pipeline, clock, crypto)
         self.client = client
+        window = settings.callback_max_skew if settings.callback_max_skew > 0 else REPLAY_MEMORY
+        # A timestamp up to ``window`` ahead of now is accepted until ``2 * window`` from now.
+        self.signed_queries = SignedQueries(clock, 2 * window)
 
     async def verify_url(self, request: web.Request) -> web.Response:
         """URL verification always uses the plain signature and echoes echostr as is."""
@@ -77,7 +83,9 @@ class WeChatTransport(CallbackTransport):
         if query(request, "encrypt_type") == "aes":
             raise CallbackRejected(403, "encrypted callback but no EncodingAESKey is configured")
         self._check_plain_signature(request)
-        return parse_xml(body)
+        xml = parse_xml(body)  # a malformed body is refused (400) and binds nothing
+        self.signed_queries.check(query(request, "timestamp"), query(request, "nonce"), query(request, "signature"), body)
+        return xml
 
     def _open_aes(self, request: web.Request, body: bytes) -> dict[str, Any]:
         if query(request, "encrypt_type") != "aes":
