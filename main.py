@@ -100,6 +100,34 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """``keys new`` prints a fresh data key; ``keys rotate`` re-encrypts every personal value
+    under the first key of SIYU_DATA_KEYS (and recomputes the lookup hashes)."""
+    from models.encrypted import DataKeyError, keys_in_use, new_key, rotate
+
+    if args.keys_command == "new":
+        print(new_key())
+        return 0
+    from tortoise import Tortoise
+
+    from bot.database import connect, disconnect
+
+    async def run() -> int:
+        await connect(settings.database_url)
+        try:
+            count = await rotate(Tortoise.apps["models"].values())
+        finally:
+            await disconnect()
+        print(f"{count} rows re-encrypted with key {keys_in_use().current[0]!r}")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except DataKeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.database import connect, disconnect
     from leads.export import export_events
@@ -168,6 +196,11 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--since", metavar="ISO", help="only events at or after this time")
     events.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     events.set_defaults(func=cmd_export)
+
+    keys = sub.add_parser("keys", help="the data keys personal data is encrypted with (SIYU_DATA_KEYS)")
+    keys.add_argument("keys_command", choices=("new", "rotate"),
+                      help="new: print a fresh key; rotate: re-encrypt everything under the first key")
+    keys.set_defaults(func=cmd_keys)
 
     add_cli(sub, features())
 

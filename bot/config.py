@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlparse
 
+from models.encrypted import DataKeyError, DataKeys
+
 PREFIX = "SIYU_"
 
 
@@ -26,6 +28,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str = ""
+    data_keys: str = ""  # <id>:<key>,… newest first: personal data and shared access tokens are encrypted with them
     public_url: str = ""  # how staff reach this server (console links); default http://host:port
     callback_max_skew: int = 300
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks),
@@ -128,6 +131,11 @@ def validate(settings: Settings) -> Settings:
         raise ConfigError(f"{env('trusted_proxies')} must list IP addresses or networks: {exc}") from None
     _check_url(env("database_url"), settings.database_url, ("sqlite", "postgres", "asyncpg", "psycopg"))
     _check_url(env("redis_url"), settings.redis_url, ("redis", "rediss", "unix"))
+    if settings.data_keys:
+        try:
+            DataKeys.parse(settings.data_keys)
+        except DataKeyError as exc:
+            raise ConfigError(str(exc)) from None
     _check_url(env("public_url"), settings.public_url, ("http", "https"))
     _check_url(env("wecom_api_base"), settings.wecom_api_base, ("http", "https"))
     _check_url(env("wechat_api_base"), settings.wechat_api_base, ("http", "https"))

@@ -6,6 +6,7 @@
     python main.py token create --role ROLE --name NAME     (prints the token alone)
     python main.py token revoke ID
     python main.py token list
+    python main.py lead personal-data ID                    (everything stored about a person, JSON)
 
 ``add_cli_parsers`` registers these on an argparse subparsers object, setting ``func`` to
 :func:`command_main` (``func(args, settings) -> exit status``, connecting to the database
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import sys
 from typing import Callable, TextIO
 
@@ -30,7 +32,8 @@ from console.access.permissions import Role
 from console.access.tokens import TokenError, create_token, revoke_token
 from console.kit.schemas import to_json
 from console.pages.schemas import STAFF_USER, TOKEN
-from models import ApiToken, StaffUser
+from leads.privacy import export_person
+from models import ApiToken, Lead, StaffUser
 
 PasswordPrompt = Callable[[str], str]
 
@@ -64,6 +67,11 @@ def add_cli_parsers(subparsers: argparse._SubParsersAction) -> None:
     revoke.add_argument("id", type=int)
     revoke.set_defaults(func=command_main, console_command=token_revoke)
     token.add_parser("list", help="list API tokens").set_defaults(func=command_main, console_command=token_list)
+
+    lead = subparsers.add_parser("lead", help="a person's data (PIPL)").add_subparsers(dest="lead_command", required=True)
+    personal = lead.add_parser("personal-data", help="print everything stored about a lead as JSON (right of access)")
+    personal.add_argument("id", type=int)
+    personal.set_defaults(func=command_main, console_command=lead_personal_data)
 
 
 def command_main(args: argparse.Namespace, settings: Settings, *, upgrade: bool = True) -> int:
@@ -143,6 +151,15 @@ async def token_revoke(args, *, stdin, stdout, clock, prompt) -> None:
     row = await revoke_token(row.id, clock=clock)
     await audit.record(COMMAND_LINE, "token.revoke", at=clock.now(), target_type="token", target_id=row.id, before=before, after=to_json(TOKEN, row))
     stdout.write(f"revoked token {row.id} ({row.name})\n")
+
+
+async def lead_personal_data(args, *, stdin, stdout, clock, prompt) -> None:
+    lead = await Lead.get_or_none(id=args.id)
+    if lead is None:
+        raise CliError(f"no lead with id {args.id}")
+    data = await export_person(lead)
+    await audit.record(COMMAND_LINE, "lead.personal_data", at=clock.now(), target_type="lead", target_id=lead.id)
+    stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
 async def token_list(args, *, stdin, stdout, clock, prompt) -> None:

@@ -47,6 +47,8 @@ def _jsonl_records(text: str) -> tuple[list[tuple[int, Any]], list[FaqFileProble
             records.append((number, json.loads(line)))
         except json.JSONDecodeError as exc:
             problems.append(FaqFileProblem(number, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+        except RecursionError:
+            problems.append(FaqFileProblem(number, "invalid JSON (nested too deeply)"))
     return records, problems
 
 
@@ -58,6 +60,8 @@ def _yaml_records(text: str) -> tuple[list[tuple[int, Any]], list[FaqFileProblem
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
         return [], [FaqFileProblem(mark.line + 1 if mark else 0, f"invalid YAML ({reason})")]
+    except RecursionError:
+        return [], [FaqFileProblem(0, "invalid YAML (nested too deeply)")]
     if isinstance(data, dict) and set(data) == {"entries"}:
         data = data["entries"]
         root = next(value for key, value in root.value if key.value == "entries")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from content.privacy import POLICY_VERSION
 from leads.crm_store import classify_lead
+from leads.privacy import erase_person
 from leads.profiles import profile_of
 from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile, LeadTag
 
@@ -41,21 +42,15 @@ async def may_push(lead_id: int) -> bool:
 
 
 async def erase(lead: Lead, at: datetime, source: str) -> None:
-    """Erase personal details; identities (to honour the stop), the channel and counted events
-    stay, message texts in the behaviour log are removed."""
-    lead.name, lead.company, lead.consent_at, lead.consent_version = "", "", None, ""
-    await lead.save(update_fields=["name", "company", "consent_at", "consent_version", "updated_at"])
+    """Erase personal details from every table that holds them (leads.privacy); identities
+    (to honour the stop), the channel and counted events stay, anonymous."""
+    await erase_person(lead)
+    lead.consent_at, lead.consent_version = None, ""
+    await lead.save(update_fields=["consent_at", "consent_version", "updated_at"])
     profile = await profile_of(lead)
-    profile.phone = profile.email = profile.role = ""
     profile.erased_at = at
     profile.unsubscribed_at = profile.unsubscribed_at or at
-    await profile.save()
-    await LeadTag.filter(lead_id=lead.id).delete()
-    for event in await BehaviourEvent.filter(lead_id=lead.id):
-        kept = {k: v for k, v in (event.payload or {}).items() if k not in ("text", "name", "content")}
-        if kept != event.payload:
-            event.payload = kept
-            await event.save(update_fields=["payload"])
+    await profile.save(update_fields=["erased_at", "unsubscribed_at"])
     await ConsentRecord.create(lead_id=lead.id, action="erase", source=source, at=at)
 
 

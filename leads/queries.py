@@ -65,6 +65,15 @@ def scoped_leads(viewer: Viewer) -> QuerySet[Lead]:
     return Lead.all()
 
 
+def owned_rows(viewer: Viewer, lead: str = "lead") -> Q:
+    """A filter keeping the rows (FAQ questions, events, ...) whose lead, through the relation
+    ``lead``, the viewer may see: everything, or for sales only their own leads' rows (rows of
+    no lead are no one's, so hidden)."""
+    if not viewer.own_leads_only:
+        return Q()
+    return Q(**{f"{lead}__owner__userid": viewer.wecom_userid or "\0none"})
+
+
 def filtered_leads(viewer: Viewer, flt: LeadFilter) -> QuerySet[Lead]:
     """The viewer's leads narrowed by ``flt``, newest first."""
     qs = scoped_leads(viewer)

@@ -20,6 +20,7 @@ from typing import AsyncContextManager, Awaitable, Callable, Protocol
 
 from bot.clock import Clock
 from bot.config import Settings
+from models.encrypted import DataKeyError, DataKeys
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,7 @@ class MemoryTokenStore:
         self._tokens.clear()
 
 
+# ARGV[1] is what "value" holds: the token itself, or its keyed hash when tokens are sealed.
 _DISCARD_IF_SAME = """
 local raw = redis.call('GET', KEYS[1])
 if raw and cjson.decode(raw)['value'] == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -98,32 +100,46 @@ return 0
 
 
 class RedisTokenStore:
-    """Tokens shared by every process using the same Redis, one key per secret, with a TTL."""
+    """Tokens shared by every process using the same Redis, one key per secret, with a TTL.
+    With ``keys`` (SIYU_DATA_KEYS) a token is stored sealed (AES-GCM) beside its keyed hash,
+    so whoever reads Redis cannot call the platform's API with it."""
 
-    def __init__(self, redis, prefix: str = KEY_PREFIX, *, owns_connection: bool = False) -> None:
+    def __init__(self, redis, prefix: str = KEY_PREFIX, *, owns_connection: bool = False, keys: DataKeys | None = None) -> None:
         self._redis = redis
         self._prefix = prefix
         self._owns = owns_connection
+        self._keys = keys
 
     @classmethod
-    def from_url(cls, url: str, prefix: str = KEY_PREFIX) -> "RedisTokenStore":
+    def from_url(cls, url: str, prefix: str = KEY_PREFIX, *, keys: DataKeys | None = None) -> "RedisTokenStore":
         import redis.asyncio as aioredis
 
-        return cls(aioredis.from_url(url), prefix, owns_connection=True)
+        return cls(aioredis.from_url(url), prefix, owns_connection=True, keys=keys)
 
     async def get(self, key: str) -> CachedToken | None:
         raw = await self._redis.get(self._prefix + key)
         if raw is None:
             return None
         data = json.loads(raw)
+        if "sealed" in data:
+            if self._keys is None:
+                return None  # sealed by a process with keys: fetch a token of our own
+            try:
+                data = json.loads(self._keys.decrypt(data["sealed"]))
+            except DataKeyError:
+                return None  # sealed under a key this process no longer holds
         return CachedToken(data["value"], float(data["usable_until"]))
 
     async def set(self, key: str, token: CachedToken, ttl: float) -> None:
-        raw = json.dumps({"value": token.value, "usable_until": token.usable_until})
+        plain = json.dumps({"value": token.value, "usable_until": token.usable_until})
+        raw = json.dumps({"value": self._stored_value(token.value), "sealed": self._keys.encrypt(plain)}) if self._keys else plain
         await self._redis.set(self._prefix + key, raw, ex=max(1, math.ceil(ttl)))
 
     async def discard(self, key: str, value: str) -> None:
-        await self._redis.eval(_DISCARD_IF_SAME, 1, self._prefix + key, value)
+        await self._redis.eval(_DISCARD_IF_SAME, 1, self._prefix + key, self._stored_value(value))
+
+    def _stored_value(self, value: str) -> str:
+        return self._keys.lookup_hash(value) if self._keys else value
 
     @contextlib.asynccontextmanager
     async def refresh_lock(self, key: str):
@@ -152,9 +168,10 @@ class RedisTokenStore:
 
 
 def token_store_for(settings: Settings) -> TokenStore:
-    """Redis when ``redis_url`` is set, else memory."""
+    """Redis when ``redis_url`` is set (tokens sealed with ``data_keys`` when set), else memory."""
     if settings.redis_url:
-        return RedisTokenStore.from_url(settings.redis_url)
+        keys = DataKeys.parse(settings.data_keys) if settings.data_keys else None
+        return RedisTokenStore.from_url(settings.redis_url, keys=keys)
     return MemoryTokenStore()
 
 

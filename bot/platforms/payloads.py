@@ -83,7 +83,7 @@ def parse_json(body: bytes | str) -> dict[str, Any]:
     """Parse a JSON object; anything else (array, number, broken text) is a PayloadError."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # deep nesting is malformed too
         raise PayloadError(f"malformed JSON: {exc}") from None
     if not isinstance(data, dict):
         raise PayloadError("JSON body must be an object")

@@ -62,7 +62,7 @@ async def create_user(
         return await StaffUser.create(
             username=name,
             role=parsed.value,
-            password_hash=hash_password(password),
+            password_hash=hash_password(password, name),
             display_name=display_name or name,
             wecom_userid=wecom_userid or None,
             created_at=clock.now(),
@@ -76,7 +76,7 @@ async def set_password(username: str, password: str) -> StaffUser:
     user = await StaffUser.get_or_none(username=username.strip().lower())
     if user is None:
         raise AccountError(f"no staff user named {username!r}")
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, user.username)
     await user.save(update_fields=["password_hash"])
     await StaffSession.filter(user=user).delete()
     return user

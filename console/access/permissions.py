@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, str] = {
     "channels.write": "create and change channels",
     "faq.read": "see the FAQ",
     "faq.write": "change FAQ entries",
+    "suggestions.write": "send or dismiss one-click FAQ suggestions in one's chats",
     "content.read": "see content and pushes",
     "content.write": "create content and schedule pushes",
     "surveys.read": "see surveys and their answers",
@@ -44,11 +45,11 @@ MATRIX: dict[Role, frozenset[str]] = {
     }),
     Role.SUPPORT: frozenset({
         "dashboard.read", "leads.read", "leads.write", "events.read",
-        "channels.read", "faq.read", "faq.write", "content.read", "surveys.read",
+        "channels.read", "faq.read", "faq.write", "suggestions.write", "content.read", "surveys.read",
     }),
     Role.SALES: frozenset({
         "dashboard.read", "leads.read", "leads.write", "events.read",
-        "channels.read", "faq.read", "content.read",
+        "channels.read", "faq.read", "suggestions.write", "content.read",
     }),
 }
 

@@ -1,4 +1,6 @@
-"""Console sessions (a random cookie, stored hashed) and CSRF tokens bound to a cookie."""
+"""Console sessions (a random cookie, stored hashed) and CSRF tokens bound to the browser's
+CSRF cookie and its session: a token works only in the session it was issued for, and both
+rotate when someone signs in or out."""
 from __future__ import annotations
 
 import hashlib
@@ -44,15 +46,17 @@ async def end_session(token: str | None) -> None:
         await StaffSession.filter(token_hash=digest(token)).delete()
 
 
-def csrf_token(secret: bytes, seed: str) -> str:
-    """The CSRF token for forms of the browser holding the ``seed`` cookie."""
-    return hmac.new(secret, seed.encode(), hashlib.sha256).hexdigest()
+def csrf_token(secret: bytes, seed: str, session: str | None = None) -> str:
+    """The CSRF token for forms of the browser holding the ``seed`` cookie in ``session``
+    (its session cookie; none before signing in)."""
+    bound = seed + "\n" + (digest(session) if session else "")
+    return hmac.new(secret, bound.encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_valid(secret: bytes, seed: str | None, submitted: str | None) -> bool:
+def csrf_valid(secret: bytes, seed: str | None, submitted: str | None, session: str | None = None) -> bool:
     if not seed or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(secret, seed), submitted)
+    return hmac.compare_digest(csrf_token(secret, seed, session), submitted)
 
 
 def set_cookie(response: web.StreamResponse, request: web.Request, name: str, value: str, max_age: int | None) -> None:

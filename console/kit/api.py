@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from console.kit.app import Console
 
 log = logging.getLogger(__name__)
+MAX_NESTING = 32  # no request body of ours nests deeper; far deeper ones exhaust parsers
 
 
 class ApiError(Exception):
@@ -132,13 +133,38 @@ async def read_body(request: web.Request, schema: Mapping[str, Any]) -> Any:
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     try:
         body = json.loads(await request.text())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "invalid_json", "the body is not valid JSON") from None
+    problem = json_problem(body)
+    if problem:
+        raise ApiError(400, "invalid_json", problem)
     try:
         check_body(schema, body)
     except SchemaError as exc:
         raise ApiError(400, "invalid_body", str(exc)) from None
     return body
+
+
+def json_problem(value: Any) -> str | None:
+    """Why a parsed JSON body cannot be taken (nested deeper than MAX_NESTING, text that is not
+    valid Unicode: a lone surrogate, or a NUL, which no database stores), or None. Iterative:
+    no recursion to exhaust."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "the body holds text that is not valid Unicode (a lone surrogate)"
+            if "\x00" in item:
+                return "the body holds a NUL character"
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_NESTING:
+                return f"the body nests deeper than {MAX_NESTING} levels"
+            children = [*item, *item.values()] if isinstance(item, dict) else item
+            todo.extend((child, depth + 1) for child in children)
+    return None
 
 
 def endpoint_view(console: "Console", endpoint: Endpoint):

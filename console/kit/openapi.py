@@ -1,6 +1,7 @@
 """The OpenAPI 3 document, generated from the endpoints registered on the Console."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from console.access.permissions import MATRIX, Role
@@ -19,9 +20,25 @@ def _roles_with(permission: str) -> str:
     return ", ".join(r.value for r in Role if permission in MATRIX[r])
 
 
+# What a ``format`` parameter's choices (or a path's suffix) answer with.
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "yaml": "text/plain", "jsonl": "text/plain",
+               "png": "image/png", "svg": "image/svg+xml"}
+
+
+def _success_content(ep: Endpoint) -> dict[str, Any]:
+    """The success body's media types: JSON with the response schema, or the files a
+    ``format`` parameter (or a ``.csv`` path) chooses."""
+    choices = next((p.enum for p in ep.params if p.name == "format" and p.enum), None)
+    if ep.path.endswith(".csv"):
+        choices = ("csv",)
+    types = {MEDIA_TYPES[c] for c in choices or ("json",) if c in MEDIA_TYPES}
+    return {t: {"schema": dict(ep.response or {"type": "object"}) if t == "application/json" else {"type": "string"}}
+            for t in sorted(types)}
+
+
 def _operation(ep: Endpoint) -> dict[str, Any]:
     op: dict[str, Any] = {
-        "operationId": ep.operation_id or f"{ep.method.lower()}_{ep.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
+        "operationId": _operation_id(ep),
         "summary": ep.summary,
         "description": f"Permission `{ep.permission}` (roles: {_roles_with(ep.permission)}).",
         "tags": [ep.tag],
@@ -37,10 +54,7 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     if ep.status == 204:
         op["responses"]["204"] = {"description": "Done"}
     else:
-        op["responses"][str(ep.status)] = {
-            "description": "Success",
-            "content": {"application/json": {"schema": dict(ep.response or {"type": "object"})}},
-        }
+        op["responses"][str(ep.status)] = {"description": "Success", "content": _success_content(ep)}
     statuses = dict(ERROR_STATUSES)
     if ep.body is not None:
         statuses[415] = "The body is not application/json"
@@ -51,10 +65,35 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
     return op
 
 
+def _links(created: Endpoint, endpoints: list[Endpoint]) -> dict[str, Any]:
+    """OpenAPI links from a create operation (201) to the operations on what it created
+    (``/things`` → ``/things/{param}``): the parameter comes from the response's field of
+    the same name, else its ``id``. Clients and stateful tests follow them."""
+    links: dict[str, Any] = {}
+    fields = set((created.response or {}).get("properties", {}))
+    for ep in endpoints:
+        param = ep.path.removeprefix(created.path + "/")
+        if ep is created or not ep.path.startswith(created.path + "/") or not re.fullmatch(r"\{\w+\}", param):
+            continue
+        name = param[1:-1]
+        source = name if name in fields or not fields else "id"
+        links[f"{ep.method.lower()}_{name}"] = {
+            "operationId": _operation_id(ep), "parameters": {name: f"$response.body#/{source}"}}
+    return links
+
+
+def _operation_id(ep: Endpoint) -> str:
+    return ep.operation_id or f"{ep.method.lower()}_{ep.path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}"
+
+
 def openapi_document(endpoints: Iterable[Endpoint], *, title: str = "Siyu API", version: str = "1") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    endpoints = list(endpoints)
     for ep in endpoints:
         paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep)
+        links = _links(ep, endpoints) if ep.method == "POST" and ep.status == 201 else {}
+        if links:
+            paths[ep.path][ep.method.lower()]["responses"][str(ep.status)]["links"] = links
     return {
         "openapi": "3.0.3",
         "info": {

@@ -1,6 +1,7 @@
 """JSON Schemas for the API: a checker for the subset request bodies use (object,
 properties, required, additionalProperties, string, integer, boolean, array, enum, nullable,
-maxLength, maxItems), the one serialiser of responses (:func:`to_json`), and the shapes every
+maxLength, maxItems, number with minimum/maximum; integers fit a BIGINT, strings are
+encodable Unicode), the one serialiser of responses (:func:`to_json`), and the shapes every
 endpoint shares (errors, pages of items). Each owner declares its resources' request and
 response schemas side by side."""
 from __future__ import annotations
@@ -28,7 +29,9 @@ class SchemaError(ValueError):
     """The body does not match the schema; the message names the field."""
 
 
-_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict}
+INT64 = 2**63 - 1  # what a database's BIGINT holds
 
 
 def check_body(schema: Mapping[str, Any], value: Any, where: str = "body") -> None:
@@ -37,8 +40,10 @@ def check_body(schema: Mapping[str, Any], value: Any, where: str = "body") -> No
             return
         raise SchemaError(f"{where} must not be null")
     kind = schema.get("type")
-    if kind and (not isinstance(value, _TYPES[kind]) or (kind == "integer" and isinstance(value, bool))):
+    if kind and (not isinstance(value, _TYPES[kind]) or (kind in ("integer", "number") and isinstance(value, bool))):
         raise SchemaError(f"{where} must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}")
+    if kind in ("integer", "number"):
+        _check_number(schema, value, where)
     if "enum" in schema and value not in schema["enum"]:
         raise SchemaError(f"{where} must be one of {', '.join(map(str, schema['enum']))}")
     if kind == "string":
@@ -52,13 +57,29 @@ def check_body(schema: Mapping[str, Any], value: Any, where: str = "body") -> No
         _check_object(schema, value, where)
 
 
+def _check_number(schema: Mapping[str, Any], value: int | float, where: str) -> None:
+    low, high = schema.get("minimum", -INT64 - 1), schema.get("maximum", INT64)
+    if value != value or not low <= value <= high:  # NaN, or beyond what can be stored
+        raise SchemaError(f"{where} must be between {low} and {high}")
+
+
 def _check_string(schema: Mapping[str, Any], value: str, where: str) -> None:
+    if not _encodable(value):
+        raise SchemaError(f"{where} must be valid Unicode text (no lone surrogates)")
     if len(value) > schema.get("maxLength", 10**9):
         raise SchemaError(f"{where} must have at most {schema['maxLength']} characters")
     if len(value) < schema.get("minLength", 0):
         raise SchemaError(f"{where} must have at least {schema['minLength']} characters")
     if "pattern" in schema and not re.search(ecma_anchors(schema["pattern"]), value):
         raise SchemaError(f"{where} must match {schema['pattern']}")
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def ecma_anchors(pattern: str) -> str:

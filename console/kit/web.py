@@ -74,7 +74,7 @@ async def _serve(console: "Console", request: web.Request, handler) -> web.Strea
     request[LANG] = pick_language(request.query.get("lang"), request.cookies.get(LANG_COOKIE), user.language if user else None)
     if request.method not in SAFE_METHODS:
         form = await request.post()
-        if not csrf_valid(console.secret, seed, form.get(CSRF_FIELD)):
+        if not csrf_valid(console.secret, seed, form.get(CSRF_FIELD), request.cookies.get(SESSION_COOKIE)):
             response = render_message(request, "error.csrf", status=403)
             return _finish(request, response, new_seed)
     try:
@@ -114,7 +114,7 @@ def base_context(request: web.Request, **extra: Any) -> dict[str, Any]:
         "actor": actor,
         "nav": nav,
         "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token(console.secret, request[CSRF_SEED]),
+        "csrf_token": csrf_token(console.secret, request[CSRF_SEED], request.cookies.get(SESSION_COOKIE)),
         "request_path": request.path,
         **extra,
     }

@@ -14,6 +14,7 @@ from console.kit.api import ApiCall, ApiError
 from console.kit.registry import Param
 from console.kit.schemas import page_of, to_json
 from console.pages import schemas as s
+from leads.privacy import export_person
 from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads,
     lead_json, leads_json, scoped_leads, timeline, visible_lead,
@@ -69,7 +70,16 @@ async def _lead(call: ApiCall):
 
 
 async def get_lead(call: ApiCall) -> dict[str, Any]:
-    return to_json(s.LEAD, await lead_json(await _lead(call)))
+    lead = await _lead(call)
+    await call.audit("lead.view", target_type="lead", target_id=lead.id)
+    return to_json(s.LEAD, await lead_json(lead))
+
+
+async def lead_personal_data(call: ApiCall) -> dict[str, Any]:
+    lead = await _lead(call)
+    data = await export_person(lead)
+    await call.audit("lead.personal_data", target_type="lead", target_id=lead.id)
+    return data
 
 
 async def lead_timeline(call: ApiCall) -> dict[str, Any]:
@@ -174,6 +184,8 @@ def register(console: "Console") -> None:
     add("GET", "/leads", list_leads, permission="leads.read", tag="leads", summary="List leads (newest first)", params=(*LEAD_FILTERS, *PAGE), response=page_of(s.LEAD))
     add("GET", "/leads/{lead_id}", get_lead, permission="leads.read", tag="leads", summary="A lead: fields, tags, channels, consent, identities", params=(LEAD_ID,), response=s.LEAD)
     add("PATCH", "/leads/{lead_id}", patch_lead, permission="leads.write", tag="leads", summary="Change a lead's name, company, stage, tags or owner", params=(LEAD_ID,), body=s.LEAD_PATCH, response=s.LEAD, extra_statuses=(409,))
+    add("GET", "/leads/{lead_id}/personal-data", lead_personal_data, permission="leads.export", tag="leads",
+        summary="Everything stored about the person, by table (PIPL right of access)", params=(LEAD_ID,))
     add("GET", "/leads/{lead_id}/timeline", lead_timeline, permission="leads.read", tag="leads", summary="A lead's behaviour, newest first", params=(LEAD_ID, *PAGE), response=page_of(s.EVENT))
     add("GET", "/events", list_events, permission="events.read", tag="events", summary="List behaviour events (newest first)", response=page_of(s.EVENT), params=(
         Param("lead_id", "integer", "Only this lead's events", minimum=1, maximum=2**31 - 1),

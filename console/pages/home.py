@@ -17,7 +17,7 @@ from console.access.accounts import LoginThrottled, SignIn
 from console.kit.chart import bar_chart_svg
 from console.kit.i18n import DISPLAY_TZ
 from leads.queries import leads_json, scoped_leads
-from console.pages.leads import lead_export, lead_fields, lead_list, lead_page, lead_tags
+from console.pages.leads import lead_export, lead_fields, lead_list, lead_page, lead_personal_data, lead_tags
 from console.access.sessions import CSRF_COOKIE, SESSION_COOKIE, end_session, set_cookie, start_session
 from console.pages.settings import (
     add_api_token, add_staff_user, api_tokens, audit_log, change_staff_user, revoke_api_token, staff_users,
@@ -48,6 +48,8 @@ def register(console: "Console") -> None:
     console.add_page("/leads", lead_list, template="leads.html", section="leads", title="nav.leads", permission="leads.read", name="leads")
     console.add_page("/leads.csv", lead_export, template="", section="leads", title="leads.export", permission="leads.export")
     console.add_page("/leads/{lead_id:\\d+}", lead_page, template="lead.html", section="leads", title="nav.leads", permission="leads.read")
+    console.add_page("/leads/{lead_id:\\d+}/personal-data.json", lead_personal_data, template="", section="leads",
+                     title="nav.leads", permission="leads.export")
     console.add_page("/leads/{lead_id:\\d+}/tags", lead_tags, template="", section="leads", title="lead.tags", permission="leads.write", methods=("POST",))
     console.add_page("/leads/{lead_id:\\d+}/fields", lead_fields, template="", section="leads", title="nav.leads", permission="leads.write", methods=("POST",))
     console.add_page("/settings/users", staff_users, template="users.html", section="settings", title="settings.users", permission="staff.read")
@@ -129,6 +131,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     await end_session(request.cookies.get(SESSION_COOKIE))
     response = redirect("/console/login")
     response.del_cookie(SESSION_COOKIE, path="/")
+    set_cookie(response, request, CSRF_COOKIE, secrets.token_urlsafe(24), max_age=None)  # the old forms die with the session
     return response
 
 

@@ -1,6 +1,7 @@
 """The lead list (search, filters, pages, CSV) and the lead page (360° view, edits)."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from console.kit.i18n import DISPLAY_TZ
+from leads.privacy import export_person
 from leads.queries import (
     STATUSES, LeadChangeError, LeadFilter, change_lead, clean_changes, filtered_leads, lead_json,
     leads_csv, leads_json, timeline, visible_lead,
@@ -70,7 +72,21 @@ async def lead_page(request: web.Request, ctx: PageContext) -> dict[str, Any] | 
     lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
     if lead is None:
         raise web.HTTPNotFound()
+    await ctx.audit("lead.view", target_type="lead", target_id=lead.id)  # every look at a person is on record
     return await lead_context(lead, request, ctx)
+
+
+async def lead_personal_data(request: web.Request, ctx: PageContext) -> web.StreamResponse:
+    """Everything stored about the person, as a JSON download (PIPL right of access)."""
+    lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
+    if lead is None:
+        raise web.HTTPNotFound()
+    data = await export_person(lead)
+    await ctx.audit("lead.personal_data", target_type="lead", target_id=lead.id)
+    return web.Response(
+        text=json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json", charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="lead-{lead.id}-personal-data.json"'},
+    )
 
 
 async def lead_context(lead, request: web.Request, ctx: PageContext, error: str = "") -> dict[str, Any]:
@@ -85,6 +101,7 @@ async def lead_context(lead, request: web.Request, ctx: PageContext, error: str 
         "older": len(events) > TIMELINE_PAGE,
         "can_edit": ctx.actor.can("leads.write"),
         "can_assign": ctx.actor.can("leads.write") and not ctx.actor.own_leads_only,
+        "can_export": ctx.actor.can("leads.export"),
         "statuses": STATUSES,
         "staff": await WeComMember.all().order_by("name") if not ctx.actor.own_leads_only else [],
         "saved": request.query.get("saved") == "1",

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from faq import FaqEntry, entry_from_record, normalise
 from handlers.faq.store import all_entries, save_entries
+from leads.queries import Viewer, owned_rows
 from models import FaqEntryRecord, FaqHit, FaqSuggestion
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
@@ -95,8 +96,13 @@ def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -
     return sorted(clusters, key=lambda c: (-c.size, c.key))
 
 
-async def inbox(limit: int = INBOX_LIMIT) -> list[Cluster]:
-    hits = await FaqHit.filter(needs_review()).order_by("-id").limit(limit)
+def _scoped(viewer: Viewer | None) -> Q:
+    """The questions ``viewer`` may read (None: the system, every question)."""
+    return owned_rows(viewer) if viewer is not None else Q()
+
+
+async def inbox(limit: int = INBOX_LIMIT, viewer: Viewer | None = None) -> list[Cluster]:
+    hits = await FaqHit.filter(needs_review() & _scoped(viewer)).order_by("-id").limit(limit)
     return cluster_hits(hits)
 
 
@@ -193,11 +199,11 @@ def _counts(rows: Sequence[FaqHit]) -> dict[str, Any]:
     }
 
 
-async def statistics(now: datetime, days: int = 30) -> dict[str, Any]:
+async def statistics(now: datetime, days: int = 30, viewer: Viewer | None = None) -> dict[str, Any]:
     """Rates overall, per day (China time) and per category; top entries and top unanswered
-    clusters over the last ``days`` days."""
+    clusters over the last ``days`` days, of the questions ``viewer`` may read."""
     since = now - timedelta(days=days)
-    rows = await FaqHit.filter(asked_at__gte=since).order_by("id")
+    rows = await FaqHit.filter(_scoped(viewer), asked_at__gte=since).order_by("id")
     categories = {e.id: e.category for e in await all_entries()}
     per_day: dict[str, list[FaqHit]] = defaultdict(list)
     per_category: dict[str, list[FaqHit]] = defaultdict(list)
@@ -209,7 +215,7 @@ async def statistics(now: datetime, days: int = 30) -> dict[str, Any]:
     top = Counter(r.chosen_entry_id for r in rows if r.chosen_entry_id)
     unanswered = cluster_hits([r for r in reversed(rows) if r.outcome == "miss"])[:10]
     return {
-        "days": days, "total": _counts(rows), "suggestions": await suggestion_stats(since),
+        "days": days, "total": _counts(rows), "suggestions": await suggestion_stats(since, viewer),
         "per_day": [{"day": d, **_counts(per_day.get(d, []))} for d in day_list],
         "per_category": {c: _counts(r) for c, r in sorted(per_category.items())},
         "top_entries": [{"entry_id": e, "count": n} for e, n in top.most_common(10)],
@@ -217,10 +223,11 @@ async def statistics(now: datetime, days: int = 30) -> dict[str, Any]:
     }
 
 
-async def suggestion_stats(since: datetime) -> dict[str, Any]:
+async def suggestion_stats(since: datetime, viewer: Viewer | None = None) -> dict[str, Any]:
     """One-click suggestions: how many, how many staff sent, and the time from question to
     suggestion (median and 90th percentile, ms)."""
-    rows = await FaqSuggestion.filter(suggested_at__gte=since).values_list("status", "latency_ms")
+    scope = owned_rows(viewer, "hit__lead") if viewer is not None else Q()
+    rows = await FaqSuggestion.filter(scope, suggested_at__gte=since).values_list("status", "latency_ms")
     latencies = sorted(latency for _, latency in rows)
 
     def pct(share: float) -> float:
@@ -239,8 +246,10 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formulas in spreadsheets
 
 
-async def hits_csv(since: datetime | None = None) -> str:
-    query = FaqHit.all() if since is None else FaqHit.filter(asked_at__gte=since)
+async def hits_csv(since: datetime | None = None, viewer: Viewer | None = None) -> str:
+    query = FaqHit.filter(_scoped(viewer))
+    if since is not None:
+        query = query.filter(asked_at__gte=since)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from typing import Any
+
+from tortoise.expressions import Q
 from urllib.parse import quote
 
 from bot.events import ChatKind, TextMessage
 from faq import ANSWER, CLARIFY, FaqIndex, FaqMatch
+from leads.queries import Viewer, owned_rows
 from models import CustomerGroup, FaqHit, FaqSuggestion, Lead
 
 log = logging.getLogger(__name__)
@@ -94,18 +97,27 @@ async def _notify(wecom: Any, staff: str, made: list[FaqSuggestion], lead: Lead 
         log.warning("FAQ suggestion notice to %s failed", staff, exc_info=True)
 
 
-async def open_suggestions(chat_id: str, staff_userid: str | None = None) -> list[FaqSuggestion]:
-    query = FaqSuggestion.filter(chat_id=chat_id, status="open")
+def visible_to(viewer: Viewer | None) -> Q:
+    """The suggestions ``viewer`` may see: all, or for sales those waiting for them (their
+    own chats) and those about their own leads."""
+    if viewer is None or not viewer.own_leads_only:
+        return Q()
+    return Q(staff_userid=viewer.wecom_userid or "\0none") | owned_rows(viewer, "hit__lead")
+
+
+async def open_suggestions(chat_id: str, staff_userid: str | None = None, viewer: Viewer | None = None) -> list[FaqSuggestion]:
+    query = FaqSuggestion.filter(visible_to(viewer), chat_id=chat_id, status="open")
     if staff_userid:
         query = query.filter(staff_userid=staff_userid)
     return await query.order_by("-id").limit(20)
 
 
-async def close_suggestion(suggestion_id: int, status: str, at: datetime) -> FaqSuggestion | None:
-    """Mark a suggestion sent (staff sent it) or dismissed."""
+async def close_suggestion(suggestion_id: int, status: str, at: datetime, viewer: Viewer | None = None) -> FaqSuggestion | None:
+    """Mark a suggestion sent (staff sent it) or dismissed; None when there is none the
+    viewer may see."""
     if status not in ("sent", "dismissed"):
         raise ValueError("status must be sent or dismissed")
-    row = await FaqSuggestion.get_or_none(id=suggestion_id)
+    row = await FaqSuggestion.filter(visible_to(viewer), id=suggestion_id).first()
     if row is None:
         return None
     if row.status == "open":

@@ -12,13 +12,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Awaitable, Mapping
 
 from tortoise.transactions import in_transaction
 
+from bot.api.errors import ApiError as PlatformApiError
 from bot.platforms.wecom.client import JOIN_WAY_CHATS_MAX, STATE_MAX
 from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
+
+INVALID_CONFIG_ID = 41044  # WeCom: the contact or join way's config_id is not (or no longer) valid
 
 from .welcome import welcome_owner, welcome_problem
 
@@ -229,16 +232,28 @@ class ChannelService:
         return channel
 
     async def archive(self, channel: Channel) -> Channel:
-        """Delete the contact way (its QR code stops working) and its group join ways; keep the data."""
+        """Delete the contact way (its QR code stops working) and its group join ways; keep the
+        data. Archiving an archived channel changes nothing; a way WeCom no longer knows
+        (41044, deleted there already) counts as deleted."""
+        if channel.archived:
+            return channel
         if channel.config_id and self.wecom is not None:
-            await self.wecom.del_contact_way(channel.config_id)
+            await _gone_is_deleted(self.wecom.del_contact_way(channel.config_id))
         for way in await GroupJoinWay.filter(channel=channel):
             if self.wecom is not None:
-                await self.wecom.del_join_way(way.config_id)
+                await _gone_is_deleted(self.wecom.del_join_way(way.config_id))
             await way.delete()
         channel.archived = True
         await channel.save(update_fields=["archived"])
         return channel
+
+
+async def _gone_is_deleted(deleting: Awaitable[Any]) -> None:
+    try:
+        await deleting
+    except PlatformApiError as exc:
+        if exc.errcode != INVALID_CONFIG_ID:
+            raise
 
 
 def _settings_fields(spec: ChannelSpec) -> dict[str, Any]:

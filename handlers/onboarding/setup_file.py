@@ -46,6 +46,8 @@ def parse_setup(text: str) -> list[ChannelSpec]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SetupFileError([f"not valid YAML: {exc}"]) from None
+    except RecursionError:
+        raise SetupFileError(["not valid YAML: nested too deeply"]) from None
     if not isinstance(data, dict) or not isinstance(data.get("channels"), list):
         raise SetupFileError(["expected a mapping with a 'channels' list at the top"])
     specs, problems, seen = [], [], set()

@@ -44,11 +44,25 @@ async def seed(clock: Clock) -> None:
     await BehaviourEvent.create(lead=li, channel=site, kind="contact.added", direction="inbound", platform="wecom", actor="wmLI", occurred_at=now, payload={})
 
 
+def mount_features(console, clock: Clock) -> None:
+    """Register every product feature's console pages and API endpoints, with no platform
+    clients (as a console-only deployment runs)."""
+    from types import SimpleNamespace
+
+    import main
+
+    bot = SimpleNamespace(settings=console.settings, clock=clock, wecom=None, wechat=None)
+    for feature in main.features():
+        if feature.console is not None:
+            feature.console(console, bot)
+
+
 class LiveConsole:
     """Start with ``start()``; ``url`` is the base address; ``call`` runs a coroutine on the
     server's loop (e.g. to mint a token)."""
 
-    def __init__(self, directory: Path, database_url: str = "") -> None:
+    def __init__(self, directory: Path, database_url: str = "", *, features: bool = False) -> None:
+        self.features = features  # every product feature's pages and endpoints too
         self.database_url = database_url or f"sqlite://{directory}/live.db"
         self.postgres = self.database_url.startswith(("postgres", "asyncpg"))
         self.loop = asyncio.new_event_loop()
@@ -72,7 +86,9 @@ class LiveConsole:
         clock = Clock()
         await seed(clock)
         app = web.Application()
-        setup_console(app, Settings(secret_key="live-secret"), clock=clock)
+        console = setup_console(app, Settings(secret_key="live-secret"), clock=clock)
+        if self.features:
+            mount_features(console, clock)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

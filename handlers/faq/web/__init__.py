@@ -43,5 +43,5 @@ def register_console(console: Console, bot: Any = None) -> None:
          methods=("POST",), **common)
     page("/faq/toolbar", pages.toolbar, template="faq_toolbar.html", title="faq.toolbar", permission="faq.read", **common)
     page("/faq/toolbar/{suggestion_id:\\d+}", pages.toolbar_close, template="", title="faq.toolbar",
-         permission="faq.read", methods=("POST",), **common)
+         permission="suggestions.write", methods=("POST",), **common)
     register_api(console, FaqApi())

@@ -11,6 +11,7 @@ from faq import SCOPES, FaqFileError, entry_from_record, entry_to_record, export
 from handlers.faq import group_rules, options as faq_options, review, suggestions
 from handlers.faq.hits import hit_summary
 from handlers.faq.store import all_entries, save_entries
+from leads.queries import owned_rows
 from models import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings
 
 MAX_IMPORT_CHARS = 5 * 1024 * 1024
@@ -24,7 +25,7 @@ ENTRY_BODY = {"type": "object", "properties": {
     "active": {"type": "boolean"}}, "required": ["question", "answer"]}
 ACTION_BODY = {"type": "object", "properties": {
     "action": {"type": "string", "enum": list(review.ACTIONS)},
-    "hit_ids": {"type": "array", "maxItems": 2000, "items": {"type": "integer"}},
+    "hit_ids": {"type": "array", "maxItems": 2000, "items": {"type": "integer", "minimum": 1}},
     "entry_id": {"type": "string", "maxLength": 64}, "entry": {"type": "object"}}, "required": ["action", "hit_ids"]}
 IMPORT_BODY = {"type": "object", "properties": {
     "format": {"type": "string", "enum": ["yaml", "jsonl"]}, "content": {"type": "string", "maxLength": MAX_IMPORT_CHARS}},
@@ -108,7 +109,7 @@ class FaqApi:
         return web.Response(text=export_faq_file(await all_entries(), fmt), content_type="text/plain", charset="utf-8")
 
     async def inbox(self, call: ApiCall) -> dict:
-        return {"clusters": [c.as_dict() for c in await review.inbox()]}
+        return {"clusters": [c.as_dict() for c in await review.inbox(viewer=call.actor)]}
 
     async def act(self, call: ApiCall) -> dict:
         try:
@@ -121,23 +122,23 @@ class FaqApi:
 
     async def hits(self, call: ApiCall) -> dict:
         limit = call.params.get("limit") or 100
-        return {"items": [hit_summary(h) for h in await FaqHit.all().order_by("-id").limit(limit)]}
+        return {"items": [hit_summary(h) for h in await FaqHit.filter(owned_rows(call.actor)).order_by("-id").limit(limit)]}
 
     async def stats(self, call: ApiCall) -> dict:
-        return await review.statistics(call.clock.now(), call.params.get("days") or STATS_DAYS)
+        return await review.statistics(call.clock.now(), call.params.get("days") or STATS_DAYS, call.actor)
 
     async def hits_csv(self, call: ApiCall) -> web.Response:
-        return csv_response(await review.hits_csv(), "faq-hits.csv")
+        return csv_response(await review.hits_csv(viewer=call.actor), "faq-hits.csv")
 
     async def group_rules(self, call: ApiCall) -> dict:
         return {"rules": group_rules.auto_reply_rules(await all_entries(active_only=True))}
 
     async def suggestions(self, call: ApiCall) -> dict:
-        rows = await suggestions.open_suggestions(call.params["chat_id"])
+        rows = await suggestions.open_suggestions(call.params["chat_id"], viewer=call.actor)
         return {"items": [suggestion_json(s) for s in rows]}
 
     async def close_suggestion(self, call: ApiCall) -> dict:
-        row = await suggestions.close_suggestion(int(call.request.match_info["suggestion_id"]), call.body["status"], call.clock.now())
+        row = await suggestions.close_suggestion(int(call.request.match_info["suggestion_id"]), call.body["status"], call.clock.now(), call.actor)
         if row is None:
             raise ApiError(404, "not_found", "no such suggestion")
         return suggestion_json(row)
@@ -211,6 +212,6 @@ def register_api(console: Console, api: FaqApi) -> None:
         summary="Answer without an @-mention (keyword rules only) and the answers a minute in one group")
     add("GET", "/faq/suggestions", api.suggestions, permission="faq.read", tag="faq",
         summary="Open one-click suggestions for a chat", params=(Param("chat_id", required=True),))
-    add("POST", "/faq/suggestions/{suggestion_id}", api.close_suggestion, permission="faq.read", tag="faq",
+    add("POST", "/faq/suggestions/{suggestion_id}", api.close_suggestion, permission="suggestions.write", tag="faq",
         body=STATUS_BODY, summary="Mark a suggestion sent or dismissed", extra_statuses=(404,),
         params=(Param("suggestion_id", "integer", required=True, location="path", minimum=1),))

@@ -51,7 +51,7 @@ class FaqPages:
         self.ticket = ticket
 
     async def inbox(self, request: web.Request, ctx: PageContext) -> dict:
-        clusters = await review.inbox()
+        clusters = await review.inbox(viewer=ctx.actor)
         return {"clusters": [{**c.as_dict(), "prefill": review.prefill(c)} for c in clusters[:100]],
                 "entries": [(e.id, e.question) for e in await all_entries(active_only=True)],
                 "categories": CATEGORIES, "can_edit": ctx.actor.can("faq.write"),
@@ -59,7 +59,7 @@ class FaqPages:
 
     async def act(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
-        ids = [int(i) for i in str(form.get("hit_ids", "")).split(",") if i.strip().isdigit()]
+        ids = [int(i) for i in str(form.get("hit_ids", "")).split(",") if i.strip().isdigit() and len(i.strip()) <= 18]
         action = str(form.get("action", ""))
         if action not in review.ACTIONS:
             return redirect("/console/faq?" + urlencode({"error": "choose an action"}))
@@ -119,7 +119,7 @@ class FaqPages:
         return redirect("/console/faq/entries?" + urlencode({"notice": entry_id}))
 
     async def stats(self, request: web.Request, ctx: PageContext) -> dict:
-        data = await review.statistics(ctx.clock.now(), STATS_DAYS)
+        data = await review.statistics(ctx.clock.now(), STATS_DAYS, ctx.actor)
         points = [(d["day"][5:], d["asked"]) for d in data["per_day"]]
         missed = [(d["day"][5:], d["missed"]) for d in data["per_day"]]
         return {"stats": data, "chart": bar_chart_svg(points, title=ctx.t("faq.stats")),
@@ -127,7 +127,7 @@ class FaqPages:
 
     async def hits_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         since = ctx.clock.now() - timedelta(days=365)
-        return csv_response(await review.hits_csv(since), "faq-hits.csv")
+        return csv_response(await review.hits_csv(since, ctx.actor), "faq-hits.csv")
 
     async def settings(self, request: web.Request, ctx: PageContext) -> dict:
         return {"settings": faq_options.settings_json(await FaqSettings.get_or_none(id=1)),
@@ -158,15 +158,17 @@ class FaqPages:
     async def toolbar(self, request: web.Request, ctx: PageContext) -> dict:
         chat_id = request.query.get("chat_id", "")[:128]
         mine = ctx.actor.wecom_userid if ctx.actor.wecom_userid else None
-        rows = await suggestions.open_suggestions(chat_id, mine) if chat_id else []
+        rows = await suggestions.open_suggestions(chat_id, mine, ctx.actor) if chat_id else []
         config = await agent_config(getattr(self.bot, "wecom", None), self.ticket, str(request.url))
         return {"chat_id": chat_id, "items": [suggestion_json(s) for s in rows], "agent_config": config}
 
     async def toolbar_close(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         form = await ctx.form()
         status = "sent" if form.get("status") == "sent" else "dismissed"
-        row = await suggestions.close_suggestion(int(request.match_info["suggestion_id"]), status, ctx.clock.now())
-        chat = row.chat_id if row else ""
+        row = await suggestions.close_suggestion(int(request.match_info["suggestion_id"]), status, ctx.clock.now(), ctx.actor)
+        if row is None:
+            raise web.HTTPNotFound()
+        chat = row.chat_id
         return redirect("/console/faq/toolbar?" + urlencode({"chat_id": chat}))
 
 

@@ -18,9 +18,10 @@ from leads.profiles import onboarding_json
 from ..channels import KINDS, PLATFORMS, ChannelError, channel_spec_of, parse_spec
 from leads.consent import erase
 from ..report import channel_report, report_csv
-from .pages import CHINA, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
+from .pages import CHINA, CODE_MAX, MAX_CSV, channel_json, channel_service, csv_response, qr_response, report_period
 
-CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True)
+CODE = Param("code", description="The channel's code (its QR codes' state)", location="path", required=True,
+             max_length=CODE_MAX)
 CHANNEL_BODY = {"type": "object", "properties": {
     "code": {"type": "string", "maxLength": 30}, "name": {"type": "string", "maxLength": 128},
     "kind": {"type": "string", "enum": list(KINDS)}, "platform": {"type": "string", "enum": list(PLATFORMS)},
@@ -77,7 +78,10 @@ class ChannelApi:
         await call.audit("channel.archive", target_type="channel", target_id=channel.code)
 
     async def qr(self, call: ApiCall) -> web.Response:
-        return qr_response(await self._channel(call), call.params.get("format") or "png")
+        channel = await self._channel(call)
+        if not channel.qr_url:
+            raise ApiError(404, "no_qr_code", "the channel has no QR code yet (was it created on the platform?)")
+        return qr_response(channel, call.params.get("format") or "png")
 
     async def report(self, call: ApiCall) -> Any:
         today = call.clock.now().astimezone(CHINA).date()

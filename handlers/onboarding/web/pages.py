@@ -76,6 +76,10 @@ async def channel_json(channel: Channel) -> dict[str, Any]:
     }
 
 
+CODE_MAX: int = Channel._meta.fields_map["code"].max_length  # type: ignore[attr-defined]  # a longer path names no channel
+EARLIEST_REPORT_DAY, LATEST_REPORT_YEAR, MAX_REPORT_DAYS = date(2000, 1, 1), 2099, 3 * 366
+
+
 def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
     try:
         end = date.fromisoformat(query["to"]) if query.get("to") else today
@@ -84,6 +88,8 @@ def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
         raise ValueError("from and to must be dates like 2026-11-24") from exc
     if end < start:
         raise ValueError("the period ends before it starts")
+    if start < EARLIEST_REPORT_DAY or end.year > LATEST_REPORT_YEAR or (end - start).days >= MAX_REPORT_DAYS:
+        raise ValueError(f"a report covers at most {MAX_REPORT_DAYS} days between {EARLIEST_REPORT_DAY} and {LATEST_REPORT_YEAR}")
     return start, end
 
 
@@ -133,7 +139,8 @@ class ChannelPages:
         return redirect(f"/console/channels/{channel.code}?saved=1")
 
     async def _channel(self, request: web.Request) -> Channel:
-        channel = await Channel.get_or_none(code=request.match_info["code"])
+        code = request.match_info["code"]
+        channel = await Channel.get_or_none(code=code) if len(code) <= CODE_MAX else None
         if channel is None:
             raise web.HTTPNotFound()
         return channel
@@ -167,6 +174,8 @@ class ChannelPages:
 
     async def qr(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         channel = await self._channel(request)
+        if not channel.qr_url:  # not created on the platform yet: nothing to draw
+            raise web.HTTPNotFound()
         return qr_response(channel, request.match_info["fmt"])
 
     async def report_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
