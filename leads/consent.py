@@ -9,7 +9,7 @@ from content.privacy import POLICY_VERSION
 from leads.crm_store import classify_lead
 from leads.privacy import erase_person
 from leads.profiles import profile_of
-from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile, LeadTag
+from models import ConsentRecord, Lead, LeadProfile
 
 PROFILE_FIELDS = ("name", "company", "phone", "email", "role")
 

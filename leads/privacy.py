@@ -22,7 +22,8 @@ from tortoise.transactions import in_transaction
 
 from models import (
     AuditEntry, BehaviourEvent, ChannelTouch, ConsentRecord, CrmContact, DialogState, FaqHit, FaqSuggestion,
-    GroupMembership, KfConversation, Lead, LeadIdentity, LeadProfile, LeadTag,
+    GroupMembership, Handoff, KfConversation, Lead, LeadAttributes, LeadIdentity, LeadProfile, LeadTag, PushDelivery,
+    TrackedLink,
 )
 
 MESSAGE_KEYS = ("text", "name", "content", "title", "description", "answer", "answers")
@@ -75,7 +76,8 @@ def _contacts(person: Person) -> QuerySet:
 
 HOLDINGS: tuple[Holding, ...] = (
     Holding(Lead, {"name": Erasure.CLEAR, "company": Erasure.CLEAR}, lambda p: Lead.filter(id=p.lead.id)),
-    Holding(LeadProfile, {"phone": Erasure.CLEAR, "email": Erasure.CLEAR, "role": Erasure.CLEAR},
+    Holding(LeadProfile, {"phone": Erasure.CLEAR, "email": Erasure.CLEAR, "role": Erasure.CLEAR,
+                          "industry": Erasure.CLEAR, "region": Erasure.CLEAR, "company_size": Erasure.CLEAR},
             lambda p: LeadProfile.filter(lead_id=p.lead.id)),
     Holding(LeadIdentity, {"value": Erasure.KEEP}, lambda p: LeadIdentity.filter(lead_id=p.lead.id)),
     Holding(LeadTag, {"name": Erasure.DELETE}, lambda p: LeadTag.filter(lead_id=p.lead.id)),
@@ -96,6 +98,12 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding(CrmContact, {"name": Erasure.DELETE, "phone": Erasure.DELETE, "email": Erasure.DELETE}, _contacts),
     Holding(AuditEntry, {"before": Erasure.CLEAR, "after": Erasure.CLEAR},
             lambda p: AuditEntry.filter(target_type="lead", target_id=str(p.lead.id))),
+    Holding(LeadAttributes, {"industry": Erasure.CLEAR, "region": Erasure.CLEAR, "company_size": Erasure.CLEAR},
+            lambda p: LeadAttributes.filter(lead_id=p.lead.id)),
+    Holding(PushDelivery, {"text": Erasure.CLEAR, "recipient": Erasure.KEEP},  # a push rendered with the name
+            lambda p: PushDelivery.filter(lead_id=p.lead.id)),
+    Holding(TrackedLink, {"recipient": Erasure.KEEP}, lambda p: TrackedLink.filter(lead_id=p.lead.id)),
+    Holding(Handoff, {"reject_reason": Erasure.CLEAR}, lambda p: Handoff.filter(lead_id=p.lead.id)),  # a rep's words
 )
 
 # Text and JSON columns that hold no customer's personal data, by model.
@@ -112,6 +120,23 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {name: frozenset(cols.split()) for nam
     "ConsentRecord": "action policy_version source",
     "ChannelTouch": "state platform staff_userid welcome_code welcome",
     "AuditEntry": "actor action target_type target_id",  # staff, not customers
+    # Marketing's own material and settings (content, campaigns, segments, sequences, rules).
+    "Campaign": "name state chat_type spec created_by",
+    "ContentItem": "slug kind title summary cover body url miniprogram tags industry product_line owner",
+    "Segment": "name rules",
+    "Sequence": "name spec state",
+    "ScoringRuleSet": "source author",
+    # Delivery and lifecycle bookkeeping: states, codes and platform task ids.
+    "LeadAttributes": "stage",
+    "PushDelivery": "sender attachments digest state reason batch msgid",
+    "PushTask": "msgid sender chat_type state reminded",
+    "SequenceEnrollment": "state reason",
+    "TrackedLink": "token",
+    "LeadScore": "grade state stage",
+    "StageChange": "from_stage to_stage by reason",  # reasons are rule texts (“评分 65 ≥ 60”)
+    "Handoff": "status why rep_userid assigned_why response_code task_id answered_by",
+    "Deal": "external_id name status",  # the CRM's deal, a company matter
+    "SalesRep": "userid name regions industries manager_userid",  # staff, not customers
     # Staff and the organisation (not customers): sign-in, tokens, WeCom members.
     "StaffUser": "username display_name role password_hash wecom_userid language",
     "StaffSession": "token_hash",
