@@ -64,8 +64,13 @@ def _by_identity(person: Person, column: str, *, suffix: bool = False) -> Q:
     ``wecom_kf:wkKF:wm123``, ends with one)."""
     if suffix:
         return _any(*(Q(**{f"{column}__endswith": ":" + value}) for value in person.identities),
-                    Q(**{f"{column}__in": list(person.identities)}))
-    return Q(**{f"{column}__in": list(person.identities)})
+                    _within(column, person))
+    return _within(column, person)
+
+
+def _within(column: str, person: Person) -> Q:
+    within: dict[str, Any] = {f"{column}__in": list(person.identities)}
+    return Q(**within)
 
 
 def _contacts(person: Person) -> QuerySet:
@@ -169,7 +174,7 @@ def personal_fields() -> dict[str, set[str]]:
 
 
 async def person_of(lead: Lead) -> Person:
-    identities = tuple(await LeadIdentity.filter(lead_id=lead.id).values_list("value", flat=True))
+    identities = tuple(str(v) for v in await LeadIdentity.filter(lead_id=lead.id).values_list("value", flat=True))
     profile = await LeadProfile.get_or_none(lead_id=lead.id)
     return Person(lead, identities, profile.phone if profile else "", profile.email if profile else "")
 

@@ -21,9 +21,9 @@ from bot.platforms.wecom.client import JOIN_WAY_CHATS_MAX, STATE_MAX
 from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
 
-INVALID_CONFIG_ID = 41044  # WeCom: the contact or join way's config_id is not (or no longer) valid
-
 from .welcome import welcome_owner, welcome_problem
+
+INVALID_CONFIG_ID = 41044  # WeCom: the contact or join way's config_id is not (or no longer) valid
 
 KINDS = ("trade_show", "website", "whitepaper", "live_stream", "ad", "sales_rep", "referral", "other")
 PLATFORMS = ("wecom", "wechat")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from console.access.actors import Actor
 from console.access.permissions import Role
@@ -29,7 +28,10 @@ def concrete(path: str, values: dict[str, str]) -> str:
 def values_for(reps) -> dict[str, str]:
     """Every path parameter, naming lisi's things where they can."""
     return {"lead_id": str(reps.li.id), "suggestion_id": str(reps.theirs.id), "entry_id": "lead-time",
-            "code": reps.expo.code, "user_id": str(reps.admin.id), "token_id": "1", "chat_id": "wmLISISECRET"}
+            "code": reps.expo.code, "user_id": str(reps.admin.id), "token_id": "1", "chat_id": "wmLISISECRET",
+            # marketing's own material (no customer's data lives on these pages by id)
+            "slug": "whitepaper", "campaign_id": "1", "segment_id": "1", "sequence_id": "1", "survey_id": "1",
+            "wave_id": "1", "deal_id": "1", "handoff_id": "1", "key": "faq", "version": "1"}
 
 
 QUERY = "?chat_id=wmLISISECRET&q=%E6%9D%8E&lead_id={lead}"
