@@ -17,17 +17,19 @@ from bot.config import ConfigError, Settings, load_settings
 def features(settings: Settings) -> dict:
     """The routers, services and setups of every feature, in routing priority order: the
     keyword arguments of ``bot.app.create_app``."""
-    from handlers import faq, onboarding
+    from handlers import faq, onboarding, surveys
     from handlers.staff_commands import staff_router
 
     return {
         "routers": [
             staff_router(console_url=settings.base_url + "/console"),
             onboarding.router,
+            surveys.router,
             faq.router,
         ],
-        "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.privacy_setup, faq.faq_setup, console_setup],
+        "services": {**onboarding.onboarding_services(settings), **surveys.survey_services(settings),
+                     **faq.faq_services(settings)},
+        "setups": [onboarding.privacy_setup, faq.faq_setup, surveys.survey_setup, console_setup],
     }
 
 
@@ -129,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli as console_cli
     from handlers import faq as faq_cli
     from handlers import onboarding as onboarding_cli
+    from handlers import surveys as surveys_cli
 
     parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
     parser.add_argument("--config", metavar="FILE", help="a TOML settings file (SIYU_* environment variables win over it)")
@@ -163,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     onboarding_cli.add_cli_parsers(sub)
     faq_cli.add_cli_parsers(sub)
+    surveys_cli.add_cli_parsers(sub)
     console_cli.add_cli_parsers(sub)
 
     return parser

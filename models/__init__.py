@@ -9,6 +9,7 @@ from models.onboarding import (
 )
 from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
 from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
+from models.surveys import Survey, SurveyLeadUpdate, SurveyResponse, SurveyWave
 
 __all__ = [
     "ArchiveCursor",
@@ -42,4 +43,8 @@ __all__ = [
     "Staff",
     "StaffSession",
     "StaffUser",
+    "Survey",
+    "SurveyLeadUpdate",
+    "SurveyResponse",
+    "SurveyWave",
 ]

@@ -350,7 +350,7 @@ def parse_definition(text: str) -> SurveyDefinition:
         closed_message=check.text(data, "closed_message", "survey", default=SurveyDefinition.closed_message),
         raw=_plain(data),
     )
-    if questions and not check.problems:
+    if questions:
         _check_flow(definition, data, check)
     if check.problems:
         raise SurveyFileError(check.problems)
@@ -479,13 +479,15 @@ def _rules(item: dict, key: str, what: str, check: _Checker) -> list[dict]:
 def _check_flow(definition: SurveyDefinition, data: dict, check: _Checker) -> None:
     """Targets exist and lie ahead (so every path ends), and every question can be reached."""
     order = {q.id: i for i, q in enumerate(definition.questions)}
-    lines = {str(q.get("id")): q for q in data["questions"] if isinstance(q, dict)}
+    lines = {str(q.get("id")): q for q in data["questions"] if isinstance(q, dict)}  # incl. questions refused above
     reachable = {definition.questions[0].id}
     for i, question in enumerate(definition.questions):
         targets = [b.goto for b in question.branches]
         if question.next:
             targets.append(question.next)
         for target in targets:
+            if target in lines and target not in order:
+                continue  # a question with problems of its own, reported already
             if target != END and target not in order:
                 check.add(lines[question.id], f"question '{question.id}': branches to '{target}', which is no question (ids: {', '.join(order)}, or {END})")
             elif target != END and order[target] <= i:
