@@ -11,6 +11,7 @@ from handlers.faq import seed_faq
 from handlers.onboarding.channels import ChannelService
 from handlers.onboarding.groups import GroupService
 from handlers.onboarding.setup_file import apply_setup
+from handlers.surveys.seed import seed_surveys
 from models import Channel
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "content" / "demo"
@@ -34,6 +35,7 @@ async def seed_company(bot: Bot) -> tuple[list[Channel], tuple[str, str] | None]
     service = ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom))
     await apply_setup((DEMO_DIR / "channels.yaml").read_text(encoding="utf-8"), service)
     await seed_faq(DEMO_DIR / "faq.yaml")
+    await seed_surveys(bot.clock.now())
     admin = await create_demo_admin(bot.clock)
     channels = await Channel.filter(archived=False).exclude(config_id="").order_by("id")
     return list(channels), admin

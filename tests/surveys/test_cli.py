@@ -94,3 +94,25 @@ def test_export_is_one_row_per_response_in_utf8_with_a_bom(database, capsysbinar
     row = dict(zip(rows[0], rows[1]))
     assert (row["wave"], row["status"], row["score"], row["best"], row["industry"], row["nps_category"]) == (
         "2026", "已完成", "10", "交期、技术支持", "新能源", "promoter")
+
+
+def test_the_demo_company_has_a_year_of_nps_answers_and_a_content_poll(database, capsys):
+    from handlers.surveys.seed import seed_surveys
+
+    async def run():
+        await connect(database)
+        try:
+            await seed_surveys(datetime(2026, 12, 7, tzinfo=timezone.utc))
+        finally:
+            await disconnect()
+
+    asyncio.run(run())
+    assert main(["survey", "results", "nps", "--json", "--wave", "2026"]) == 0
+    this_year = json.loads(capsys.readouterr().out)
+    assert main(["survey", "results", "nps", "--json", "--wave", "2025"]) == 0
+    last_year = json.loads(capsys.readouterr().out)
+    assert main(["survey", "results", "content-poll", "--json"]) == 0
+    poll = json.loads(capsys.readouterr().out)
+
+    assert this_year["responses"] > 100 and this_year["nps"] > last_year["nps"]
+    assert poll["responses"] > 50 and poll["questions"][0]["distribution"][0]["count"] > 0
