@@ -36,11 +36,12 @@ def features(settings: Settings) -> dict:
 def console_setup(app, bot) -> None:
     """The staff console and REST API, with every feature's pages and endpoints."""
     from console import setup_console
-    from handlers import faq, onboarding
+    from handlers import faq, onboarding, surveys
 
     console = setup_console(app, bot.settings, clock=bot.clock)
     onboarding.register_console(console, bot)
     faq.register_console(console, bot)
+    surveys.register_console(console, bot)
 
 
 # --- commands -------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 Wiring (main.py): ``router`` after onboarding's and before the FAQ's (an answer such as "2"
 is the survey's, and onboarding's 退订/同意 keep working mid-survey), ``survey_services()``
 among the services, ``survey_setup`` among the setups (the reminder/expiry sweep),
-``add_cli_parsers(subparsers)`` for ``survey import|results|export``.
+``add_cli_parsers(subparsers)`` for ``survey import|results|export``, ``register_console(console,
+bot)`` for the 问卷 pages, ``seed.seed_surveys(now)`` for the demo.
 
 Modules: chat (handlers), responses (a response's steps), store (definitions, waves,
 keywords), lead_data (tags and profile fields set by answers), interlude (an FAQ question
@@ -12,6 +13,7 @@ top-level ``surveys`` package.
 """
 from .chat import router
 from .cli import add_cli_parsers
+from .console_pages import register_console
 from .service import SurveyOptions, Surveys
 from .setup import survey_setup
 
@@ -21,4 +23,4 @@ def survey_services(settings=None, options: SurveyOptions | None = None) -> dict
     return {"surveys": Surveys(options)}
 
 
-__all__ = ["SurveyOptions", "Surveys", "add_cli_parsers", "router", "survey_services", "survey_setup"]
+__all__ = ["SurveyOptions", "Surveys", "add_cli_parsers", "register_console", "router", "survey_services", "survey_setup"]
