@@ -3,7 +3,7 @@ type them, the branching engine, NPS arithmetic and results per question.
 
 The chat flow, storage and commands live in handlers/surveys.
 """
-from surveys.answers import CANCEL_WORDS, Invalid, Parsed, hint_for, is_cancel, parse_answer, parse_number
+from surveys.answers import CANCEL_WORDS, SKIP_WORD, Invalid, Parsed, hint_for, is_cancel, parse_answer, parse_number
 from surveys.definition import (
     CONTACT, END, KINDS, MULTIPLE, NPS, PROFILE_FIELDS, RATING, SINGLE, TEXT, Condition, Option, Question,
     SurveyDefinition, SurveyFileError, parse_definition,
@@ -14,7 +14,7 @@ from surveys.results import question_results
 
 __all__ = [
     "CANCEL_WORDS", "CONTACT", "Condition", "END", "Invalid", "KINDS", "MULTIPLE", "NPS", "NpsResult", "Option",
-    "PROFILE_FIELDS", "Parsed", "Question", "RATING", "SINGLE", "SurveyDefinition", "SurveyFileError", "TEXT",
+    "PROFILE_FIELDS", "Parsed", "SKIP_WORD", "Question", "RATING", "SINGLE", "SurveyDefinition", "SurveyFileError", "TEXT",
     "category", "first_question", "hint_for", "is_cancel", "mapped_updates", "next_question", "nps_of",
     "nps_of_counts", "parse_answer", "parse_definition", "parse_number", "path", "question_results",
 ]

@@ -13,7 +13,8 @@ from rapidfuzz import fuzz, process, utils
 
 from surveys.definition import CONTACT, MULTIPLE, NPS, RATING, SCALES, SINGLE, TEXT, Question
 
-SKIP_WORDS = ("跳过", "略过", "不想说", "不想回答", "下一题", "skip", "pass")
+SKIP_WORD = "跳过"
+SKIP_WORDS = (SKIP_WORD, "略过", "不想说", "不想回答", "下一题", "skip", "pass")
 CANCEL_WORDS = ("退出", "不答了", "不填了", "取消", "结束问卷", "退出问卷", "quit", "stop")
 FUZZY_CUTOFF = 60  # see _closeness
 MAX_MESSAGE = 4000  # longer messages are not read as answers at all

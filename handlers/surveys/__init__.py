@@ -20,7 +20,7 @@ from .setup import survey_setup
 
 def survey_services(settings=None, options: SurveyOptions | None = None) -> dict:
     """The services survey handlers ask for by name."""
-    return {"surveys": Surveys(options)}
+    return {"surveys": Surveys(options, settings.secret_key if settings is not None else "")}
 
 
 __all__ = ["SurveyOptions", "Surveys", "add_cli_parsers", "register_console", "router", "survey_services", "survey_setup"]

@@ -25,9 +25,9 @@ async def sweep(now: datetime, wecom: Any, wechat: Any, reply_window: timedelta)
         if definition.reminder_after is None:
             continue
         due = await SurveyResponse.filter(
-            survey_id=survey.id, status=IN_PROGRESS, reminded_at=None, source="chat",
+            survey_id=survey.id, status=IN_PROGRESS, reminded_at=None,
             updated_at__lte=now - definition.reminder_after, updated_at__gt=now - reply_window,
-        )
+        ).exclude(recipient="")  # only chats can be reminded
         for response in due:
             reminded += await _remind(response, definition, now, wecom, wechat)
     return {"expired": expired, "reminded": reminded}

@@ -87,8 +87,9 @@ class SurveyRuns:
     async def _resume(self, response: SurveyResponse, definition: SurveyDefinition, lead: Lead, where: Where) -> Step:
         question = definition.question(response.current)
         response.status, response.updated_at = IN_PROGRESS, self.clock.now()
-        response.user_key, response.recipient, response.open_kfid = where.user_key, where.recipient, where.open_kfid
-        response.platform = where.platform or response.platform
+        if where.user_key:  # a chat: reminders go there now (the page keeps the chat's)
+            response.user_key, response.recipient, response.open_kfid = where.user_key, where.recipient, where.open_kfid
+            response.platform = where.platform
         await response.save(update_fields=["status", "updated_at", "user_key", "recipient", "open_kfid", "platform"])
         return Step(ASK, f"{texts.RESUME}\n\n{self.question_text(response, question)}", response, question)
 

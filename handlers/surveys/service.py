@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from .links import LinkSigner
 from .reminders import sweep
 from .responses import SurveyRuns
 from .store import KeywordBook
@@ -22,8 +23,9 @@ class SurveyOptions:
 
 
 class Surveys:
-    def __init__(self, options: SurveyOptions | None = None) -> None:
+    def __init__(self, options: SurveyOptions | None = None, secret_key: str = "") -> None:
         self.options = options or SurveyOptions()
+        self.links = LinkSigner(secret_key)
         self._keywords: KeywordBook | None = None
 
     def keywords(self, clock: Any) -> KeywordBook:

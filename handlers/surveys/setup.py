@@ -24,6 +24,11 @@ async def sweep_forever(surveys: Any, bot: Any) -> None:
 
 
 def survey_setup(app: web.Application, bot: Any) -> None:
+    """The H5 page's routes, and the sweep while the app runs."""
+    from .page import add_page_routes
+
+    add_page_routes(app, bot)
+
     async def start(app: web.Application) -> None:
         surveys = bot.services.get("surveys")
         if surveys is not None:
