@@ -26,7 +26,7 @@ MESSAGES = {
         "surveys.col.title": "问卷", "surveys.col.wave": "当前一期", "surveys.col.responses": "回复",
         "surveys.col.completed": "完成", "surveys.col.keywords": "聊天关键词", "surveys.empty": "还没有问卷。",
         "surveys.nps": "净推荐值（NPS）", "surveys.ci": "95% 置信区间 {low} 至 {high}",
-        "surveys.split": "推荐者 {p} · 被动者 {n} · 贬损者 {d}", "surveys.wave": "期次", "surveys.all_waves": "全部",
+        "surveys.split": "推荐者 {p} · 被动者 {n} · 贬损者 {d}", "surveys.wave": "期次", "surveys.all_waves": "全部", "surveys.show": "查看",
         "surveys.answered": "回答 {answered} · 跳过 {skipped}", "surveys.mean": "平均 {mean} 分",
         "surveys.texts": "文字回答（最新）", "surveys.csv": "导出全部回复（CSV）", "surveys.preview": "聊天预览",
         "surveys.contact_hidden": "联系方式只计数，不在此列出。", "surveys.no_answers": "还没有回答。",
@@ -38,7 +38,7 @@ MESSAGES = {
         "surveys.col.title": "Survey", "surveys.col.wave": "Current wave", "surveys.col.responses": "Responses",
         "surveys.col.completed": "Completed", "surveys.col.keywords": "Chat keywords", "surveys.empty": "No surveys yet.",
         "surveys.nps": "Net Promoter Score", "surveys.ci": "95% confidence interval {low} to {high}",
-        "surveys.split": "Promoters {p} · passives {n} · detractors {d}", "surveys.wave": "Wave", "surveys.all_waves": "All",
+        "surveys.split": "Promoters {p} · passives {n} · detractors {d}", "surveys.wave": "Wave", "surveys.all_waves": "All", "surveys.show": "Show",
         "surveys.answered": "Answered {answered} · skipped {skipped}", "surveys.mean": "Mean {mean}",
         "surveys.texts": "Written answers (latest)", "surveys.csv": "Export every response (CSV)", "surveys.preview": "Chat preview",
         "surveys.contact_hidden": "Contact details are counted, not listed here.", "surveys.no_answers": "No answers yet.",
@@ -50,6 +50,7 @@ def register_console(console: Any, bot: Any = None) -> None:
     """Add the 问卷 pages (section surveys)."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.app.router.add_static("/console/surveys/static", HERE / "static")
     page, common = console.add_page, dict(section="surveys")
     page("/surveys", survey_list, template="surveys_list.html", title="surveys.list", permission="surveys.read", **common)
     page("/surveys", import_page, template="surveys_list.html", title="surveys.list", permission="surveys.write",
