@@ -93,3 +93,10 @@ def test_closing_before_opening_is_refused():
     found = problems("  - id: a\n    kind: nps\n    text: 打分\n",
                      base="key: poll\ntitle: t\nopens: 2026-02-01\ncloses: 2026-01-01\nquestions:\n{questions}")
     assert found == ["line 4: survey: 'closes' must be after 'opens'"]
+
+
+def test_the_readme_example_is_a_valid_survey():
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme.split("### Marketer: surveys", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert parse_definition(example).key == "nps"
