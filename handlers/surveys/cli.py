@@ -27,6 +27,12 @@ def add_cli_parsers(subparsers) -> None:
     res.add_argument("--json", action="store_true", help="as JSON (default: a short summary)")
     res.set_defaults(func=cmd_results)
 
+    link = sub.add_parser("link", help="a customer's signed link to the survey's phone page")
+    link.add_argument("survey", help="the survey's id or key")
+    link.add_argument("--lead", type=int, required=True, help="the lead's id")
+    link.add_argument("--days", type=int, default=14, help="how long the link works (default 14)")
+    link.set_defaults(func=cmd_link)
+
     exp = sub.add_parser("export", help="one row per response to stdout")
     exp.add_argument("survey", help="the survey's id or key")
     exp.add_argument("--format", choices=("csv",), default="csv")
@@ -100,4 +106,27 @@ def cmd_export(args, settings) -> int:
         return 1
     sys.stdout.buffer.write(text.encode("utf-8"))
     sys.stdout.flush()
+    return 0
+
+
+def cmd_link(args, settings) -> int:
+    from datetime import datetime, timedelta, timezone
+
+    from models import Lead
+
+    from .links import LinkSigner
+
+    if not settings.secret_key:
+        print("set SIYU_SECRET_KEY first: links are signed with it (and must outlive this command)", file=sys.stderr)
+        return 2
+
+    async def job(survey):
+        return survey if await Lead.exists(id=args.lead) else None
+
+    survey = _with_survey(settings, args.survey, job)
+    if survey is None:
+        print(f"(or no lead {args.lead})", file=sys.stderr)
+        return 1
+    expires = datetime.now(timezone.utc) + timedelta(days=max(args.days, 1))
+    print(LinkSigner(settings.secret_key).url(settings.base_url, survey.id, args.lead, expires))
     return 0

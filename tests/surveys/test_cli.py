@@ -116,3 +116,29 @@ def test_the_demo_company_has_a_year_of_nps_answers_and_a_content_poll(database,
 
     assert this_year["responses"] > 100 and this_year["nps"] > last_year["nps"]
     assert poll["responses"] > 50 and poll["questions"][0]["distribution"][0]["count"] > 0
+
+
+def test_link_prints_a_customers_signed_page_address(database, monkeypatch, capsys):
+    from handlers.surveys.links import LinkSigner
+
+    main(["survey", "import", str(DEMO / "nps.yaml")])
+    survey_id = int(capsys.readouterr().out.splitlines()[-1])
+    asyncio.run(_make_lead(database))
+    assert main(["survey", "link", "nps", "--lead", "1"]) == 2  # no secret: a link would not survive
+    monkeypatch.setenv("SIYU_SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("SIYU_PUBLIC_URL", "https://siyu.example.com")
+    capsys.readouterr()
+
+    assert main(["survey", "link", "nps", "--lead", "1", "--days", "7"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith("https://siyu.example.com/s/")
+    claim = LinkSigner("s" * 32).check(url.rsplit("/", 1)[1], datetime.now(timezone.utc))
+    assert (claim.survey_id, claim.lead_id) == (survey_id, 1)
+
+
+async def _make_lead(url):
+    await connect(url)
+    try:
+        await Lead.create(name="王工")
+    finally:
+        await disconnect()
