@@ -10,11 +10,11 @@ from surveys.definition import (
 )
 from surveys.flow import first_question, mapped_updates, next_question, path
 from surveys.nps import NpsResult, category, nps_of, nps_of_counts
-from surveys.results import question_results
+from surveys.results import Tally, question_results, tally_answers
 
 __all__ = [
     "CANCEL_WORDS", "CONTACT", "Condition", "END", "Invalid", "KINDS", "MULTIPLE", "NPS", "NpsResult", "Option",
     "PROFILE_FIELDS", "Parsed", "SKIP_WORD", "Question", "RATING", "SINGLE", "SurveyDefinition", "SurveyFileError", "TEXT",
     "category", "first_question", "hint_for", "is_cancel", "mapped_updates", "next_question", "nps_of",
-    "nps_of_counts", "parse_answer", "parse_definition", "parse_number", "path", "question_results",
+    "nps_of_counts", "parse_answer", "parse_definition", "parse_number", "path", "question_results", "Tally", "tally_answers",
 ]
