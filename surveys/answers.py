@@ -16,6 +16,9 @@ from surveys.definition import CONTACT, MULTIPLE, NPS, RATING, SCALES, SINGLE, T
 SKIP_WORD = "跳过"
 SKIP_WORDS = (SKIP_WORD, "略过", "不想说", "不想回答", "下一题", "skip", "pass")
 CANCEL_WORDS = ("退出", "不答了", "不填了", "取消", "结束问卷", "退出问卷", "quit", "stop")
+# Words other features answer in every chat (consent, unsubscribe, erasure): mid-survey they
+# are an answer only when the waiting question accepts them (see handlers/surveys/chat.py).
+OTHER_FEATURES_WORDS = ("同意", "我同意", "退订", "td", "删除我的信息")
 FUZZY_CUTOFF = 60  # see _closeness
 MAX_MESSAGE = 4000  # longer messages are not read as answers at all
 
@@ -52,6 +55,11 @@ def normalise(text: str) -> str:
 
 def is_cancel(text: str) -> bool:
     return normalise(text).casefold() in CANCEL_WORDS
+
+
+def reserved_elsewhere(text: str) -> bool:
+    """``text`` is one of OTHER_FEATURES_WORDS (as typed: case, width, closing punctuation)."""
+    return normalise(text).casefold() in OTHER_FEATURES_WORDS
 
 
 def chinese_number(text: str) -> int | None:

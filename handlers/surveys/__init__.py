@@ -1,26 +1,51 @@
-"""Surveys: NPS and questionnaires in the chat, answers that become lead data.
+"""Surveys: NPS and questionnaires in the chat and on a phone page, answers that become lead
+data.
 
-Wiring (main.py): ``router`` after onboarding's and before the FAQ's (an answer such as "2"
-is the survey's, and onboarding's 退订/同意 keep working mid-survey), ``survey_services()``
-among the services, ``survey_setup`` among the setups (the reminder/expiry sweep),
-``add_cli_parsers(subparsers)`` for ``survey import|results|export``, ``register_console(console,
-bot)`` for the 问卷 pages, ``seed.seed_surveys(now)`` for the demo.
+Plugged in by ``main.py`` through ``feature`` — routed before onboarding (a question waiting
+reads the customer's reply first; see ``chat`` for the words it leaves to others) and before
+the FAQ (an answer such as "2" is the survey's). Modules by role:
 
-Modules: chat (handlers), responses (a response's steps), store (definitions, waves,
-keywords), lead_data (tags and profile fields set by answers), interlude (an FAQ question
-mid-survey), reminders, results (results and export), texts, cli. The pure rules live in the
-top-level ``surveys`` package.
+- chat handlers: ``chat`` (the router and ``SurveyDialog``), ``interlude`` (an FAQ question
+  mid-survey);
+- use cases: ``responses`` (a response's steps), ``store`` (definitions, waves, keywords),
+  ``lead_data`` (tags and profile fields set by answers), ``reminders``, ``results``
+  (results and export), ``texts``, ``links`` (signed page links), ``service``, ``setup``
+  (the sweep, the page routes), ``seed`` (the demo);
+- web: ``page`` (the H5 page), ``console_pages`` (the 问卷 section);
+- command line: ``cli``.
+
+The pure rules live in the top-level ``surveys`` package.
 """
-from .chat import router
+from bot.feature import Feature
+
+from .chat import SurveyDialog, router
 from .cli import add_cli_parsers
 from .console_pages import register_console
 from .service import SurveyOptions, Surveys
-from .setup import survey_setup
+from .setup import add_web, start_sweep, stop_sweep
 
 
-def survey_services(settings=None, options: SurveyOptions | None = None) -> dict:
-    """The services survey handlers ask for by name."""
-    return {"surveys": Surveys(options, settings.secret_key if settings is not None else "")}
+def survey_services(bot) -> dict:
+    """The services survey handlers ask for by name (links signed with the app's secret)."""
+    return {"surveys": Surveys(None, bot.settings.secret_key)}
 
 
-__all__ = ["SurveyOptions", "Surveys", "add_cli_parsers", "register_console", "router", "survey_services", "survey_setup"]
+async def _seed_demo(bot) -> None:
+    from .seed import seed_surveys
+
+    await seed_surveys(bot.clock.now())
+
+
+feature = Feature(
+    name="surveys",
+    router=router,
+    services=survey_services,
+    on_startup=(start_sweep,),
+    on_shutdown=(stop_sweep,),
+    web=add_web,
+    console=register_console,
+    cli=add_cli_parsers,
+    demo_seed=_seed_demo,
+)
+
+__all__ = ["SurveyDialog", "SurveyOptions", "Surveys", "feature", "register_console", "router", "survey_services"]

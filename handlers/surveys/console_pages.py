@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from console.chart import bar_chart_svg
+from console.kit.chart import bar_chart_svg
 from models import Survey, SurveyResponse, SurveyWave
 from surveys import SurveyFileError, path
 from surveys.definition import SCALES
@@ -20,7 +20,7 @@ HERE = Path(__file__).parent
 MAX_IMPORT_BYTES = 1024 * 1024
 MESSAGES = {
     "zh": {
-        "surveys.list": "问卷", "surveys.results": "问卷结果", "surveys.import": "导入问卷（YAML）",
+        "nav.surveys": "问卷", "surveys.list": "问卷", "surveys.results": "问卷结果", "surveys.import": "导入问卷（YAML）",
         "surveys.import.help": "按 key 新建或更新；文件有任何问题时不做任何修改，并逐条列出问题所在的行。",
         "surveys.import.refused": "文件有问题，未做任何修改：", "surveys.imported": "已导入「{title}」（第 {wave} 期）",
         "surveys.col.title": "问卷", "surveys.col.wave": "当前一期", "surveys.col.responses": "回复",
@@ -32,7 +32,7 @@ MESSAGES = {
         "surveys.contact_hidden": "联系方式只计数，不在此列出。", "surveys.no_answers": "还没有回答。",
     },
     "en": {
-        "surveys.list": "Surveys", "surveys.results": "Survey results", "surveys.import": "Import a survey (YAML)",
+        "nav.surveys": "Surveys", "surveys.list": "Surveys", "surveys.results": "Survey results", "surveys.import": "Import a survey (YAML)",
         "surveys.import.help": "Creates or updates by key; a file with any problem changes nothing and each problem is listed with its line.",
         "surveys.import.refused": "The file has problems; nothing was changed:", "surveys.imported": "Imported “{title}” (wave {wave})",
         "surveys.col.title": "Survey", "surveys.col.wave": "Current wave", "surveys.col.responses": "Responses",
@@ -50,6 +50,7 @@ def register_console(console: Any, bot: Any = None) -> None:
     """Add the 问卷 pages (section surveys)."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
+    console.add_section("surveys", "nav.surveys", "surveys.read")
     console.app.router.add_static("/console/surveys/static", HERE / "static")
     page, common = console.add_page, dict(section="surveys")
     page("/surveys", survey_list, template="surveys_list.html", title="surveys.list", permission="surveys.read", **common)

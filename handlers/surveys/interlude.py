@@ -1,5 +1,6 @@
 """An FAQ question asked in the middle of a survey: answered, then the survey goes on. The one
-place surveys use the FAQ feature (its ``faq`` service, by duck typing)."""
+place surveys use the FAQ feature (its ``faq`` service, by duck typing: features never import
+each other)."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,7 @@ from faq import ANSWER
 from models import Lead
 
 
-async def faq_answer(faq: Any, event: TextMessage, lead: Lead, clock: Any, behaviour: Any, dialogs: Any) -> str | None:
+async def faq_answer(faq: Any, event: TextMessage, lead: Lead) -> str | None:
     """The FAQ's answer when ``event`` is a question it answers outright (logged like any FAQ
     hit); None otherwise (then it was a wrong answer to the survey)."""
     if faq is None:
@@ -17,6 +18,6 @@ async def faq_answer(faq: Any, event: TextMessage, lead: Lead, clock: Any, behav
     index = await faq.store.index()
     if index.match(event.content, "single").outcome != ANSWER:
         return None
-    talk = await faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk()
     found, _hit = await talk.decide(event, lead, chat_kind="single", index=index)
-    return talk.answer_text(index, found.entry_id, lead) or None
+    return await talk.answer_text(index, found.entry_id, lead) or None

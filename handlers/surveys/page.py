@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from aiohttp import web
+
+from content.rendering import render
 
 from models import Lead, Survey, SurveyResponse
 from surveys import SKIP_WORD
@@ -16,7 +17,7 @@ from .links import LINK_PATH, BadLink
 from .responses import ASK, HINT, IN_PROGRESS, Step, Where
 from .store import definition_of
 
-TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+PAGE = (Path(__file__).parent / "templates" / "survey_page.html").read_text(encoding="utf-8")  # rendered in content's sandbox
 MAX_FORM = 64 * 1024
 INVALID = "这个问卷链接无效，可能被改动过。请使用我们发给您的原始链接，或在对话中回复问卷关键词。"
 EXPIRED = "这个问卷链接已过期。如仍想参与，请在对话中回复问卷关键词。"
@@ -86,7 +87,7 @@ def _render(survey: Survey, step: Step, request: web.Request, typed: str = "") -
     definition = definition_of(survey)
     question = step.question if step.outcome in (ASK, HINT) else None
     hint = step.text.split("\n\n", 1)[0] if step.outcome == HINT else ""
-    html = TEMPLATES.get_template("survey_page.html").render(
+    html = _html(
         title=definition.title, intro=definition.intro if step.response and not step.response.answers else "",
         question=question, number=len(step.response.answers) + 1 if step.response else 1, hint=hint, typed=typed,
         scale=range(SCALES[question.kind][0], SCALES[question.kind][1] + 1) if question and question.kind in SCALES else (),
@@ -96,7 +97,11 @@ def _render(survey: Survey, step: Step, request: web.Request, typed: str = "") -
 
 
 def _message(text: str, status: int) -> web.Response:
-    html = TEMPLATES.get_template("survey_page.html").render(title="问卷", message=text, question=None)
-    return web.Response(text=html, content_type="text/html", status=status)
+    return web.Response(text=_html(title="问卷", message=text), content_type="text/html", status=status)
 
 
+def _html(**values: Any) -> str:
+    """The page, through content's one sandboxed environment (autoescaped)."""
+    page = {"intro": "", "question": None, "number": 1, "hint": "", "typed": "", "scale": (), "message": "", "action": "",
+            **values}
+    return render(PAGE, page, dialect="html")

@@ -11,8 +11,6 @@ from .reminders import sweep
 from .responses import SurveyRuns
 from .store import KeywordBook
 
-
-
 @dataclass(frozen=True)
 class SurveyOptions:
     """``sweep_every``: seconds between reminder/expiry sweeps (wall time; decisions use the
@@ -27,6 +25,7 @@ class Surveys:
         self.options = options or SurveyOptions()
         self.links = LinkSigner(secret_key)
         self._keywords: KeywordBook | None = None
+        self.sweeper: Any = None  # the running sweep task (handlers.surveys.setup)
 
     def keywords(self, clock: Any) -> KeywordBook:
         if self._keywords is None:
@@ -39,5 +38,3 @@ class Surveys:
     async def sweep(self, clock: Any, wecom: Any = None, wechat: Any = None) -> dict[str, int]:
         """Expire responses past their wave's close and remind the ones left waiting."""
         return await sweep(clock.now(), wecom, wechat, self.options.reply_window)
-
-

@@ -1,4 +1,5 @@
-"""Setup: the sweep that expires and reminds unfinished responses while the app runs."""
+"""While the app runs: the sweep that expires and reminds unfinished responses (started and
+stopped with the app), and the H5 page's public routes."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +10,6 @@ from typing import Any
 from aiohttp import web
 
 log = logging.getLogger(__name__)
-SWEEPER = web.AppKey("survey_sweeper", asyncio.Task)
 
 
 async def sweep_forever(surveys: Any, bot: Any) -> None:
@@ -23,23 +23,24 @@ async def sweep_forever(surveys: Any, bot: Any) -> None:
             log.exception("survey sweep failed")
 
 
-def survey_setup(app: web.Application, bot: Any) -> None:
-    """The H5 page's routes, and the sweep while the app runs."""
+async def start_sweep(bot: Any) -> None:
+    surveys = bot.services.get("surveys")
+    if surveys is not None and surveys.sweeper is None:
+        surveys.sweeper = asyncio.create_task(sweep_forever(surveys, bot))
+
+
+async def stop_sweep(bot: Any) -> None:
+    surveys = bot.services.get("surveys")
+    task = surveys.sweeper if surveys is not None else None
+    if task is not None:
+        surveys.sweeper = None
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def add_web(app: web.Application, bot: Any) -> None:
+    """The H5 page: GET and POST /s/{token}."""
     from .page import add_page_routes
 
     add_page_routes(app, bot)
-
-    async def start(app: web.Application) -> None:
-        surveys = bot.services.get("surveys")
-        if surveys is not None:
-            app[SWEEPER] = asyncio.create_task(sweep_forever(surveys, bot))
-
-    async def stop(app: web.Application) -> None:
-        task = app.get(SWEEPER)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    app.on_startup.append(start)
-    app.on_shutdown.append(stop)

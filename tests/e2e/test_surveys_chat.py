@@ -5,11 +5,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot.app import BOT, create_app
-from bot.simulator.simulator import CallbackUrls
+from simulator.simulator import CallbackUrls
 from handlers.surveys.store import import_survey
-from main import features
+from main import features, lead_wiring
 from models import BehaviourEvent, DialogState, LeadProfile, LeadTag, SurveyLeadUpdate, SurveyResponse
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
 NPS_FILE = (Path(__file__).parents[2] / "demo" / "surveys" / "nps.yaml").read_text()
@@ -124,7 +124,7 @@ async def test_a_restart_in_the_middle_continues_where_the_customer_left_off(har
     await harness.settle()
 
     # A new bot process: nothing in memory, the same database and the same platform.
-    app = await create_app(harness.bot.settings, clock=clock, manage_database=False, **features(harness.bot.settings))
+    app = await create_app(harness.bot.settings, clock=clock, manage_database=False, features=features(), **lead_wiring())
     server = await aiohttp_server(app)
     harness.sim.urls = CallbackUrls.under(str(server.make_url("")).rstrip("/"))
     harness.bot = app[BOT]

@@ -13,15 +13,15 @@ from types import SimpleNamespace
 import pytest
 from aiohttp import web
 
-from bot.behaviour import BehaviourLog
+from leads.behaviour import BehaviourLog
 from bot.clock import Clock
 from bot.config import Settings
-from console import setup_console
+from console.pages import setup_console
 from handlers.surveys import Surveys, register_console
 from handlers.surveys.page import add_page_routes
 from handlers.surveys.seed import seed_surveys
 from models import Lead, Survey, SurveyResponse
-from tests.console.live_server import PASSWORD, LiveConsole
+from tests.support.live_console import PASSWORD, LiveConsole
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("SIYU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -7,12 +7,12 @@ import pytest
 from aiohttp import FormData, web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
+from console.access.accounts import create_user
+from console.pages import setup_console
 from handlers.surveys import register_console
 from handlers.surveys.seed import seed_surveys
 from models import Survey
-from tests.console.conftest import PASSWORD, csrf_of, sign_in
+from tests.support.console import PASSWORD, csrf_of, sign_in
 
 DEMO = Path(__file__).parents[2] / "demo" / "surveys"
 
@@ -21,7 +21,7 @@ DEMO = Path(__file__).parents[2] / "demo" / "surveys"
 def quick_password_hashing(monkeypatch):
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr("console.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("console.access.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
