@@ -8,7 +8,7 @@ from bot.app import BOT, create_app
 from simulator.simulator import CallbackUrls
 from handlers.surveys.store import import_survey
 from main import features, lead_wiring
-from models import BehaviourEvent, DialogState, LeadProfile, LeadTag, SurveyLeadUpdate, SurveyResponse
+from models import BehaviourEvent, DialogState, Lead, LeadProfile, LeadTag, SurveyLeadUpdate, SurveyResponse
 from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
@@ -204,3 +204,41 @@ async def test_an_official_account_follower_answers_in_the_replies(harness):
     assert texts(harness, "oFAN")[-1] == "感谢您的反馈！我们会认真阅读每一条意见。"
     response = await SurveyResponse.get()
     assert response.platform == "wechat" and response.answers == {"score": 9, "best": ["交期", "产品质量"], "industry": "energy"}
+
+
+AGREEMENT_POLL = """\
+key: policy-poll
+title: 新交付政策调查
+keywords: [政策调查]
+wave: "1"
+thank_you: 谢谢！
+questions:
+  - id: agree
+    kind: single
+    text: 您是否同意新的交付政策？
+    options: [同意, 不同意]
+"""
+
+
+async def test_agree_mid_survey_is_the_answer_when_the_question_offers_it(harness):
+    await import_survey(AGREEMENT_POLL)
+    assert (await say(harness, "wmHAN", "政策调查")).startswith("1. 您是否同意新的交付政策？")
+
+    assert await say(harness, "wmHAN", "同意") == "谢谢！"
+
+    response = await SurveyResponse.get()
+    assert response.answers == {"agree": "同意"} and response.status == "completed"
+    assert (await Lead.get(id=response.lead_id)).consent_at is None  # not read as consent to the policy
+
+
+async def test_unsubscribe_mid_survey_goes_to_onboarding_and_the_question_keeps_waiting(harness):
+    await import_nps()
+    await say(harness, "wmMA", "满意度调查")
+
+    reply = await say(harness, "wmMA", "退订")
+    assert reply.startswith("已为您退订")  # the NPS question does not accept it: onboarding's word
+    response = await SurveyResponse.get()
+    assert (await LeadProfile.get(lead_id=response.lead_id)).unsubscribed_at is not None
+    assert response.answers == {} and response.status == "in_progress"
+
+    assert (await say(harness, "wmMA", "9")).startswith("2. 您最认可我们哪些方面？")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys import Invalid, Parsed, is_cancel, parse_answer, parse_definition
+from surveys import Invalid, Parsed, is_cancel, parse_answer, parse_definition, reserved_elsewhere
 
 DEMO = Path(__file__).parents[2] / "demo" / "surveys"
 NPS = parse_definition((DEMO / "nps.yaml").read_text())
@@ -93,3 +93,8 @@ def test_contact_details_are_checked():
 @pytest.mark.parametrize("typed, cancels", [("退出", True), ("不答了", True), (" 退出。", True), ("退出登录怎么弄", False)])
 def test_cancel_words(typed, cancels):
     assert is_cancel(typed) is cancels
+
+
+def test_the_words_other_features_answer_are_recognised_as_typed():
+    assert all(reserved_elsewhere(word) for word in ("同意", "同意。", "退订", "TD", "td", "删除我的信息"))
+    assert not reserved_elsewhere("不同意") and not reserved_elsewhere("同意新政策")
