@@ -13,6 +13,7 @@ from models import Lead, Survey, SurveyResponse
 from surveys import SKIP_WORD
 from surveys.definition import SCALES
 
+from . import texts
 from .links import LINK_PATH, BadLink
 from .responses import ASK, HINT, IN_PROGRESS, Step, Where
 from .store import definition_of
@@ -55,7 +56,7 @@ async def _page(request: web.Request, bot: Any) -> web.Response:
     survey, lead = claimed
     runs = bot.services["surveys"].runs(bot.clock, bot.behaviour)
     step = await runs.start(survey, lead, Where(source="h5", platform="h5"))
-    return _render(survey, step, request)
+    return _render(survey, lead, step, request)
 
 
 async def _answer(request: web.Request, bot: Any) -> web.Response:
@@ -73,9 +74,9 @@ async def _answer(request: web.Request, bot: Any) -> web.Response:
     text = SKIP_WORD if "skip" in form else " ".join(str(v) for v in form.getall("answer", []))
     step = await runs.answer(response, lead, text)
     if step.outcome == HINT:
-        return _render(survey, step, request, typed=text)
+        return _render(survey, lead, step, request, typed=text)
     if step.outcome != ASK:  # the thank-you (or the survey closed, or a quota is full)
-        return _render(survey, step, request)
+        return _render(survey, lead, step, request)
     raise web.HTTPSeeOther(request.path)
 
 
@@ -83,12 +84,12 @@ async def _current(survey: Survey, lead: Lead) -> SurveyResponse | None:
     return await SurveyResponse.filter(survey_id=survey.id, lead_id=lead.id, status=IN_PROGRESS).order_by("-id").first()
 
 
-def _render(survey: Survey, step: Step, request: web.Request, typed: str = "") -> web.Response:
+def _render(survey: Survey, lead: Lead, step: Step, request: web.Request, typed: str = "") -> web.Response:
     definition = definition_of(survey)
     question = step.question if step.outcome in (ASK, HINT) else None
     hint = step.text.split("\n\n", 1)[0] if step.outcome == HINT else ""
     html = _html(
-        title=definition.title, intro=definition.intro if step.response and not step.response.answers else "",
+        title=definition.title, intro=texts.personal(definition.intro, lead) if step.response and not step.response.answers else "",
         question=question, number=len(step.response.answers) + 1 if step.response else 1, hint=hint, typed=typed,
         scale=range(SCALES[question.kind][0], SCALES[question.kind][1] + 1) if question and question.kind in SCALES else (),
         message="" if question else step.text, action=request.path,

@@ -61,7 +61,7 @@ class SurveyRuns:
         if existing is not None and existing.status == COMPLETED:
             return Step(ALREADY, texts.ALREADY.format(title=definition.title), existing)
         if wave is None or not definition.is_open(now):
-            return Step(CLOSED, definition.closed_message, existing)
+            return Step(CLOSED, texts.personal(definition.closed_message, lead), existing)
         if existing is not None and existing.status in (IN_PROGRESS, CANCELLED):
             return await self._resume(existing, definition, lead, where)
         if existing is not None:  # full
@@ -70,7 +70,7 @@ class SurveyRuns:
             return Step(FULL, texts.FULL)
         first = first_question(definition, consented=lead.consent_at is not None)
         if first is None:
-            return Step(CLOSED, definition.closed_message)
+            return Step(CLOSED, texts.personal(definition.closed_message, lead))
         try:
             async with in_transaction():
                 response = await SurveyResponse.create(
@@ -82,7 +82,7 @@ class SurveyRuns:
         except IntegrityError:  # the same lead started it a moment ago elsewhere
             response = await SurveyResponse.get(wave_id=wave.id, lead_id=lead.id)
             return await self._resume(response, definition, lead, where)
-        return Step(ASK, texts.start_text(definition, texts.question_text(first, 1)), response, first)
+        return Step(ASK, texts.start_text(definition, texts.question_text(first, 1), lead), response, first)
 
     async def _resume(self, response: SurveyResponse, definition: SurveyDefinition, lead: Lead, where: Where) -> Step:
         question = definition.question(response.current)
@@ -102,7 +102,7 @@ class SurveyRuns:
         definition = definition_of(survey)
         if not definition.is_open(self.clock.now()):
             await self.expire(response)
-            return Step(CLOSED, definition.closed_message, response)
+            return Step(CLOSED, texts.personal(definition.closed_message, lead), response)
         question = definition.question(response.current)
         parsed = parse_answer(question, text)
         if isinstance(parsed, Invalid):
@@ -126,7 +126,7 @@ class SurveyRuns:
         if full:
             return Step(FULL, texts.FULL, response)
         if following is None:
-            return Step(DONE, definition.thank_you, response)
+            return Step(DONE, texts.personal(definition.thank_you, lead), response)
         return Step(ASK, self.question_text(response, following), response, following)
 
     async def cancel(self, response: SurveyResponse, lead: Lead | None) -> Step:

@@ -8,7 +8,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models import Survey, SurveyWave
-from surveys import SurveyDefinition, parse_definition
+from surveys import SurveyDefinition, SurveyFileError, parse_definition
+
+from .texts import template_problems
 
 KEYWORDS_TTL = 30.0  # seconds a process trusts its keyword list (imports run in other processes)
 
@@ -24,6 +26,9 @@ async def import_survey(text: str) -> ImportResult:
     """Create or update the survey of ``text`` (by key) and its wave; SurveyFileError before
     anything changes when the file has problems."""
     definition = parse_definition(text)
+    problems = template_problems(definition)
+    if problems:
+        raise SurveyFileError(problems)
     async with in_transaction():
         survey = await Survey.get_or_none(key=definition.key)
         created = survey is None

@@ -1,8 +1,13 @@
 """What the bot says in a survey chat (customer-facing, Chinese)."""
 from __future__ import annotations
 
+from typing import Any
+
+from content.rendering import render_safely, strip_syntax, template_problem
 from surveys import MULTIPLE, SINGLE, Question, SurveyDefinition
 from surveys.definition import SCALES
+
+SAMPLE = {"customer_name": "王工", "company": "华材新材料"}  # what a survey text may use
 
 FULL = "感谢您的关注！本次调查的名额已满。"
 CANCELLED = "好的，已退出问卷，您已作答的部分已保存。想继续时回复“{keyword}”即可。"
@@ -27,8 +32,24 @@ def question_text(question: Question, number: int) -> str:
     return "\n".join(lines)
 
 
-def start_text(definition: SurveyDefinition, first: str) -> str:
-    return f"{definition.intro}\n\n{first}" if definition.intro else first
+def personal(source: str, lead: Any) -> str:
+    """A marketer's text (intro, thank-you, closing message) rendered for ``lead`` in content's
+    sandbox (``{{ customer_name }}``, ``{{ company }}``); its plain text if it fails."""
+    if "{" not in source:
+        return source
+    values = {"customer_name": getattr(lead, "name", "") or "", "company": getattr(lead, "company", "") or ""}
+    return render_safely(source, values, lambda: strip_syntax(source), what="survey text", dialect="lenient")
+
+
+def template_problems(definition: SurveyDefinition) -> list[str]:
+    """Why a definition's texts cannot be rendered (checked on import, before anything changes)."""
+    found = [(name, getattr(definition, name)) for name in ("intro", "thank_you", "closed_message")]
+    problems = (f"{name}: {problem}" for name, text in found if (problem := template_problem(text, SAMPLE, dialect="lenient")))
+    return list(problems)
+
+
+def start_text(definition: SurveyDefinition, first: str, lead: Any = None) -> str:
+    return f"{personal(definition.intro, lead)}\n\n{first}" if definition.intro else first
 
 
 def hint_text(hint: str, question: str) -> str:

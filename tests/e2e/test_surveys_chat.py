@@ -242,3 +242,11 @@ async def test_unsubscribe_mid_survey_goes_to_onboarding_and_the_question_keeps_
     assert response.answers == {} and response.status == "in_progress"
 
     assert (await say(harness, "wmMA", "9")).startswith("2. 您最认可我们哪些方面？")
+
+
+async def test_the_thank_you_speaks_to_the_customer_by_name(harness):
+    await import_survey(AGREEMENT_POLL.replace("thank_you: 谢谢！", "thank_you: 谢谢{{ customer_name }}！"))
+    await say(harness, "wmYANG", "政策调查")
+    await Lead.filter(id=(await SurveyResponse.get()).lead_id).update(name="杨工")
+
+    assert await say(harness, "wmYANG", "不同意") == "谢谢杨工！"

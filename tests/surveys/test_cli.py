@@ -142,3 +142,13 @@ async def _make_lead(url):
         await Lead.create(name="王工")
     finally:
         await disconnect()
+
+
+def test_a_survey_text_that_cannot_render_is_refused_before_anything_changes(database, tmp_path, capsys):
+    broken = tmp_path / "broken.yaml"
+    poll = (DEMO / "content-poll.yaml").read_text(encoding="utf-8")
+    broken.write_text(poll.replace("thank_you: 谢谢！", "thank_you: 谢谢 {{ customer_name "), encoding="utf-8")
+
+    assert main(["survey", "import", str(broken)]) == 2
+    assert "thank_you: template does not parse" in capsys.readouterr().err
+    assert main(["survey", "results", "content-poll", "--json"]) == 1
