@@ -23,7 +23,7 @@ END = "end"
 CONDITIONS = ("equals", "in", "at_least", "at_most", "includes", "skipped")
 
 SURVEY_KEYS = ("key", "title", "intro", "keywords", "wave", "opens", "closes", "quota", "reminder_after",
-               "thank_you", "closed_message", "questions")
+               "after_joining", "thank_you", "closed_message", "questions")
 QUESTION_KEYS = ("id", "kind", "text", "required", "options", "branch", "next", "tags", "profile", "field",
                  "min_choices", "max_choices", "max_length", "low_label", "high_label")
 OPTION_KEYS = ("value", "label", "tags", "profile", "quota")
@@ -128,6 +128,7 @@ class SurveyDefinition:
     closes: datetime | None = None
     quota: int | None = None
     reminder_after: timedelta | None = None
+    after_joining: timedelta | None = None  # invite each lead this long after it joined a channel
     thank_you: str = "感谢您的参与！"
     closed_message: str = "这份问卷已经结束了，感谢您的关注。"
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -346,6 +347,7 @@ def parse_definition(text: str) -> SurveyDefinition:
         intro=check.text(data, "intro", "survey"), keywords=tuple(k.strip() for k in keywords),
         opens=opens, closes=closes, quota=check.count(data, "quota", "survey"),
         reminder_after=check.duration(data, "reminder_after", "survey"),
+        after_joining=check.duration(data, "after_joining", "survey"),
         thank_you=check.text(data, "thank_you", "survey", default=SurveyDefinition.thank_you),
         closed_message=check.text(data, "closed_message", "survey", default=SurveyDefinition.closed_message),
         raw=_plain(data),

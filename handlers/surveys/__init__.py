@@ -9,7 +9,8 @@ the FAQ (an answer such as "2" is the survey's). Modules by role:
   mid-survey);
 - use cases: ``responses`` (a response's steps), ``store`` (definitions, waves, keywords),
   ``lead_data`` (tags and profile fields set by answers), ``reminders``, ``results``
-  (results and export), ``texts``, ``links`` (signed page links), ``service``, ``setup``
+  (results and export), ``texts``, ``links`` (signed page links), ``invitations`` (triggers
+  with the frequency cap), ``service``, ``setup``
   (the sweep, the page routes), ``seed`` (the demo);
 - web: ``page`` (the H5 page), ``console_pages`` (the 问卷 section);
 - command line: ``cli``.
@@ -26,8 +27,9 @@ from .setup import add_web, start_sweep, stop_sweep
 
 
 def survey_services(bot) -> dict:
-    """The services survey handlers ask for by name (links signed with the app's secret)."""
-    return {"surveys": Surveys(None, bot.settings.secret_key)}
+    """The services survey handlers ask for by name (links signed with the app's secret).
+    Other features (pushes) reach ``bot.services["surveys"].link_for_push`` by duck typing."""
+    return {"surveys": Surveys(None, bot.settings.secret_key, bot.settings.base_url)}
 
 
 async def _seed_demo(bot) -> None:

@@ -18,7 +18,7 @@ async def sweep_forever(surveys: Any, bot: Any) -> None:
     while True:
         await asyncio.sleep(surveys.options.sweep_every)
         try:
-            await surveys.sweep(bot.clock, bot.wecom, bot.wechat)
+            await surveys.sweep(bot.clock, bot.wecom, bot.wechat, bot.behaviour)
         except Exception:  # noqa: BLE001 - the next sweep tries again
             log.exception("survey sweep failed")
 

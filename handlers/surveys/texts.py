@@ -14,6 +14,7 @@ CANCELLED = "好的，已退出问卷，您已作答的部分已保存。想继�
 ALREADY = "您已参加过本期「{title}」，感谢您的支持！"
 RESUME = "欢迎回来，我们接着上次的问题继续："
 AFTER_FAQ = "（问卷继续）"
+INVITATION = "您好！想邀请您花 1 分钟参加「{title}」，点击链接即可作答：{link}"
 REMINDER = "您好，「{title}」还差几题就完成了，方便的话回复下面的问题即可继续（回复“退出”可结束）：\n\n{question}"
 
 

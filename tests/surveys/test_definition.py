@@ -1,5 +1,6 @@
 """A survey file is checked completely before anything is stored: every problem at once,
 each with its line."""
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,10 @@ def test_the_readme_example_is_a_valid_survey():
     section = readme.split("### Marketer: surveys", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     assert parse_definition(example).key == "nps"
+
+
+def test_after_joining_is_a_duration():
+    text = (DEMO / "content-poll.yaml").read_text(encoding="utf-8")
+    assert parse_definition(text.replace("wave:", "after_joining: 7d\nwave:")).after_joining == timedelta(days=7)
+    with pytest.raises(SurveyFileError, match="'after_joining' must be a duration"):
+        parse_definition(text.replace("wave:", "after_joining: soon\nwave:"))
