@@ -30,9 +30,9 @@ def lead_wiring() -> dict:
 def features() -> list:
     """Every feature, once, in routing priority order; serving, the demo, the command line
     and the console are all built from this list."""
-    from handlers import faq, onboarding, pushes, sales, staff_commands
+    from handlers import faq, onboarding, pushes, sales, staff_commands, surveys
 
-    product = [staff_commands.feature, onboarding.feature, faq.feature, pushes.feature, sales.feature]
+    product = [staff_commands.feature, surveys.feature, onboarding.feature, faq.feature, pushes.feature, sales.feature]
     return [*product, console_feature(product)]
 
 

@@ -15,6 +15,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, Callable
 
+from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -23,7 +24,7 @@ from tortoise.transactions import in_transaction
 from models import (
     AuditEntry, BehaviourEvent, ChannelTouch, ConsentRecord, CrmContact, DialogState, FaqHit, FaqSuggestion,
     GroupMembership, Handoff, KfConversation, Lead, LeadAttributes, LeadIdentity, LeadProfile, LeadTag, PushDelivery,
-    TrackedLink,
+    SurveyLeadUpdate, SurveyResponse, TrackedLink,
 )
 
 MESSAGE_KEYS = ("text", "name", "content", "title", "description", "answer", "answers")
@@ -108,6 +109,9 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding(PushDelivery, {"text": Erasure.CLEAR, "recipient": Erasure.KEEP},  # a push rendered with the name
             lambda p: PushDelivery.filter(lead_id=p.lead.id)),
     Holding(TrackedLink, {"recipient": Erasure.KEEP}, lambda p: TrackedLink.filter(lead_id=p.lead.id)),
+    Holding(SurveyResponse, {"answers": Erasure.CLEAR, "user_key": Erasure.CLEAR, "recipient": Erasure.KEEP},
+            lambda p: SurveyResponse.filter(lead_id=p.lead.id)),  # free texts and contact answers go
+    Holding(SurveyLeadUpdate, {"value": Erasure.DELETE}, lambda p: SurveyLeadUpdate.filter(lead_id=p.lead.id)),
     Holding(Handoff, {"reject_reason": Erasure.CLEAR}, lambda p: Handoff.filter(lead_id=p.lead.id)),  # a rep's words
 )
 
@@ -142,6 +146,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {name: frozenset(cols.split()) for nam
     "Handoff": "status why rep_userid assigned_why response_code task_id answered_by",
     "Deal": "external_id name status",  # the CRM's deal, a company matter
     "SalesRep": "userid name regions industries manager_userid",  # staff, not customers
+    "Survey": "key title source keywords",
+    "SurveyWave": "name",
+    "SurveyResponse": "status current source platform open_kfid",
+    "SurveyLeadUpdate": "kind name",  # which tag or field; the value goes with the row
     # Staff and the organisation (not customers): sign-in, tokens, WeCom members.
     "StaffUser": "username display_name role password_hash wecom_userid language",
     "StaffSession": "token_hash",
@@ -202,6 +210,8 @@ async def erase_person(lead: Lead) -> dict[str, int]:
 
 def _empty(model: type[Model], name: str) -> Any:
     field = model._meta.fields_map[name]
+    if isinstance(field, fields.JSONField):
+        return {}
     return None if field.null else ""
 
 

@@ -17,6 +17,7 @@ from models.onboarding import (
 )
 from models.pushes import Campaign, PushDelivery, PushTask, Segment, Sequence, SequenceEnrollment
 from models.wecom import ArchiveCursor, KfConversation, KfCursor, WeComMember
+from models.surveys import Survey, SurveyLeadUpdate, SurveyResponse, SurveyWave
 
 __all__ = [
     "ApiToken",
@@ -65,5 +66,9 @@ __all__ = [
     "ProcessedCallback",
     "StaffSession",
     "StaffUser",
+    "Survey",
+    "SurveyLeadUpdate",
+    "SurveyResponse",
+    "SurveyWave",
     "WeComMember",
 ]

@@ -13,13 +13,15 @@ from main import build_parser, features, lead_wiring
 def test_main_names_each_feature_once():
     names = [feature.name for feature in features()]
 
-    assert names == ["staff_commands", "onboarding", "faq", "pushes", "sales", "console"]
+    # surveys before onboarding: a question waiting reads the reply first (and leaves 同意/退订
+    # to onboarding unless the question offers them); before the FAQ: "2" is an answer
+    assert names == ["staff_commands", "surveys", "onboarding", "faq", "pushes", "sales", "console"]
 
 
 def test_the_command_line_is_built_from_the_features():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
 
-    assert {"faq", "crm", "channels", "import", "user", "token", "serve", "demo", "scoring"} <= commands
+    assert {"faq", "crm", "channels", "import", "user", "token", "serve", "demo", "scoring", "survey", "push"} <= commands
 
 
 def test_a_router_tree_routes_in_the_order_it_was_written():

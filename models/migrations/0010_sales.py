@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_pushes')]
+    dependencies = [('models', '0006_surveys')]
 
     initial = False
 

@@ -81,7 +81,7 @@ def test_erasure_rules_clear_delete_or_keep_with_a_reason():
     kept = {f"{h.model.__name__}.{c}" for h in HOLDINGS for c, rule in h.fields.items() if rule == Erasure.KEEP}
     assert kept <= {"LeadIdentity.value", "BehaviourEvent.actor", "GroupMembership.external_userid",
                     "KfConversation.external_userid", "PushDelivery.recipient",
-                    "TrackedLink.recipient"}  # pseudonymous platform ids only
+                    "TrackedLink.recipient", "SurveyResponse.recipient"}  # pseudonymous platform ids only
 
 
 async def test_a_person_s_data_exports_as_json_from_console_api_and_cli(full_console, two_reps, aiohttp_client, clock):
