@@ -38,6 +38,7 @@ class ScoreWeights:
     coverage: float = 0.30
     ratio: float = 0.25
     keyword_bonus: float = 6.0
+    entry: float = 0.5  # share of the entry-level score (the query against all of an entry's phrasings)
     coverage_penalty: float = 0.5  # the blend is scaled by coverage to this power
     posting_budget: int = 800  # candidate stage stops reading postings after this many
 
@@ -136,6 +137,14 @@ class FaqIndex:
             for feature, weight in vector.items():
                 postings[feature].append((number, weight))
         self._postings = {feature: tuple(posting) for feature, posting in postings.items()}
+        self._centroids: list[dict[str, float]] = []
+        for texts in self._entry_texts:
+            centroid: dict[str, float] = defaultdict(float)
+            for text in texts:
+                for feature, weight in self._vectors[text].items():
+                    centroid[feature] += weight
+            norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+            self._centroids.append({f: w / norm for f, w in centroid.items()})
 
     def _query_vector(self, query: str) -> list[tuple[str, float]]:
         """Unit-length TF-IDF weights of the query's features, rarest feature first."""
@@ -190,6 +199,9 @@ class FaqIndex:
         scored = []
         for entry, texts in self._finalists(dots, chat_kind).items():
             score = max(self._text_score(normalised, vector, dots[t], skipped, t) for t in texts)
+            centroid = self._centroids[entry]
+            entry_score = 100.0 * sum(weight * centroid.get(feature, 0.0) for feature, weight in vector)
+            score = (1 - self.weights.entry) * score + self.weights.entry * entry_score
             if any(keyword in normalised for keyword in self._keywords[entry]):
                 score = min(100.0, score + self.weights.keyword_bonus)
             scored.append((self.entries[entry].id, round(score, 1)))
