@@ -24,6 +24,7 @@ from rapidfuzz import fuzz
 from faq.decision import ANSWER, DEFAULT_THRESHOLDS, MatchThresholds, decide
 from faq.entries import FaqEntry, KeywordRule
 from faq.normalise import normalise, rule_form
+from faq.synonyms import SynonymRewriter
 
 CANDIDATE_ENTRIES = 12
 RANKED_LIMIT = 5
@@ -84,26 +85,38 @@ class _Rule:
 class FaqIndex:
     """An immutable search structure over the active entries."""
 
-    def __init__(self, entries: tuple[FaqEntry, ...], weights: ScoreWeights) -> None:
+    def __init__(
+        self, entries: tuple[FaqEntry, ...], weights: ScoreWeights, synonyms: SynonymRewriter, thresholds: MatchThresholds
+    ) -> None:
         self.entries = entries
         self.weights = weights
+        self.thresholds = thresholds
+        self._synonyms = synonyms
         self._by_id = {entry.id: entry for entry in entries}
         self._texts: list[str] = []
         self._text_entry: list[int] = []
         self._entry_texts: list[list[int]] = []
         for number, entry in enumerate(entries):
-            forms = dict.fromkeys(t for t in map(normalise, (entry.question, *entry.variants)) if t)
+            forms = dict.fromkeys(t for t in map(self.normalise, (entry.question, *entry.variants)) if t)
             self._entry_texts.append(list(range(len(self._texts), len(self._texts) + len(forms))))
             self._texts += forms
             self._text_entry += [number] * len(forms)
-        self._keywords = [tuple(k for k in map(normalise, e.keywords) if k) for e in entries]
+        self._keywords = [tuple(k for k in map(self.normalise, e.keywords) if k) for e in entries]
         self._rules = self._compile_rules(entries)
         self._build_tfidf()
 
     @classmethod
-    def build(cls, entries, weights: ScoreWeights = ScoreWeights()) -> "FaqIndex":
-        """Index the active entries (inactive ones are left out)."""
-        return cls(tuple(entry for entry in entries if entry.active), weights)
+    def build(
+        cls, entries, weights: ScoreWeights = ScoreWeights(), *, synonyms=(), thresholds: MatchThresholds | None = None
+    ) -> "FaqIndex":
+        """Index the active entries (inactive ones are left out). ``synonyms`` are the company's
+        word groups (``faq.synonyms``); ``thresholds`` its calibration (default: the shipped one)."""
+        rewriter = synonyms if isinstance(synonyms, SynonymRewriter) else SynonymRewriter(synonyms)
+        return cls(tuple(e for e in entries if e.active), weights, rewriter, thresholds or DEFAULT_THRESHOLDS)
+
+    def normalise(self, text: str) -> str:
+        """The matching form of ``text``: normalised, then domain synonyms rewritten."""
+        return self._synonyms(normalise(text))
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return self._by_id.get(entry_id)
@@ -215,19 +228,17 @@ class FaqIndex:
             return None
         return next((r for r in self._rules if self.entries[r.entry].allows(chat_kind) and r.matches(form)), None)
 
-    def match(
-        self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
-    ) -> FaqMatch:
-        """Match one customer message. Never raises for odd input: empty, huge or emoji-only
-        text is a miss."""
+    def match(self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds | None = None) -> FaqMatch:
+        """Match one customer message with the index's calibration (or ``thresholds``). Never
+        raises for odd input: empty, huge or emoji-only text is a miss."""
         query = query if isinstance(query, str) else ""
-        normalised = normalise(query)
+        normalised = self.normalise(query)
         hit = self.match_rule(query, chat_kind)
         if hit is not None:
             entry_id = self.entries[hit.entry].id
             return FaqMatch(query, normalised, ANSWER, entry_id, 100.0, ((entry_id, 100.0),), rule=hit.rule)
         ranked = self.rank(normalised, chat_kind)
-        decision = decide(ranked, thresholds)
+        decision = decide(ranked, thresholds or self.thresholds)
         return FaqMatch(
             query, normalised, decision.outcome, decision.entry_id, decision.score, ranked, decision.choices
         )

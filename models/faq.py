@@ -47,6 +47,7 @@ class FaqHit(Model):
     signals = fields.JSONField(default=list, db_default=[])  # negative feedback: asked_again | said_wrong | asked_human
     review = fields.CharField(max_length=12, default="open", db_default="open", db_index=True)  # open | variant | created | correct | ignored
     reviewed_by = fields.CharField(max_length=64, default="", db_default="")
+    right_entry_id = fields.CharField(max_length=64, null=True)  # from review: the entry that answers it, "" when none does
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -65,6 +65,8 @@ class FaqSettings(Model):
     workdays = fields.JSONField(default=list)  # weekend dates that are working days
     kf_servicers = fields.JSONField(default=dict)  # open_kfid -> receptionist userid
     notify_userids = fields.JSONField(default=list)  # told about hand-overs from the official account
+    synonyms = fields.JSONField(default=list, db_default=[])  # [["发货时间", "交期", "货期"], ...]: the first word stands for the group
+    calibration = fields.JSONField(default=dict, db_default={})  # thresholds from this deployment's review log, and how they did
     updated_by = fields.CharField(max_length=64, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -100,8 +100,10 @@ async def inbox(limit: int = INBOX_LIMIT) -> list[Cluster]:
     return cluster_hits(hits)
 
 
-async def _mark(hit_ids: Iterable[int], review: str, by: str) -> int:
-    return await FaqHit.filter(id__in=list(hit_ids)).update(review=review, reviewed_by=by[:64])
+async def _mark(hit_ids: Iterable[int], review: str, by: str, right_entry_id: str = "") -> int:
+    """Close the questions and label them for calibration: ``right_entry_id`` answers them
+    ("" when no entry did when they were asked)."""
+    return await FaqHit.filter(id__in=list(hit_ids)).update(review=review, reviewed_by=by[:64], right_entry_id=right_entry_id)
 
 
 async def _hits(hit_ids: Sequence[int]) -> list[FaqHit]:
@@ -131,7 +133,7 @@ async def attach_variants(hit_ids: Sequence[int], entry_id: str, by: str) -> Faq
     entry = _valid({**record_fields(record), "variants": variants})
     async with in_transaction():
         await save_entries([entry], by)
-        await _mark(hit_ids, REVIEWED["attach"], by)
+        await _mark(hit_ids, REVIEWED["attach"], by, entry_id)
     return entry
 
 
@@ -150,9 +152,15 @@ async def create_entry(hit_ids: Sequence[int], record: dict, by: str) -> FaqEntr
 
 
 async def close_hits(hit_ids: Sequence[int], action: str, by: str) -> int:
-    """mark correct / ignore."""
-    await _hits(hit_ids)
-    return await _mark(hit_ids, REVIEWED[action], by)
+    """mark correct (what the bot did was right: its answer, or its miss) / ignore (no entry
+    answers it)."""
+    rows = await _hits(hit_ids)
+    if action != "correct":
+        return await _mark(hit_ids, REVIEWED[action], by)
+    async with in_transaction():
+        for entry_id in {row.chosen_entry_id or "" for row in rows}:
+            await _mark([r.id for r in rows if (r.chosen_entry_id or "") == entry_id], REVIEWED[action], by, entry_id)
+    return len(rows)
 
 
 def prefill(cluster: Cluster) -> dict[str, Any]:
