@@ -1,7 +1,7 @@
 """FAQ matching: entries, import files, normalisation and the matcher. Pure: no I/O."""
 from faq.batch import match_queries
 from faq.calibration import DEFAULT_BUDGET, Example, Measured, calibrate, measure, sweep
-from faq.decision import ANSWER, CLARIFY, MISS, DEFAULT_THRESHOLDS, Decision, MatchThresholds, decide, resolve_choice
+from faq.decision import ANSWER, CLARIFY, MISS, DEFAULT_THRESHOLDS, Decision, MatchThresholds, decide, is_bare_choice, resolve_choice
 from faq.entries import CATEGORIES, RULE_KINDS, SCOPES, FaqEntry, KeywordRule
 from faq.files import (
     FaqFileError,
@@ -44,6 +44,7 @@ __all__ = [
     "SCOPES",
     "ScoreWeights",
     "decide",
+    "is_bare_choice",
     "detect_format",
     "entry_from_record",
     "entry_to_record",

@@ -8,7 +8,8 @@ setting on a grid the outcome of every question is replayed with ``decide``:
 - out-of-scope answered: out-of-scope questions that got an answer, over those questions;
 both are judged by their one-sided 95 % upper confidence bound (Wilson), so a small review log does
 not look safer than it is. ``calibrate`` picks the setting that answers the most questions
-correctly within the budget, then the lowest clarify threshold that keeps out-of-scope
+correctly within the budget, then a lower bar for a leader far ahead of the rest if it stays
+within the budget, then the lowest clarify threshold that keeps out-of-scope
 questions from being answered *or* offered choices more often than ``choice_budget``.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ DEFAULT_BUDGET = 0.05
 CHOICE_BUDGET = 0.20  # out-of-scope questions offered choices (or answered): a choice costs a tap, not trust
 ANSWER_GRID = tuple(float(a) for a in range(10, 96))
 MARGIN_GRID = tuple((m, r) for m in (0.0, 3.0, 6.0, 10.0, 15.0, 20.0, 25.0) for r in (0.0, 0.2))
+CLEAR_GRID = tuple((a, r) for a in (20.0, 25.0, 30.0, 35.0, 40.0) for r in (0.5, 0.6, 0.7, 0.8))
 MIN_EXAMPLES = 30  # fewer labelled in-scope questions than this say too little to calibrate on
 
 
@@ -121,6 +123,12 @@ def calibrate(
                 best = measured
     if best is None:
         return None
+    for clear_answer, clear_ratio in CLEAR_GRID:
+        if clear_answer >= best.thresholds.answer:
+            continue
+        measured = measure(examples, replace(best.thresholds, clear_answer=clear_answer, clear_ratio=clear_ratio))
+        if _within(measured, budget) and measured.answered_right > best.answered_right:
+            best = measured
     chosen = best
     for clarify in range(100, 0, -1):
         measured = measure(examples, replace(best.thresholds, clarify=float(clarify)))

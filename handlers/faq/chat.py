@@ -16,7 +16,7 @@ from typing import Any
 from bot.api.errors import ApiError
 from bot.dispatcher import Router, chat, customers_only, platform
 from bot.events import ChatKind, Event, Platform, TextMessage, UnknownEvent
-from faq import ANSWER
+from faq import ANSWER, is_bare_choice
 from handlers.faq import suggestions
 from handlers.faq.service import HANDOVER, HUMAN_STATE, Faq, FaqConversation, context_text
 from models import FaqGroupSetting, Lead
@@ -142,6 +142,8 @@ async def group_question(event: TextMessage, responder, faq: Faq, clock, behavio
 async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
     """A consenting customer's message in a customer group (or a 1:1 with staff): logged like
     any question; a hit becomes a one-click suggestion for the staff member."""
+    if is_bare_choice(event.content):
+        return  # “1” answers someone in the chat; it asks nothing
     talk = await faq.talk(clock, behaviour, dialogs)
     index = await faq.store.index()
     kind = "group" if event.chat == ChatKind.CUSTOMER_GROUP else "single"

@@ -12,7 +12,7 @@ from console import PageContext
 from console.chart import bar_chart_svg
 from console.web import redirect
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
-from handlers.faq import group_rules, review, settings as faq_settings, suggestions
+from handlers.faq import calibration, group_rules, review, settings as faq_settings, suggestions, synonyms
 from handlers.faq.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
@@ -50,8 +50,10 @@ class FaqPages:
         self.ticket = ticket
 
     async def inbox(self, request: web.Request, ctx: PageContext) -> dict:
-        clusters = await review.inbox()
+        current = await calibration.current()
+        clusters = await review.inbox(floor=current.thresholds.clarify)
         return {"clusters": [{**c.as_dict(), "prefill": review.prefill(c)} for c in clusters[:100]],
+                "estimate": await calibration.estimate(), "calibration": current,
                 "entries": [(e.id, e.question) for e in await all_entries(active_only=True)],
                 "categories": CATEGORIES, "can_edit": ctx.actor.can("faq.write"),
                 "error": request.query.get("error", "")[:500], "notice": request.query.get("notice", "")[:300]}
@@ -101,7 +103,10 @@ class FaqPages:
         record = review.record_fields(row) if row else {"id": entry_id, "question": "", "answer": "", "variants": [],
                                                         "keywords": [], "category": "other", "scope": "both", "active": True}
         categories = CATEGORIES + ((record["category"],) if record["category"] not in CATEGORIES else ())
+        floor = (await calibration.current()).thresholds.clarify
+        suggested = await review.suggested_variants(entry_id, floor) if row else []
         return {"entry": record, "exists": row is not None, "categories": categories, "scopes": SCOPES,
+                "suggested": suggested,
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:500],
                 "updated": (row.updated_by, row.updated_at) if row else None}
 
@@ -142,6 +147,20 @@ class FaqPages:
             return redirect("/console/faq/settings?" + urlencode({"error": str(exc)}))
         await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
         return redirect("/console/faq/settings?saved=1")
+
+    async def synonyms(self, request: web.Request, ctx: PageContext) -> dict:
+        return {**(await synonyms.synonyms_json()), "can_edit": ctx.actor.can("faq.write"),
+                "error": request.query.get("error", "")[:500], "saved": request.query.get("saved") == "1"}
+
+    async def save_synonyms(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        form = await ctx.form()
+        try:
+            groups = synonyms.groups_from({"text": str(form.get("text", ""))[:20000]})
+        except synonyms.SynonymsError as exc:
+            return redirect("/console/faq/synonyms?" + urlencode({"error": str(exc)}))
+        await synonyms.save_synonyms(groups, by_label(ctx.actor))
+        await ctx.audit("faq.synonyms", target_type="faq_settings", after={"groups": len(groups)})
+        return redirect("/console/faq/synonyms?saved=1")
 
     async def export(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         fmt = request.match_info["fmt"]

@@ -20,6 +20,7 @@ from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqHit, FaqSuggestion
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
+SUGGEST_FLOOR = 32.0  # a best candidate scored below this is not offered as the likely entry (nonsense stays blank)
 CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
 BIGRAM_OVERLAP = 0.6  # or this share of the shorter question's character pairs in common
 ACTIONS = ("attach", "create", "correct", "ignore")
@@ -48,6 +49,7 @@ class Cluster:
     outcomes: Counter = field(default_factory=Counter)
     candidates: Counter = field(default_factory=Counter)
     negative: int = 0
+    signals: Counter = field(default_factory=Counter)  # inferred unhappiness: asked_again | said_wrong | asked_human
 
     @property
     def size(self) -> int:
@@ -57,7 +59,7 @@ class Cluster:
         return {
             "key": self.key, "size": self.size, "hit_ids": self.hit_ids,
             "queries": list(dict.fromkeys(self.queries))[:10],
-            "outcomes": dict(self.outcomes), "negative": self.negative,
+            "outcomes": dict(self.outcomes), "negative": self.negative, "signals": dict(self.signals),
             "suggested_entry": self.candidates.most_common(1)[0][0] if self.candidates else None,
         }
 
@@ -76,7 +78,18 @@ def similar(a: str, b: str, similarity: int = CLUSTER_SIMILARITY) -> bool:
     return shared >= 2 and shared / min(len(pa), len(pb)) >= BIGRAM_OVERLAP
 
 
-def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -> list[Cluster]:
+def likeliest_entry(hit: FaqHit, floor: float = SUGGEST_FLOOR) -> str | None:
+    """The entry a clarify reply picked or the bot answered with, else the best candidate when it
+    scored at least ``floor``: a question the FAQ barely resembles suggests nothing."""
+    if hit.chosen_entry_id:
+        return hit.chosen_entry_id
+    if hit.candidates and float(hit.candidates[0][1]) >= floor:
+        return hit.candidates[0][0]
+    return None
+
+
+def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY,
+                 floor: float = SUGGEST_FLOOR) -> list[Cluster]:
     """Greedy clustering by similarity of the normalised questions, biggest cluster first."""
     clusters: list[Cluster] = []
     for hit in hits:
@@ -89,15 +102,16 @@ def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -
         home.queries.append(hit.raw_query)
         home.outcomes[hit.outcome] += 1
         home.negative += hit.feedback == "negative"
-        likeliest = hit.chosen_entry_id or (hit.candidates[0][0] if hit.candidates else None)
+        home.signals.update(hit.signals or ())
+        likeliest = likeliest_entry(hit, floor)
         if likeliest:
-            home.candidates[likeliest] += 1  # the entry a clarify reply picked, else the best candidate
+            home.candidates[likeliest] += 1
     return sorted(clusters, key=lambda c: (-c.size, c.key))
 
 
-async def inbox(limit: int = INBOX_LIMIT) -> list[Cluster]:
+async def inbox(limit: int = INBOX_LIMIT, floor: float = SUGGEST_FLOOR) -> list[Cluster]:
     hits = await FaqHit.filter(needs_review()).order_by("-id").limit(limit)
-    return cluster_hits(hits)
+    return cluster_hits(hits, floor=floor)
 
 
 async def _mark(hit_ids: Iterable[int], review: str, by: str, right_entry_id: str = "") -> int:
@@ -161,6 +175,25 @@ async def close_hits(hit_ids: Sequence[int], action: str, by: str) -> int:
         for entry_id in {row.chosen_entry_id or "" for row in rows}:
             await _mark([r.id for r in rows if (r.chosen_entry_id or "") == entry_id], REVIEWED[action], by, entry_id)
     return len(rows)
+
+
+SUGGESTED_VARIANTS = 20
+
+
+async def suggested_variants(entry_id: str, floor: float = SUGGEST_FLOOR, limit: int = SUGGESTED_VARIANTS) -> list[dict[str, Any]]:
+    """Open questions the bot missed or clarified where ``entry_id`` was among the top three
+    candidates, scored at least ``floor``: likely new wordings of the entry, best first, one per
+    wording."""
+    rows = await FaqHit.filter(Q(review="open") & Q(outcome__in=("miss", "clarify"))).order_by("-id").limit(INBOX_LIMIT)
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        score = next((float(s) for e, s in (row.candidates or [])[:3] if e == entry_id), None)
+        if score is None or score < floor:
+            continue
+        item = found.setdefault(row.normalised_query, {"query": row.raw_query, "score": score, "hit_ids": []})
+        item["hit_ids"].append(row.id)
+        item["score"] = max(item["score"], score)
+    return sorted(found.values(), key=lambda item: (-len(item["hit_ids"]), -item["score"]))[:limit]
 
 
 def prefill(cluster: Cluster) -> dict[str, Any]:

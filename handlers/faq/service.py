@@ -11,7 +11,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.dialog import Dialogs
 from bot.events import TextMessage
-from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, resolve_choice
+from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, is_bare_choice, resolve_choice
 from handlers.faq import hits, texts
 from handlers.faq.hours import BusinessHours
 from handlers.faq.store import FaqStore
@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 CLARIFY_STATE = "faq.clarify"
 HUMAN_STATE = "faq.human"
 # What a reply is: an FAQ outcome, or one of these.
-HANDOVER, FEEDBACK, CHOICE, SILENT = "handover", "feedback", "choice", "silent"
+HANDOVER, FEEDBACK, CHOICE, SILENT, PROMPT = "handover", "feedback", "choice", "silent", "prompt"
+ASK_A_QUESTION = "请直接发送您想咨询的问题，我来为您解答。"  # a bare “1” with no choices pending
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class FaqOptions:
 @dataclass
 class FaqReply:
     """What the bot decided: ``kind`` is answer, clarify, miss, handover, feedback, choice
-    (a clarify reply picked an entry) or silent; ``text`` what to say (None: nothing)."""
+    (a clarify reply picked an entry), prompt (a bare choice number with none pending) or silent; ``text`` what to say (None: nothing)."""
 
     kind: str
     text: str | None
@@ -79,6 +80,8 @@ class FaqConversation:
         picked = await self._clarify_choice(event, lead, index)
         if picked is not None:
             return picked
+        if is_bare_choice(event.content):
+            return FaqReply(PROMPT, ASK_A_QUESTION)  # not a question: nothing to log or review
         found, hit = await self.decide(event, lead, chat_kind=chat_kind, index=index)
         if found.outcome == ANSWER:
             text = self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)

@@ -39,9 +39,9 @@ async def test_a_vague_question_gets_choices_and_the_number_picks_one(harness, c
     open_hours(clock)
 
     question = await ask_kf(harness, "wmLI", "多少钱？")
-    answer = await ask_kf(harness, "wmLI", "2")
+    answer = await ask_kf(harness, "wmLI", "1")
 
-    assert question == "您是想问：\n1. 有价格表吗？\n2. 运费怎么算？\n请回复序号，例如“1”。"
+    assert question == "您是想问：\n1. 运费怎么算？\n2. 有价格表吗？\n请回复序号，例如“1”。"
     assert answer == "单笔满 3000 元包邮。"
     hit = await FaqHit.get()
     assert (hit.outcome, hit.chosen_entry_id) == ("clarify", "freight")
@@ -207,5 +207,16 @@ async def test_a_number_sent_long_after_the_choices_is_not_taken_as_a_choice(har
     clock.advance(3600)
     answer = await ask_kf(harness, "wmLI", "2")
 
-    assert answer.startswith("抱歉")
+    assert answer == "请直接发送您想咨询的问题，我来为您解答。"
     assert (await FaqHit.filter(outcome="clarify").first()).chosen_entry_id is None
+    assert await FaqHit.all().count() == 1  # the late “2” is not a question for the review inbox
+
+
+async def test_a_bare_number_with_no_choices_pending_is_not_a_question(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    answer = await ask_kf(harness, "wmZHAO", "1")
+
+    assert answer == "请直接发送您想咨询的问题，我来为您解答。"
+    assert await FaqHit.all().count() == 0

@@ -95,7 +95,7 @@ def test_odd_input_is_a_clear_miss_never_an_error(index, query):
 
 
 def test_decision_needs_a_clear_margin_to_answer():
-    thresholds = MatchThresholds(answer=50, margin=5, margin_ratio=0.0, clarify=40, clarify_window=10)
+    thresholds = MatchThresholds(answer=50, margin=5, margin_ratio=0.0, clarify=40, clarify_window=10, clear_answer=101)
     assert decide((("a", 80.0), ("b", 60.0)), thresholds).outcome == ANSWER
     close = decide((("a", 80.0), ("b", 78.0), ("c", 75.0), ("d", 74.0)), thresholds)
     assert (close.outcome, close.choices) == (CLARIFY, ("a", "b", "c"))
