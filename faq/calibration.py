@@ -6,7 +6,7 @@ setting on a grid the outcome of every question is replayed with ``decide``:
 
 - wrong-answer rate: answers naming the wrong entry, over the in-scope questions;
 - out-of-scope answered: out-of-scope questions that got an answer, over those questions;
-both are judged by their one-sided 95 % upper confidence bound (Wilson), so a small review log does
+both are judged by their one-sided 99 % upper confidence bound (Wilson), so a small review log does
 not look safer than it is. ``calibrate`` picks the setting that answers the most questions
 correctly within the budget, then a lower bar for a leader far ahead of the rest if it stays
 within the budget, then the lowest clarify threshold that keeps out-of-scope
@@ -56,7 +56,7 @@ class Measured:
         return self.answered_right + self.answered_wrong
 
 
-def wilson_upper(part: int, whole: int, z: float = 1.645) -> float:
+def wilson_upper(part: int, whole: int, z: float = 2.326) -> float:
     """Upper bound of the Wilson score interval of ``part / whole``."""
     if whole == 0:
         return 0.0
@@ -116,7 +116,7 @@ def calibrate(
     best: Measured | None = None
     for answer in ANSWER_GRID:
         for margin, ratio in MARGIN_GRID:
-            trial = replace(base, answer=answer, margin=margin, margin_ratio=ratio,
+            trial = replace(base, answer=answer, margin=margin, margin_ratio=ratio, clear_answer=101.0,
                             clarify=answer, clarify_window=max(base.clarify_window, margin))
             measured = measure(examples, trial)
             if _within(measured, budget) and (best is None or measured.answered_right > best.answered_right):

@@ -20,7 +20,7 @@ from handlers.faq.store import all_entries, save_entries
 from models import FaqEntryRecord, FaqHit, FaqSuggestion
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
-SUGGEST_FLOOR = 32.0  # a best candidate scored below this is not offered as the likely entry (nonsense stays blank)
+SUGGEST_FLOOR = 34.0  # a best candidate scored below this is not offered as the likely entry (nonsense stays blank)
 CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
 BIGRAM_OVERLAP = 0.6  # or this share of the shorter question's character pairs in common
 ACTIONS = ("attach", "create", "correct", "ignore")

@@ -47,16 +47,16 @@ def test_the_readme_question_is_answered_or_offered_with_the_shipping_entry(demo
 
 def _examples():
     """Clear leaders are right; close calls are wrong half the time; low scores are out of scope."""
-    right = [Example(((f"e{i}", 80.0), ("x", 30.0)), f"e{i}") for i in range(60)]
+    right = [Example(((f"e{i}", 80.0), ("x", 30.0)), f"e{i}") for i in range(150)]
     close = [Example((("a", 60.0), ("b", 55.0)), "b" if i % 2 else "a") for i in range(40)]
-    noise = [Example((("a", 22.0), ("b", 20.0)), None) for _ in range(60)]
+    noise = [Example((("a", 22.0), ("b", 20.0)), None) for _ in range(150)]
     return right + close + noise
 
 
 def test_calibration_answers_clear_leaders_and_keeps_wrong_answers_within_the_budget():
     best = calibrate(_examples(), budget=0.05)
     assert best is not None
-    assert best.answered_right == pytest.approx(60 / 100)
+    assert best.answered_right == pytest.approx(150 / 190)
     assert best.answered_wrong == 0 and best.wrong_upper <= 0.05
     assert decide((("e1", 80.0), ("x", 30.0)), best.thresholds).outcome == ANSWER
     assert decide((("a", 60.0), ("b", 55.0)), best.thresholds).outcome == CLARIFY
@@ -66,7 +66,7 @@ def test_calibration_answers_clear_leaders_and_keeps_wrong_answers_within_the_bu
 def test_a_looser_setting_shows_its_wrong_answers_in_the_sweep():
     rows = sweep(_examples())
     loose = measure(_examples(), MatchThresholds(answer=50, margin=0, margin_ratio=0, clarify=50))
-    assert loose.answered_wrong == pytest.approx(20 / 100)
+    assert loose.answered_wrong == pytest.approx(20 / 190)
     assert len(rows) > 50 and all(0 <= r.wrong_upper <= 1 for r in rows)
 
 

@@ -99,7 +99,8 @@ def test_decision_needs_a_clear_margin_to_answer():
     assert decide((("a", 80.0), ("b", 60.0)), thresholds).outcome == ANSWER
     close = decide((("a", 80.0), ("b", 78.0), ("c", 75.0), ("d", 74.0)), thresholds)
     assert (close.outcome, close.choices) == (CLARIFY, ("a", "b", "c"))
-    assert decide((("a", 45.0),), thresholds).outcome == MISS
+    assert decide((("a", 45.0),), thresholds).outcome == CLARIFY  # plausible: offered alone to confirm
+    assert decide((("a", 35.0),), thresholds).outcome == MISS
     assert decide((), thresholds).outcome == MISS
 
 

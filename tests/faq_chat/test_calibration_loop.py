@@ -19,14 +19,14 @@ async def _hit(query, candidates, outcome="answer", chosen=None, **fields):
 
 
 async def _review_log():
-    """Staff confirmed 60 clear answers, corrected 20 close calls and dismissed 60 strays."""
-    for i in range(60):
+    """Staff confirmed 120 clear answers, corrected 20 close calls and dismissed 120 strays."""
+    for i in range(120):
         hit = await _hit(f"q{i}", [["freight", 85.0], ["sample", 30.0]], chosen="freight")
         await review.close_hits([hit.id], "correct", "staff")
     for i in range(20):
         hit = await _hit(f"c{i}", [["sample", 62.0], ["invoice", 58.0]], outcome="clarify")
         await review.attach_variants([hit.id], "invoice" if i % 2 else "sample", "staff")
-    for i in range(60):
+    for i in range(120):
         hit = await _hit(f"s{i}", [["invoice", 25.0], ["sample", 22.0]], outcome="miss")
         await review.close_hits([hit.id], "ignore", "staff")
 
@@ -38,7 +38,7 @@ async def test_reviewed_questions_become_labelled_examples(db):
     examples = await calibration.labelled_examples()
 
     labels = [e.label for e in examples]
-    assert labels.count("freight") == 60 and labels.count(None) == 60
+    assert labels.count("freight") == 120 and labels.count(None) == 120
     assert labels.count("invoice") == labels.count("sample") == 10
 
 
@@ -50,7 +50,7 @@ async def test_the_estimate_comes_from_the_benchmark_until_the_review_log_says_e
 
     later = await calibration.estimate()
 
-    assert later["source"] == "review" and later["labelled"] == 140 and later["wrong_rate"] == 0
+    assert later["source"] == "review" and later["labelled"] == 260 and later["wrong_rate"] == 0
 
 
 def _cli(argv, monkeypatch, capsys):
