@@ -97,7 +97,7 @@ def sweep(examples: Sequence[Example], base: MatchThresholds = DEFAULT_THRESHOLD
     one row per answer threshold, the widest view of the trade-off (for ``faq calibrate``)."""
     rows = []
     for answer in ANSWER_GRID:
-        options = [measure(examples, replace(base, answer=answer, margin=m, margin_ratio=r,
+        options = [measure(examples, replace(base, answer=answer, margin=m, margin_ratio=r, clear_answer=101.0,
                                              clarify=min(base.clarify, answer), clarify_window=max(base.clarify_window, m)))
                    for m, r in MARGIN_GRID]
         rows.append(min(options, key=lambda r: (r.wrong_upper, -r.answered_right)))
@@ -114,8 +114,8 @@ def calibrate(
     if sum(e.label is not None for e in examples) < MIN_EXAMPLES:
         return None
     best: Measured | None = None
-    for answer in ANSWER_GRID:
-        for margin, ratio in MARGIN_GRID:
+    for answer in reversed(ANSWER_GRID):  # on a tie the stricter setting wins
+        for margin, ratio in reversed(MARGIN_GRID):
             trial = replace(base, answer=answer, margin=margin, margin_ratio=ratio, clear_answer=101.0,
                             clarify=answer, clarify_window=max(base.clarify_window, margin))
             measured = measure(examples, trial)
@@ -123,7 +123,7 @@ def calibrate(
                 best = measured
     if best is None:
         return None
-    for clear_answer, clear_ratio in CLEAR_GRID:
+    for clear_answer, clear_ratio in reversed(CLEAR_GRID):
         if clear_answer >= best.thresholds.answer:
             continue
         measured = measure(examples, replace(best.thresholds, clear_answer=clear_answer, clear_ratio=clear_ratio))

@@ -6,7 +6,7 @@ from faq.entries import FaqEntry
 
 
 def test_a_close_paraphrase_is_answered(index):
-    found = index.match("请问付款以后几天能发货呀？")
+    found = index.match("请问付款后几天能发货呀？")
     assert (found.outcome, found.entry_id) == (ANSWER, "ship-lead-time")
     assert found.candidates[0][0] == "ship-lead-time"
     assert found.score >= MatchThresholds().answer

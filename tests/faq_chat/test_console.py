@@ -189,7 +189,7 @@ async def test_the_inbox_shows_the_estimated_wrong_answer_rate_and_labels_inferr
     html = await (await faq_console.get("/console/faq")).text()
     api = await (await faq_console.get("/api/v1/faq/inbox", headers=bearer(tokens["support"]))).json()
 
-    assert 'id="wrong-rate"' in html and "当前估计答错率 3.4%" in html and "出厂校准" in html
+    assert 'id="wrong-rate"' in html and "当前估计答错率 3.3%" in html and "出厂校准" in html
     assert "推断不满意：又问了一遍 1" in html and "差评" not in html
     assert api["estimate"]["source"] == "benchmark" and api["clusters"][0]["suggested_entry"] is None
     assert 'selected' not in html.split('id="wrong-rate"')[1].split("</select>")[0]

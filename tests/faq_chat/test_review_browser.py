@@ -91,7 +91,7 @@ def test_support_staff_review_calibrate_and_teach_the_faq_in_the_browser(live, t
         page.screenshot(path=str(tmp_path / "entry.png"), full_page=True)
         browser.close()
 
-    assert "当前估计答错率 3.4%" in estimate and "出厂校准" in estimate
+    assert "当前估计答错率 3.3%" in estimate and "出厂校准" in estimate
     assert "推断不满意：又问了一遍 1" in cat_heading and "差评" not in cat_heading
     assert cat_choice == ""  # nonsense is not pre-filled with an entry
     assert "已保存 2 组同义词" in saved
