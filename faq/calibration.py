@@ -137,4 +137,6 @@ def calibrate(
             break
         if measured.clarified_right + measured.answered_right >= chosen.clarified_right + chosen.answered_right:
             chosen = measured
+    if chosen.thresholds.clarify > chosen.thresholds.answer:  # a strong match is an answer or a choice, never a miss
+        chosen = measure(examples, replace(chosen.thresholds, clarify=chosen.thresholds.answer))
     return chosen

@@ -63,6 +63,12 @@ def test_calibration_answers_clear_leaders_and_keeps_wrong_answers_within_the_bu
     assert decide((("a", 22.0), ("b", 20.0)), best.thresholds).outcome == MISS
 
 
+def test_a_calibrated_setting_never_turns_a_strong_match_into_a_miss():
+    strays = [Example((("a", 90.0), ("b", 88.0)), None) for _ in range(150)]  # out of scope, yet scored high
+    best = calibrate(_examples() + strays)
+    assert best is not None and best.thresholds.clarify <= best.thresholds.answer
+
+
 def test_a_looser_setting_shows_its_wrong_answers_in_the_sweep():
     rows = sweep(_examples())
     loose = measure(_examples(), MatchThresholds(answer=50, margin=0, margin_ratio=0, clarify=50))
