@@ -4,16 +4,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from aiohttp import web
 
 from bot.app import BOT, create_app
 from bot.clock import Clock
 from bot.config import Settings
-from bot.simulator.app import SIMULATOR_KEY, create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
-from bot.simulator.archive import SimulatorArchive
+from bot.feature import Feature
+from simulator.app import SIMULATOR_KEY, create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
+from simulator.archive import SimulatorArchive
 from demo.seed import KF_ACCOUNT, seed_company, seed_platform
 from demo.tour import run_tour
 
@@ -33,7 +34,8 @@ def demo_settings(args: argparse.Namespace, sim: Simulator, sim_base: str) -> Se
     return sim.credentials.bot_settings(sim_base, database_url=args.database, host=args.host, port=args.port)
 
 
-async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[Settings], dict]) -> int:
+async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[], Sequence[Feature]],
+                   lead_wiring: Callable[[], dict]) -> int:
     bot_base = f"http://{args.host}:{args.port}"
     sim_base = f"http://{args.host}:{args.port + 1}"
     clock = Clock()
@@ -46,9 +48,10 @@ async def run_demo(args: argparse.Namespace, _settings: Settings, features: Call
     sim_app.router.add_get("/", _phone_page)
     sim_app.router.add_get("/phone", _phone_page)
     sim_app.router.add_get("/demo/setup", _setup_json)
-    wiring = features(settings)
-    wiring["services"]["faq"].archive_source = SimulatorArchive(sim)  # customer groups via the chat archive
-    bot_app = await create_app(settings, clock=clock, **wiring)
+    plugged = features()
+    # customer groups reach the FAQ through the (simulated) chat archive
+    bot_app = await create_app(settings, clock=clock, features=plugged, archive_source=SimulatorArchive(sim),
+                               **lead_wiring())
 
     runners = []
     for app, port in ((sim_app, args.port + 1), (bot_app, args.port)):
@@ -57,7 +60,7 @@ async def run_demo(args: argparse.Namespace, _settings: Settings, features: Call
         await web.TCPSite(runner, args.host, port).start()
         runners.append(runner)
     try:
-        channels, admin = await seed_company(bot_app[BOT])
+        channels, admin = await seed_company(bot_app[BOT], plugged)
         sim_app[CHANNELS] = channels
         print(f"Siyu demo is running.\n  phone (play a customer): {sim_base}/phone\n"
               f"  console: {bot_base}/console/" + (f"  (sign in as {admin[0]} / {admin[1]})" if admin else "") + "\n"

@@ -2,6 +2,8 @@
 the welcome and leaves behaviour events."""
 import socket
 
+import pytest
+
 from main import main
 
 
@@ -18,6 +20,7 @@ def free_port_pair() -> int:
                 continue
 
 
+@pytest.mark.slow
 def test_the_demo_tour_runs(tmp_path, capsys):
     port = free_port_pair()
     code = main(["demo", "--check", "--port", str(port), "--database", f"sqlite://{tmp_path}/demo.db"])

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_features')]
+    dependencies = [('models', '0004_dialogs_templates')]
 
     initial = False
 

@@ -6,7 +6,7 @@ import pytest
 from bot.dispatcher import UNHANDLED, Dispatcher
 from bot.events import Platform, TextMessage
 from bot.responder import Responder
-from console.accounts import create_user
+from console.access.accounts import create_user
 from handlers.staff_commands import CommandCall, StaffCommand, staff_router
 
 CONSOLE = "https://siyu.example.com"

@@ -8,7 +8,7 @@ from faq import DEFAULT_THRESHOLDS
 from handlers.faq import calibration, review
 from handlers.faq.store import FaqStore
 from models import FaqHit, FaqSettings
-from tests.faq_chat.entries import store_test_faq
+from tests.support.faq import store_test_faq
 
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=timezone.utc)
 

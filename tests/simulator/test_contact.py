@@ -1,8 +1,8 @@
 """Contact ways, the add event, the once-only welcome message, customers and tags."""
 from __future__ import annotations
 
-from bot.crypto import CallbackCrypto
-from bot.transports.payloads import parse_xml
+from bot.platforms.crypto import CallbackCrypto
+from bot.platforms.payloads import parse_xml
 
 
 def way(**fields):

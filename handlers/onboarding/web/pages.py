@@ -1,0 +1,227 @@
+"""Onboarding in the console: channel list with the report chart, create, edit, archive, QR
+downloads, report CSV, CRM import and erasing a lead's details (the API is in channel_api).
+
+The feature registers them with ``register_console(console, bot)`` (its ``console`` part)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from bot.api.errors import ApiError as PlatformApiError
+from console.kit import Console, PageContext
+from console.kit.chart import bar_chart_svg
+from console.kit.web import redirect
+from content.failures import failure_of
+from leads.crm import CrmFileError
+from leads.crm_store import import_crm_csv
+from leads.queries import visible_lead
+from models import Channel, ChannelSettings
+
+from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
+from ..consent import erase
+from ..groups import GroupService
+from ..qr import qr_png, qr_svg
+from ..report import channel_report, daily_adds, report_csv
+from ..welcome import welcome_owner
+
+HERE = Path(__file__).parent
+CHINA = ZoneInfo("Asia/Shanghai")
+REPORT_DAYS = 30
+MAX_CSV = 5 * 1024 * 1024
+MESSAGES = {
+    "zh": {"nav.channels": "渠道", "channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
+           "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档",
+           "channels.template_failed": "欢迎语模板在 {when} 发送时出错（共 {n} 次），客户收到的是默认欢迎语：{message}。修改并保存后此提示消失。"},
+    "en": {"nav.channels": "Channels", "channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
+           "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.archive": "Archive",
+           "channels.archived": "Archived",
+           "channels.template_failed": "The welcome template failed when sent at {when} ({n} times); the customer got the default welcome: {message}. Save a fixed version to clear this."},
+}
+
+def channel_service(bot) -> ChannelService:
+    return ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom) if bot.wecom else None)
+
+
+def form_fields(form: Mapping[str, Any]) -> dict[str, Any]:
+    """Channel fields from a console form: lists as comma-separated text, staff as
+    ``zhangsan:50, lisi`` (userid and daily cap)."""
+    def items(name: str) -> list[str]:
+        return [v.strip() for v in str(form.get(name, "")).replace("，", ",").split(",") if v.strip()]
+
+    staff = []
+    for item in items("staff"):
+        userid, _, cap = item.partition(":")
+        staff.append({"userid": userid.strip(), "daily_cap": cap.strip() or 0})
+    raw = {k: str(form.get(k, "")).strip() for k in ("code", "name", "kind", "platform", "cost", "backup",
+                                                      "welcome_template", "group_keyword", "start_date", "end_date")}
+    return {**raw, "staff": staff, "tags": items("tags"), "groups": items("groups"),
+            "welcome_fallback": bool(form.get("welcome_fallback"))}
+
+
+async def channel_json(channel: Channel) -> dict[str, Any]:
+    s = await ChannelSettings.get_or_none(channel=channel)
+    return {
+        "code": channel.code, "name": channel.name, "kind": channel.kind, "cost": f"{channel.cost:.2f}",
+        "qr_url": channel.qr_url, "config_id": channel.config_id, "archived": channel.archived,
+        "platform": s.platform if s else "wecom", "staff": s.staff if s else [], "backup": s.backup_userid if s else "",
+        "tags": s.tags if s else [], "groups": s.groups if s else [], "group_keyword": s.group_keyword if s else "",
+        "start_date": s.start_date.isoformat() if s and s.start_date else None,
+        "end_date": s.end_date.isoformat() if s and s.end_date else None,
+        "welcome_template": channel.welcome_template,
+    }
+
+
+def report_period(query: Mapping[str, str], today: date) -> tuple[date, date]:
+    try:
+        end = date.fromisoformat(query["to"]) if query.get("to") else today
+        start = date.fromisoformat(query["from"]) if query.get("from") else end - timedelta(days=REPORT_DAYS - 1)
+    except ValueError:
+        raise ValueError("from and to must be dates like 2026-11-24")
+    if end < start:
+        raise ValueError("the period ends before it starts")
+    return start, end
+
+
+def qr_response(channel: Channel, fmt: str) -> web.Response:
+    if fmt == "svg":
+        body, kind = qr_svg(channel.qr_url, channel.name), "image/svg+xml"
+    else:
+        body, kind = qr_png(channel.qr_url, channel.name, channel.code), "image/png"
+    return web.Response(body=body, content_type=kind,
+                        headers={"Content-Disposition": f'attachment; filename="{channel.code}.{fmt}"'})
+
+
+def csv_response(text: str, name: str) -> web.Response:
+    return web.Response(body=text.encode("utf-8"), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class ChannelPages:
+    def __init__(self, bot) -> None:
+        self.bot = bot
+
+    async def list(self, request: web.Request, ctx: PageContext) -> dict[str, Any]:
+        today = ctx.clock.now().astimezone(CHINA).date()
+        try:
+            start, end = report_period(request.query, today)
+        except ValueError as exc:
+            start, end, error = today - timedelta(days=REPORT_DAYS - 1), today, str(exc)
+        else:
+            error = request.query.get("error", "")[:300]
+        rows = await channel_report(start, end)
+        title = ctx.t("channels.report") + f" {start:%m-%d} – {end:%m-%d}"
+        return {"rows": rows, "channels": [await channel_json(c) for c in await Channel.all().order_by("-id")],
+                "chart": bar_chart_svg(await daily_adds(None, start, end), title=title), "chart_title": title,
+                "start": start, "end": end, "kinds": KINDS, "platforms": PLATFORMS, "error": error,
+                "can_edit": ctx.actor.can("channels.write"), "notice": request.query.get("notice", "")[:300]}
+
+    async def create(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        fields = form_fields(await ctx.form())
+        try:
+            channel = await channel_service(self.bot).create(parse_spec(fields))
+        except (ChannelError, PlatformApiError) as exc:
+            return redirect("/console/channels?" + urlencode({"error": str(exc)}))
+        await ctx.audit("channel.create", target_type="channel", target_id=channel.code, after=fields)
+        return redirect(f"/console/channels/{channel.code}?saved=1")
+
+    async def _channel(self, request: web.Request) -> Channel:
+        channel = await Channel.get_or_none(code=request.match_info["code"])
+        if channel is None:
+            raise web.HTTPNotFound()
+        return channel
+
+    async def show(self, request: web.Request, ctx: PageContext) -> dict[str, Any]:
+        channel = await self._channel(request)
+        return {"channel": await channel_json(channel), "kinds": KINDS, "can_edit": ctx.actor.can("channels.write"),
+                "saved": request.query.get("saved") == "1", "error": request.query.get("error", "")[:300],
+                "template_failure": await failure_of(welcome_owner(channel.code))}
+
+    async def update(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        channel = await self._channel(request)
+        before = await channel_json(channel)
+        fields = {**form_fields(await ctx.form()), "code": channel.code, "platform": before["platform"]}
+        try:
+            await channel_service(self.bot).update(channel, parse_spec(fields))
+        except (ChannelError, PlatformApiError) as exc:
+            return redirect(f"/console/channels/{channel.code}?" + urlencode({"error": str(exc)}))
+        await ctx.audit("channel.update", target_type="channel", target_id=channel.code, before=before,
+                        after=await channel_json(channel))
+        return redirect(f"/console/channels/{channel.code}?saved=1")
+
+    async def archive(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        channel = await self._channel(request)
+        try:
+            await channel_service(self.bot).archive(channel)
+        except PlatformApiError as exc:
+            return redirect(f"/console/channels/{channel.code}?" + urlencode({"error": str(exc)}))
+        await ctx.audit("channel.archive", target_type="channel", target_id=channel.code)
+        return redirect("/console/channels?" + urlencode({"notice": f"{channel.code} archived"}))
+
+    async def qr(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        channel = await self._channel(request)
+        return qr_response(channel, request.match_info["fmt"])
+
+    async def report_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        try:
+            start, end = report_period(request.query, ctx.clock.now().astimezone(CHINA).date())
+        except ValueError as exc:
+            return redirect("/console/channels?" + urlencode({"error": str(exc)}))
+        return csv_response(report_csv(await channel_report(start, end)), f"channels-{start}-{end}.csv")
+
+    async def crm_form(self, request: web.Request, ctx: PageContext) -> dict[str, Any]:
+        return {"problems": [], "result": None}
+
+    async def crm_import(self, request: web.Request, ctx: PageContext) -> dict[str, Any]:
+        form = await ctx.form()
+        upload = form.get("file")
+        raw = upload.file.read(MAX_CSV + 1) if hasattr(upload, "file") else str(form.get("csv", "")).encode()
+        if len(raw) > MAX_CSV:
+            return {"problems": [(0, "the file is larger than 5 MB")], "result": None}
+        try:
+            result = await import_crm_csv(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return {"problems": [(0, "the file is not UTF-8 text")], "result": None}
+        except CrmFileError as exc:
+            return {"problems": exc.problems, "result": None}
+        await ctx.audit("crm.import", target_type="crm", after=result.__dict__)
+        return {"problems": [], "result": result}
+
+    async def erase_lead(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        lead = await visible_lead(ctx.actor, int(request.match_info["lead_id"]))
+        if lead is None:
+            raise web.HTTPNotFound()
+        await erase(lead, ctx.clock.now(), "console")
+        await ctx.audit("lead.erase", target_type="lead", target_id=lead.id)
+        return redirect(f"/console/leads/{lead.id}?saved=1")
+
+def register_console(console: Console, bot) -> None:
+    """Add the channel pages and endpoints (``bot`` gives the WeCom/WeChat clients)."""
+    console.catalogue.add(MESSAGES)
+    console.add_templates(HERE / "templates")
+    console.add_section("channels", "nav.channels", "channels.read")
+    pages = ChannelPages(bot)
+    page = console.add_page
+    common = dict(section="channels", title="channels.title")
+    page("/channels", pages.list, template="onboarding_channels.html", permission="channels.read", **common)
+    page("/channels", pages.create, template="", permission="channels.write", methods=("POST",), **common)
+    page("/channels/report.csv", pages.report_csv, template="", permission="channels.read", **common)
+    page("/channels/crm", pages.crm_form, template="onboarding_crm.html", permission="channels.write", **common)
+    page("/channels/crm", pages.crm_import, template="onboarding_crm.html", permission="channels.write",
+         methods=("POST",), **common)
+    page("/channels/{code}", pages.show, template="onboarding_channel.html", permission="channels.read", **common)
+    page("/channels/{code}", pages.update, template="", permission="channels.write", methods=("POST",), **common)
+    page("/channels/{code}/archive", pages.archive, template="", permission="channels.write", methods=("POST",), **common)
+    page("/channels/{code}/qr.{fmt:png|svg}", pages.qr, template="", permission="channels.read", **common)
+    page("/leads/{lead_id:\\d+}/erase", pages.erase_lead, template="", section="leads", title="lead.erase",
+         permission="leads.write", methods=("POST",))
+    from .api import register_api
+
+    register_api(console, bot)
