@@ -9,6 +9,8 @@ Fuzzy matching works on characters, not whitespace tokens (Chinese has none):
    on the normalised strings, scaled down when much of the query is not covered (words
    the FAQ never mentions are a sign of an out-of-scope question); keywords present in the
    query add a bonus.
+3. optionally, entry scores from a sentence encoder blended in (``faq.semantic.blend``)
+   before the calibrated decision.
 Build once with ``FaqIndex.build(entries)``; when entries change, build a new index.
 """
 from __future__ import annotations
@@ -18,12 +20,14 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 from rapidfuzz import fuzz
 
 from faq.decision import ANSWER, DEFAULT_THRESHOLDS, MatchThresholds, decide
 from faq.entries import FaqEntry, KeywordRule
 from faq.normalise import normalise, rule_form
+from faq.semantic import blend
 from faq.synonyms import SynonymRewriter
 
 CANDIDATE_ENTRIES = 12
@@ -221,6 +225,12 @@ class FaqIndex:
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return tuple(scored[:RANKED_LIMIT])
 
+    def _blended(self, ranked: tuple[tuple[str, float], ...], semantic: Mapping[str, float],
+                 chat_kind: str | None) -> tuple[tuple[str, float], ...]:
+        allowed = {e: s for e, s in semantic.items() if (entry := self.entry(e)) is not None and entry.allows(chat_kind)}
+        scores = blend(dict(ranked), allowed)
+        return tuple(sorted(((e, round(s, 1)) for e, s in scores.items()), key=lambda pair: pair[1], reverse=True)[:RANKED_LIMIT])
+
     def match_rule(self, query: str, chat_kind: str | None = None) -> _Rule | None:
         """The highest-priority keyword rule matching ``query``, if any."""
         form = rule_form(query)
@@ -228,9 +238,11 @@ class FaqIndex:
             return None
         return next((r for r in self._rules if self.entries[r.entry].allows(chat_kind) and r.matches(form)), None)
 
-    def match(self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds | None = None) -> FaqMatch:
+    def match(self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds | None = None,
+              semantic: Mapping[str, float] | None = None) -> FaqMatch:
         """Match one customer message with the index's calibration (or ``thresholds``). Never
-        raises for odd input: empty, huge or emoji-only text is a miss."""
+        raises for odd input: empty, huge or emoji-only text is a miss. ``semantic`` (entry id →
+        0–100 from a sentence encoder) is blended with the lexical scores before deciding."""
         query = query if isinstance(query, str) else ""
         normalised = self.normalise(query)
         hit = self.match_rule(query, chat_kind)
@@ -238,6 +250,8 @@ class FaqIndex:
             entry_id = self.entries[hit.entry].id
             return FaqMatch(query, normalised, ANSWER, entry_id, 100.0, ((entry_id, 100.0),), rule=hit.rule)
         ranked = self.rank(normalised, chat_kind)
+        if semantic and normalised:
+            ranked = self._blended(ranked, semantic, chat_kind)
         decision = decide(ranked, thresholds or self.thresholds)
         return FaqMatch(
             query, normalised, decision.outcome, decision.entry_id, decision.score, ranked, decision.choices

@@ -5,7 +5,7 @@ access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)
 from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.behaviour import BehaviourEvent
 from models.content import TemplateFailure
-from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
+from models.faq import FaqEmbedding, FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
 from models.kernel import DialogState, ProcessedCallback
 from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
 from models.onboarding import (
@@ -28,6 +28,7 @@ __all__ = [
     "CrmContact",
     "CustomerGroup",
     "DialogState",
+    "FaqEmbedding",
     "FaqEntryRecord",
     "FaqGroupSetting",
     "FaqHit",

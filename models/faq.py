@@ -110,3 +110,18 @@ class FaqSettings(Model):
 
     class Meta:
         table = "faq_settings"
+
+
+class FaqEmbedding(Model):
+    """A phrasing's sentence embedding (the optional semantic scorer), kept so a restart does
+    not re-encode every entry: keyed by entry, the phrasing's hash and the encoder's model id."""
+
+    id = fields.IntField(primary_key=True)
+    entry_id = fields.CharField(max_length=64, db_index=True)
+    phrasing_hash = fields.CharField(max_length=32)
+    model_id = fields.CharField(max_length=128)
+    vector = fields.BinaryField()  # float32, little-endian
+
+    class Meta:
+        table = "faq_embedding"
+        unique_together = (("entry_id", "phrasing_hash", "model_id"),)

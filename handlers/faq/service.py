@@ -66,11 +66,12 @@ class FaqReply:
 class FaqConversation:
     """The FAQ for one message, bound to the app's clock and behaviour log."""
 
-    def __init__(self, store: FaqStore, behaviour: Any, clock: Clock, options: FaqOptions) -> None:
+    def __init__(self, store: FaqStore, behaviour: Any, clock: Clock, options: FaqOptions, semantic: Any = None) -> None:
         self.store = store
         self.behaviour = behaviour
         self.clock = clock
         self.options = options
+        self.semantic = semantic  # a SemanticScorer, or None: lexical only
 
     # --- the conversation -------------------------------------------------------------
 
@@ -107,7 +108,8 @@ class FaqConversation:
         on the lead's timeline."""
         index = index or await self.store.index()
         started = time.perf_counter()
-        found = index.match(event.content, "single" if chat_kind == "single" else "group")
+        semantic = await self.semantic.scores(index, event.content) if self.semantic is not None else None
+        found = index.match(event.content, "single" if chat_kind == "single" else "group", semantic=semantic)
         latency_ms = (time.perf_counter() - started) * 1000
         now = self.clock.now()
         previous = await hits.last_hit(event.user_key, now, self.options.ask_again_window)
@@ -176,8 +178,10 @@ class Faq:
     budget and the chat-archive source (None when the company has no chat archive), bound
     once to the app's clock and behaviour log."""
 
-    def __init__(self, clock: Clock, behaviour: Any, options: FaqOptions | None = None, archive_source: Any = None) -> None:
+    def __init__(self, clock: Clock, behaviour: Any, options: FaqOptions | None = None, archive_source: Any = None,
+                 semantic: Any = None) -> None:
         self.clock = clock
+        self.semantic = semantic  # handlers.faq.embeddings.SemanticScorer when SIYU_FAQ_ENCODER is set
         self.behaviour = behaviour
         self.store = FaqStore()
         self.options = options or FaqOptions()
@@ -191,7 +195,7 @@ class Faq:
         from handlers.faq.options import options_with
 
         row = await FaqSettings.get_or_none(id=1)
-        return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row))
+        return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row), self.semantic)
 
     async def pull_archive(self, pipeline: Any) -> int:
         """Deliver new archived messages through ``pipeline``; 0 without an archive source."""
