@@ -74,9 +74,14 @@ class SemanticScorer:
             return self._vectors
 
     async def scores(self, index: FaqIndex, question: str) -> dict[str, float] | None:
-        """Entry id → 0–100 similarity, or None when the question ran over its budget."""
-        vectors = await self.entry_vectors(index)
-        query = await self.encoder.encode_question(question, self.budget)
+        """Entry id → 0–100 similarity, or None when the question ran over its budget or the
+        encoder failed (the question is then answered from the lexical score)."""
+        try:
+            vectors = await self.entry_vectors(index)
+            query = await self.encoder.encode_question(question, self.budget)
+        except Exception:  # noqa: BLE001 - a broken encoder must not cost the customer an answer
+            log.exception("FAQ encoder failed; answering from the lexical score")
+            return None
         return None if query is None else vectors.similarities(query)
 
     def close(self) -> None:

@@ -101,6 +101,22 @@ async def test_a_question_over_its_budget_is_answered_from_the_lexical_score(db,
     scorer.close()
 
 
+async def test_a_failing_encoder_leaves_the_lexical_answer(db, encoder_folder):
+    await store_faq()
+    index = await FaqStore().index()
+    broken = CountingEncoder(encoder_folder)
+
+    async def fail(text, budget):
+        raise RuntimeError("onnxruntime: bad input")
+
+    broken.encode_question = fail
+    scorer = SemanticScorer(broken)
+
+    assert await scorer.scores(index, PARAPHRASE) is None
+    assert index.match(PARAPHRASE, "single", semantic=None).outcome == "miss"
+    scorer.close()
+
+
 def test_semantic_scores_are_blended_before_the_calibrated_decision():
     index = FaqIndex.build(parse_faq_file(FAQ, "yaml"))
     lexical = index.match(PARAPHRASE, "single")
