@@ -54,6 +54,10 @@ class Settings:
     wechat_token: str = ""
     wechat_aes_key: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com"
+    # FAQ semantic scorer (off unless a folder with model.onnx and tokenizer.json is given)
+    faq_encoder: str = ""
+    faq_encoder_pooling: str = "mean"  # mean | cls (BGE-style models)
+    faq_encoder_budget_ms: int = 15  # past it, a question is answered from the lexical score
 
     @property
     def base_url(self) -> str:

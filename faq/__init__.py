@@ -1,6 +1,7 @@
 """FAQ matching: entries, import files, normalisation and the matcher. Pure: no I/O."""
 from faq.batch import match_queries
-from faq.decision import ANSWER, CLARIFY, MISS, DEFAULT_THRESHOLDS, Decision, MatchThresholds, decide, resolve_choice
+from faq.calibration import DEFAULT_BUDGET, Example, Measured, calibrate, measure, sweep
+from faq.decision import ANSWER, CLARIFY, MISS, DEFAULT_THRESHOLDS, Decision, MatchThresholds, decide, is_bare_choice, resolve_choice
 from faq.entries import CATEGORIES, RULE_KINDS, SCOPES, FaqEntry, KeywordRule
 from faq.files import (
     FaqFileError,
@@ -13,10 +14,20 @@ from faq.files import (
 )
 from faq.matcher import FaqIndex, FaqMatch, ScoreWeights
 from faq.normalise import normalise
+from faq.synonyms import SynonymRewriter, parse_synonyms, synonyms_text
 from faq.validation import entry_from_record, entry_to_record
 
 __all__ = [
     "ANSWER",
+    "DEFAULT_BUDGET",
+    "Example",
+    "Measured",
+    "SynonymRewriter",
+    "calibrate",
+    "measure",
+    "parse_synonyms",
+    "sweep",
+    "synonyms_text",
     "CATEGORIES",
     "CLARIFY",
     "DEFAULT_THRESHOLDS",
@@ -33,6 +44,7 @@ __all__ = [
     "SCOPES",
     "ScoreWeights",
     "decide",
+    "is_bare_choice",
     "detect_format",
     "entry_from_record",
     "entry_to_record",

@@ -9,6 +9,8 @@ Fuzzy matching works on characters, not whitespace tokens (Chinese has none):
    on the normalised strings, scaled down when much of the query is not covered (words
    the FAQ never mentions are a sign of an out-of-scope question); keywords present in the
    query add a bonus.
+3. optionally, entry scores from a sentence encoder blended in (``faq.semantic.blend``)
+   before the calibrated decision.
 Build once with ``FaqIndex.build(entries)``; when entries change, build a new index.
 """
 from __future__ import annotations
@@ -18,12 +20,15 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Mapping
 
 from rapidfuzz import fuzz
 
 from faq.decision import ANSWER, DEFAULT_THRESHOLDS, MatchThresholds, decide
 from faq.entries import FaqEntry, KeywordRule
 from faq.normalise import normalise, rule_form
+from faq.semantic import blend
+from faq.synonyms import SynonymRewriter
 
 CANDIDATE_ENTRIES = 12
 RANKED_LIMIT = 5
@@ -38,6 +43,7 @@ class ScoreWeights:
     coverage: float = 0.30
     ratio: float = 0.25
     keyword_bonus: float = 6.0
+    entry: float = 0.5  # share of the entry-level score (the query against all of an entry's phrasings)
     coverage_penalty: float = 0.5  # the blend is scaled by coverage to this power
     posting_budget: int = 800  # candidate stage stops reading postings after this many
 
@@ -83,26 +89,38 @@ class _Rule:
 class FaqIndex:
     """An immutable search structure over the active entries."""
 
-    def __init__(self, entries: tuple[FaqEntry, ...], weights: ScoreWeights) -> None:
+    def __init__(
+        self, entries: tuple[FaqEntry, ...], weights: ScoreWeights, synonyms: SynonymRewriter, thresholds: MatchThresholds
+    ) -> None:
         self.entries = entries
         self.weights = weights
+        self.thresholds = thresholds
+        self._synonyms = synonyms
         self._by_id = {entry.id: entry for entry in entries}
         self._texts: list[str] = []
         self._text_entry: list[int] = []
         self._entry_texts: list[list[int]] = []
         for number, entry in enumerate(entries):
-            forms = dict.fromkeys(t for t in map(normalise, (entry.question, *entry.variants)) if t)
+            forms = dict.fromkeys(t for t in map(self.normalise, (entry.question, *entry.variants)) if t)
             self._entry_texts.append(list(range(len(self._texts), len(self._texts) + len(forms))))
             self._texts += forms
             self._text_entry += [number] * len(forms)
-        self._keywords = [tuple(k for k in map(normalise, e.keywords) if k) for e in entries]
+        self._keywords = [tuple(k for k in map(self.normalise, e.keywords) if k) for e in entries]
         self._rules = self._compile_rules(entries)
         self._build_tfidf()
 
     @classmethod
-    def build(cls, entries, weights: ScoreWeights = ScoreWeights()) -> "FaqIndex":
-        """Index the active entries (inactive ones are left out)."""
-        return cls(tuple(entry for entry in entries if entry.active), weights)
+    def build(
+        cls, entries, weights: ScoreWeights = ScoreWeights(), *, synonyms=(), thresholds: MatchThresholds | None = None
+    ) -> "FaqIndex":
+        """Index the active entries (inactive ones are left out). ``synonyms`` are the company's
+        word groups (``faq.synonyms``); ``thresholds`` its calibration (default: the shipped one)."""
+        rewriter = synonyms if isinstance(synonyms, SynonymRewriter) else SynonymRewriter(synonyms)
+        return cls(tuple(e for e in entries if e.active), weights, rewriter, thresholds or DEFAULT_THRESHOLDS)
+
+    def normalise(self, text: str) -> str:
+        """The matching form of ``text``: normalised, then domain synonyms rewritten."""
+        return self._synonyms(normalise(text))
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return self._by_id.get(entry_id)
@@ -136,6 +154,14 @@ class FaqIndex:
             for feature, weight in vector.items():
                 postings[feature].append((number, weight))
         self._postings = {feature: tuple(posting) for feature, posting in postings.items()}
+        self._centroids: list[dict[str, float]] = []
+        for texts in self._entry_texts:
+            centroid: dict[str, float] = defaultdict(float)
+            for text in texts:
+                for feature, weight in self._vectors[text].items():
+                    centroid[feature] += weight
+            norm = math.sqrt(sum(w * w for w in centroid.values())) or 1.0
+            self._centroids.append({f: w / norm for f, w in centroid.items()})
 
     def _query_vector(self, query: str) -> list[tuple[str, float]]:
         """Unit-length TF-IDF weights of the query's features, rarest feature first."""
@@ -190,11 +216,20 @@ class FaqIndex:
         scored = []
         for entry, texts in self._finalists(dots, chat_kind).items():
             score = max(self._text_score(normalised, vector, dots[t], skipped, t) for t in texts)
+            centroid = self._centroids[entry]
+            entry_score = 100.0 * sum(weight * centroid.get(feature, 0.0) for feature, weight in vector)
+            score = (1 - self.weights.entry) * score + self.weights.entry * entry_score
             if any(keyword in normalised for keyword in self._keywords[entry]):
                 score = min(100.0, score + self.weights.keyword_bonus)
             scored.append((self.entries[entry].id, round(score, 1)))
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return tuple(scored[:RANKED_LIMIT])
+
+    def _blended(self, ranked: tuple[tuple[str, float], ...], semantic: Mapping[str, float],
+                 chat_kind: str | None) -> tuple[tuple[str, float], ...]:
+        allowed = {e: s for e, s in semantic.items() if (entry := self.entry(e)) is not None and entry.allows(chat_kind)}
+        scores = blend(dict(ranked), allowed)
+        return tuple(sorted(((e, round(s, 1)) for e, s in scores.items()), key=lambda pair: pair[1], reverse=True)[:RANKED_LIMIT])
 
     def match_rule(self, query: str, chat_kind: str | None = None) -> _Rule | None:
         """The highest-priority keyword rule matching ``query``, if any."""
@@ -203,19 +238,21 @@ class FaqIndex:
             return None
         return next((r for r in self._rules if self.entries[r.entry].allows(chat_kind) and r.matches(form)), None)
 
-    def match(
-        self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
-    ) -> FaqMatch:
-        """Match one customer message. Never raises for odd input: empty, huge or emoji-only
-        text is a miss."""
+    def match(self, query: str, chat_kind: str | None = None, thresholds: MatchThresholds | None = None,
+              semantic: Mapping[str, float] | None = None) -> FaqMatch:
+        """Match one customer message with the index's calibration (or ``thresholds``). Never
+        raises for odd input: empty, huge or emoji-only text is a miss. ``semantic`` (entry id →
+        0–100 from a sentence encoder) is blended with the lexical scores before deciding."""
         query = query if isinstance(query, str) else ""
-        normalised = normalise(query)
+        normalised = self.normalise(query)
         hit = self.match_rule(query, chat_kind)
         if hit is not None:
             entry_id = self.entries[hit.entry].id
             return FaqMatch(query, normalised, ANSWER, entry_id, 100.0, ((entry_id, 100.0),), rule=hit.rule)
         ranked = self.rank(normalised, chat_kind)
-        decision = decide(ranked, thresholds)
+        if semantic and normalised:
+            ranked = self._blended(ranked, semantic, chat_kind)
+        decision = decide(ranked, thresholds or self.thresholds)
         return FaqMatch(
             query, normalised, decision.outcome, decision.entry_id, decision.score, ranked, decision.choices
         )

@@ -121,7 +121,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {name: frozenset(cols.split()) for nam
     "LeadIdentity": "kind",
     "LeadProfile": "lost_reason crm_match",  # a reason code naming the staff member
     "BehaviourEvent": "kind direction platform",
-    "FaqHit": "chat_kind candidates outcome chosen_entry_id feedback platform signals review reviewed_by",
+    "FaqHit": "chat_kind candidates outcome chosen_entry_id feedback platform signals review reviewed_by right_entry_id",
     "FaqSuggestion": "chat_kind staff_userid entry_id answer status",  # the answer is the FAQ's text
     "GroupMembership": "chat_id state",
     "KfConversation": "open_kfid",
@@ -146,6 +146,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {name: frozenset(cols.split()) for nam
     "Handoff": "status why rep_userid assigned_why response_code task_id answered_by",
     "Deal": "external_id name status",  # the CRM's deal, a company matter
     "SalesRep": "userid name regions industries manager_userid",  # staff, not customers
+    "FaqEmbedding": "entry_id phrasing_hash model_id",  # vectors of the FAQ's own phrasings
     "Survey": "key title source keywords",
     "SurveyWave": "name",
     "SurveyResponse": "status current source platform open_kfid",
@@ -165,7 +166,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {name: frozenset(cols.split()) for nam
     "GroupJoinWay": "config_id qr_code chat_ids state template_id",
     "FaqEntryRecord": "id category question variants keywords rules answer scope updated_by",
     "FaqGroupSetting": "chat_id",
-    "FaqSettings": "opens closes weekdays holidays workdays kf_servicers notify_userids updated_by",
+    "FaqSettings": "opens closes weekdays holidays workdays kf_servicers notify_userids updated_by synonyms calibration",
     "TemplateFailure": "owner message",
     "ProcessedCallback": "key",
     "KfCursor": "open_kfid cursor",

@@ -7,7 +7,7 @@ kernel (the chat kernel's guard and dialogs)."""
 from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.behaviour import BehaviourEvent
 from models.content import ContentItem, LeadAttributes, TemplateFailure, TrackedLink
-from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
+from models.faq import FaqEmbedding, FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
 from models.kernel import DialogState, ProcessedCallback
 from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
 from models.sales import Deal, Handoff, LeadScore, SalesRep, ScoringRuleSet, StageChange
@@ -42,6 +42,7 @@ __all__ = [
     "CrmContact",
     "CustomerGroup",
     "DialogState",
+    "FaqEmbedding",
     "FaqEntryRecord",
     "FaqGroupSetting",
     "FaqHit",

@@ -48,6 +48,7 @@ class FaqHit(Model):
     signals = fields.JSONField(default=list, db_default=[])  # negative feedback: asked_again | said_wrong | asked_human
     review = fields.CharField(max_length=12, default="open", db_default="open", db_index=True)  # open | variant | created | correct | ignored
     reviewed_by = fields.CharField(max_length=64, default="", db_default="")
+    right_entry_id = fields.CharField(max_length=64, null=True)  # from review: the entry that answers it, "" when none does
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -102,8 +103,25 @@ class FaqSettings(Model):
     workdays = fields.JSONField(default=list)  # weekend dates that are working days
     kf_servicers = fields.JSONField(default=dict)  # open_kfid -> receptionist userid
     notify_userids = fields.JSONField(default=list)  # told about hand-overs from the official account
+    synonyms = fields.JSONField(default=list, db_default=[])  # [["发货时间", "交期", "货期"], ...]: the first word stands for the group
+    calibration = fields.JSONField(default=dict, db_default={})  # thresholds from this deployment's review log, and how they did
     updated_by = fields.CharField(max_length=64, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "faq_settings"
+
+
+class FaqEmbedding(Model):
+    """A phrasing's sentence embedding (the optional semantic scorer), kept so a restart does
+    not re-encode every entry: keyed by entry, the phrasing's hash and the encoder's model id."""
+
+    id = fields.IntField(primary_key=True)
+    entry_id = fields.CharField(max_length=64, db_index=True)
+    phrasing_hash = fields.CharField(max_length=32)
+    model_id = fields.CharField(max_length=128)
+    vector = fields.BinaryField()  # float32, little-endian
+
+    class Meta:
+        table = "faq_embedding"
+        unique_together = (("entry_id", "phrasing_hash", "model_id"),)

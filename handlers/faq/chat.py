@@ -17,7 +17,7 @@ from bot.api.errors import ApiError
 from bot.dialogs import DialogContext
 from bot.dispatcher import Router, chat, customers_only, platform, state
 from bot.events import ChatKind, Event, Platform, TextMessage, UnknownEvent
-from faq import ANSWER
+from faq import ANSWER, is_bare_choice
 from handlers.faq import suggestions
 from handlers.faq.service import HANDOVER, Faq, FaqConversation, FaqDialog, context_text
 from models import FaqGroupSetting, Lead
@@ -141,6 +141,8 @@ async def group_question(event: TextMessage, responder, faq: Faq, dialog: Dialog
 async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom) -> None:
     """A consenting customer's message in a customer group (or a 1:1 with staff): logged like
     any question; a hit becomes a one-click suggestion for the staff member."""
+    if is_bare_choice(event.content):
+        return  # “1” answers someone in the chat; it asks nothing
     talk = await faq.talk()
     index = await faq.store.index()
     kind = "group" if event.chat == ChatKind.CUSTOMER_GROUP else "single"

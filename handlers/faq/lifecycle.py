@@ -1,5 +1,5 @@
-"""The FAQ's start-up and shut-down work: build the index before the first question (so the
-first answer is as fast as any), and pull the chat archive every 15 seconds while the app runs
+"""The FAQ's start-up and shut-down work: build the index (and the semantic scorer's entry
+vectors, when one is configured) before the first question (so the first answer is as fast as any), and pull the chat archive every 15 seconds while the app runs
 (the usual pace for 会话内容存档, and a fallback for a missed msgaudit_notify). The feature
 lists these as its startup and shutdown hooks."""
 from __future__ import annotations
@@ -26,7 +26,10 @@ async def poll(faq: Any, pipeline: Any, clock: Any, every: float = POLL_EVERY) -
 async def warm_index(bot: Any) -> None:
     """Startup: build the FAQ index (a failure is logged; the first question builds it)."""
     try:
-        await bot.services["faq"].store.index()
+        faq = bot.services["faq"]
+        index = await faq.store.index()
+        if faq.semantic is not None:
+            await faq.semantic.entry_vectors(index)
     except Exception:  # noqa: BLE001 - the first question builds it instead
         log.exception("FAQ index warm-up failed")
 
@@ -46,3 +49,10 @@ async def stop_archive_polling(bot: Any) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def close_encoder(bot: Any) -> None:
+    """Shutdown: stop the semantic scorer's encoder thread, if there is one."""
+    faq = bot.services["faq"]
+    if faq.semantic is not None:
+        faq.semantic.close()

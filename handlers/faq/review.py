@@ -21,6 +21,7 @@ from leads.queries import Viewer, owned_rows
 from models import FaqEntryRecord, FaqHit, FaqSuggestion
 
 LOW_CONFIDENCE = 40.0  # an answer scored below this is reviewed too
+SUGGEST_FLOOR = 34.0  # a best candidate scored below this is not offered as the likely entry (nonsense stays blank)
 CLUSTER_SIMILARITY = 70  # rapidfuzz ratio between normalised questions in one cluster
 BIGRAM_OVERLAP = 0.6  # or this share of the shorter question's character pairs in common
 ACTIONS = ("attach", "create", "correct", "ignore")
@@ -49,6 +50,7 @@ class Cluster:
     outcomes: Counter = field(default_factory=Counter)
     candidates: Counter = field(default_factory=Counter)
     negative: int = 0
+    signals: Counter = field(default_factory=Counter)  # inferred unhappiness: asked_again | said_wrong | asked_human
 
     @property
     def size(self) -> int:
@@ -58,7 +60,7 @@ class Cluster:
         return {
             "key": self.key, "size": self.size, "hit_ids": self.hit_ids,
             "queries": list(dict.fromkeys(self.queries))[:10],
-            "outcomes": dict(self.outcomes), "negative": self.negative,
+            "outcomes": dict(self.outcomes), "negative": self.negative, "signals": dict(self.signals),
             "suggested_entry": self.candidates.most_common(1)[0][0] if self.candidates else None,
         }
 
@@ -77,7 +79,18 @@ def similar(a: str, b: str, similarity: int = CLUSTER_SIMILARITY) -> bool:
     return shared >= 2 and shared / min(len(pa), len(pb)) >= BIGRAM_OVERLAP
 
 
-def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -> list[Cluster]:
+def likeliest_entry(hit: FaqHit, floor: float = SUGGEST_FLOOR) -> str | None:
+    """The entry a clarify reply picked or the bot answered with, else the best candidate when it
+    scored at least ``floor``: a question the FAQ barely resembles suggests nothing."""
+    if hit.chosen_entry_id:
+        return hit.chosen_entry_id
+    if hit.candidates and float(hit.candidates[0][1]) >= floor:
+        return hit.candidates[0][0]
+    return None
+
+
+def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY,
+                 floor: float = SUGGEST_FLOOR) -> list[Cluster]:
     """Greedy clustering by similarity of the normalised questions, biggest cluster first."""
     clusters: list[Cluster] = []
     for hit in hits:
@@ -90,9 +103,10 @@ def cluster_hits(hits: Sequence[FaqHit], similarity: int = CLUSTER_SIMILARITY) -
         home.queries.append(hit.raw_query)
         home.outcomes[hit.outcome] += 1
         home.negative += hit.feedback == "negative"
-        likeliest = hit.chosen_entry_id or (hit.candidates[0][0] if hit.candidates else None)
+        home.signals.update(hit.signals or ())
+        likeliest = likeliest_entry(hit, floor)
         if likeliest:
-            home.candidates[likeliest] += 1  # the entry a clarify reply picked, else the best candidate
+            home.candidates[likeliest] += 1
     return sorted(clusters, key=lambda c: (-c.size, c.key))
 
 
@@ -101,13 +115,15 @@ def _scoped(viewer: Viewer | None) -> Q:
     return owned_rows(viewer) if viewer is not None else Q()
 
 
-async def inbox(limit: int = INBOX_LIMIT, viewer: Viewer | None = None) -> list[Cluster]:
+async def inbox(limit: int = INBOX_LIMIT, floor: float = SUGGEST_FLOOR, viewer: Viewer | None = None) -> list[Cluster]:
     hits = await FaqHit.filter(needs_review() & _scoped(viewer)).order_by("-id").limit(limit)
-    return cluster_hits(hits)
+    return cluster_hits(hits, floor=floor)
 
 
-async def _mark(hit_ids: Iterable[int], review: str, by: str) -> int:
-    return await FaqHit.filter(id__in=list(hit_ids)).update(review=review, reviewed_by=by[:64])
+async def _mark(hit_ids: Iterable[int], review: str, by: str, right_entry_id: str = "") -> int:
+    """Close the questions and label them for calibration: ``right_entry_id`` answers them
+    ("" when no entry did when they were asked)."""
+    return await FaqHit.filter(id__in=list(hit_ids)).update(review=review, reviewed_by=by[:64], right_entry_id=right_entry_id)
 
 
 async def _hits(hit_ids: Sequence[int]) -> list[FaqHit]:
@@ -137,7 +153,7 @@ async def attach_variants(hit_ids: Sequence[int], entry_id: str, by: str) -> Faq
     entry = _valid({**record_fields(record), "variants": variants})
     async with in_transaction():
         await save_entries([entry], by)
-        await _mark(hit_ids, REVIEWED["attach"], by)
+        await _mark(hit_ids, REVIEWED["attach"], by, entry_id)
     return entry
 
 
@@ -156,9 +172,34 @@ async def create_entry(hit_ids: Sequence[int], record: dict, by: str) -> FaqEntr
 
 
 async def close_hits(hit_ids: Sequence[int], action: str, by: str) -> int:
-    """mark correct / ignore."""
-    await _hits(hit_ids)
-    return await _mark(hit_ids, REVIEWED[action], by)
+    """mark correct (what the bot did was right: its answer, or its miss) / ignore (no entry
+    answers it)."""
+    rows = await _hits(hit_ids)
+    if action != "correct":
+        return await _mark(hit_ids, REVIEWED[action], by)
+    async with in_transaction():
+        for entry_id in {row.chosen_entry_id or "" for row in rows}:
+            await _mark([r.id for r in rows if (r.chosen_entry_id or "") == entry_id], REVIEWED[action], by, entry_id)
+    return len(rows)
+
+
+SUGGESTED_VARIANTS = 20
+
+
+async def suggested_variants(entry_id: str, floor: float = SUGGEST_FLOOR, limit: int = SUGGESTED_VARIANTS) -> list[dict[str, Any]]:
+    """Open questions the bot missed or clarified where ``entry_id`` was among the top three
+    candidates, scored at least ``floor``: likely new wordings of the entry, best first, one per
+    wording."""
+    rows = await FaqHit.filter(Q(review="open") & Q(outcome__in=("miss", "clarify"))).order_by("-id").limit(INBOX_LIMIT)
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        score = next((float(s) for e, s in (row.candidates or [])[:3] if e == entry_id), None)
+        if score is None or score < floor:
+            continue
+        item = found.setdefault(row.normalised_query, {"query": row.raw_query, "score": score, "hit_ids": []})
+        item["hit_ids"].append(row.id)
+        item["score"] = max(item["score"], score)
+    return sorted(found.values(), key=lambda item: (-len(item["hit_ids"]), -item["score"]))[:limit]
 
 
 def prefill(cluster: Cluster) -> dict[str, Any]:

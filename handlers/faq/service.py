@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.dialogs import DialogContext, State, StatesGroup
 from bot.events import TextMessage
 from content.failures import record_failure
-from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, resolve_choice
+from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, is_bare_choice, resolve_choice
 from handlers.faq import hits, texts
 from handlers.faq.hours import BusinessHours
 from handlers.faq.store import FaqStore, answer_owner
@@ -32,7 +32,7 @@ class FaqDialog(StatesGroup, flow="faq"):
 
 
 # What a reply is: an FAQ outcome, or one of these.
-HANDOVER, FEEDBACK, CHOICE, SILENT = "handover", "feedback", "choice", "silent"
+HANDOVER, FEEDBACK, CHOICE, SILENT, PROMPT = "handover", "feedback", "choice", "silent", "prompt"
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class FaqOptions:
 @dataclass
 class FaqReply:
     """What the bot decided: ``kind`` is answer, clarify, miss, handover, feedback, choice
-    (a clarify reply picked an entry) or silent; ``text`` what to say (None: nothing)."""
+    (a clarify reply picked an entry), prompt (a bare choice number with none pending) or silent; ``text`` what to say (None: nothing)."""
 
     kind: str
     text: str | None
@@ -66,11 +66,12 @@ class FaqReply:
 class FaqConversation:
     """The FAQ for one message, bound to the app's clock and behaviour log."""
 
-    def __init__(self, store: FaqStore, behaviour: Any, clock: Clock, options: FaqOptions) -> None:
+    def __init__(self, store: FaqStore, behaviour: Any, clock: Clock, options: FaqOptions, semantic: Any = None) -> None:
         self.store = store
         self.behaviour = behaviour
         self.clock = clock
         self.options = options
+        self.semantic = semantic  # a SemanticScorer, or None: lexical only
 
     # --- the conversation -------------------------------------------------------------
 
@@ -89,6 +90,8 @@ class FaqConversation:
         picked = await self._clarify_choice(event, lead, index, dialog)
         if picked is not None:
             return picked
+        if is_bare_choice(event.content):
+            return FaqReply(PROMPT, texts.ASK_A_QUESTION)  # not a question: nothing to log or review
         found, hit = await self.decide(event, lead, chat_kind=chat_kind, index=index)
         if found.outcome == ANSWER:
             text = await self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)
@@ -105,7 +108,8 @@ class FaqConversation:
         on the lead's timeline."""
         index = index or await self.store.index()
         started = time.perf_counter()
-        found = index.match(event.content, "single" if chat_kind == "single" else "group")
+        semantic = await self.semantic.scores(index, event.content) if self.semantic is not None else None
+        found = index.match(event.content, "single" if chat_kind == "single" else "group", semantic=semantic)
         latency_ms = (time.perf_counter() - started) * 1000
         now = self.clock.now()
         previous = await hits.last_hit(event.user_key, now, self.options.ask_again_window)
@@ -174,8 +178,10 @@ class Faq:
     budget and the chat-archive source (None when the company has no chat archive), bound
     once to the app's clock and behaviour log."""
 
-    def __init__(self, clock: Clock, behaviour: Any, options: FaqOptions | None = None, archive_source: Any = None) -> None:
+    def __init__(self, clock: Clock, behaviour: Any, options: FaqOptions | None = None, archive_source: Any = None,
+                 semantic: Any = None) -> None:
         self.clock = clock
+        self.semantic = semantic  # handlers.faq.embeddings.SemanticScorer when SIYU_FAQ_ENCODER is set
         self.behaviour = behaviour
         self.store = FaqStore()
         self.options = options or FaqOptions()
@@ -189,7 +195,7 @@ class Faq:
         from handlers.faq.options import options_with
 
         row = await FaqSettings.get_or_none(id=1)
-        return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row))
+        return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row), self.semantic)
 
     async def pull_archive(self, pipeline: Any) -> int:
         """Deliver new archived messages through ``pipeline``; 0 without an archive source."""

@@ -1,6 +1,6 @@
 """The FAQ entries in the database and the index built from them. The index is rebuilt when
-the entries change (an edit, an import, a review action, in this process or another), so no
-restart is needed."""
+the entries, the synonyms or the calibration change (an edit, an import, a review action, in
+this process or another), so no restart is needed."""
 from __future__ import annotations
 
 import logging
@@ -8,9 +8,9 @@ from typing import Iterable
 
 from tortoise.transactions import in_transaction
 
-from faq import FaqEntry, FaqIndex, entry_from_record, entry_to_record
+from faq import FaqEntry, FaqIndex, MatchThresholds, entry_from_record, entry_to_record
 from content.failures import clear_failure
-from models import FaqEntryRecord
+from models import FaqEntryRecord, FaqSettings
 
 log = logging.getLogger(__name__)
 RECORD_FIELDS = ("category", "question", "variants", "keywords", "rules", "answer", "scope", "active")
@@ -65,13 +65,26 @@ async def save_entries(entries: Iterable[FaqEntry], by: str) -> dict[str, int]:
 
 
 SIGNATURE_SQL = (
-    "SELECT COUNT(*) AS n, SUM(CASE WHEN active THEN 1 ELSE 0 END) AS active, MAX(updated_at) AS last FROM faq_entry"
+    "SELECT COUNT(*) AS n, SUM(CASE WHEN active THEN 1 ELSE 0 END) AS active, MAX(updated_at) AS last, "
+    "(SELECT MAX(updated_at) FROM faq_settings) AS settings FROM faq_entry"
 )
+
+
+async def build_index(entries: list[FaqEntry] | None = None) -> FaqIndex:
+    """The index of the active entries with this company's synonyms and calibration."""
+    settings = await FaqSettings.get_or_none(id=1)
+    entries = await all_entries(active_only=True) if entries is None else entries
+    if settings is None:
+        return FaqIndex.build(entries)
+    thresholds = settings.calibration.get("thresholds") if isinstance(settings.calibration, dict) else None
+    return FaqIndex.build(entries, synonyms=settings.synonyms or (),
+                          thresholds=MatchThresholds.from_dict(thresholds) if thresholds else None)
 
 
 class FaqStore:
     """Holds the current index; ``index()`` rebuilds it when the stored entries changed
-    (their number, how many are active, or the latest ``updated_at``: every save sets it)."""
+    (their number, how many are active, or the latest ``updated_at``: every save sets it) or
+    the settings did (synonyms, calibration)."""
 
     def __init__(self) -> None:
         self._index: FaqIndex | None = None
@@ -81,12 +94,12 @@ class FaqStore:
         """One aggregate query, so checking for changes stays cheap on every message."""
         rows = await FaqEntryRecord._meta.db.execute_query_dict(SIGNATURE_SQL)
         row = rows[0]
-        return row["n"], row["active"] or 0, str(row["last"])
+        return row["n"], row["active"] or 0, str(row["last"]), str(row["settings"])
 
     async def index(self) -> FaqIndex:
         signature = await self._current_signature()
         if self._index is None or signature != self._signature:
-            self._index = FaqIndex.build(await all_entries(active_only=True))
+            self._index = await build_index()
             self._signature = signature
         return self._index
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 from content.rendering import Report, render_safely, strip_syntax
 from handlers.faq.hours import BusinessHours, when_text
 
+ASK_A_QUESTION = "请直接发送您想咨询的问题，我来为您解答。"  # a bare “1” with no choices pending
 MAX_REPLY_CHARS = 1500  # kf/send_msg text: 2048 bytes at most; leave room for the notice
 _HUMAN = re.compile(r"^(?:请|我要|我想|帮我)?(?:转|找|接|要)?(?:人工|真人)(?:客服|服务)?(?:吧|呢|啊)?$|转人工|找人工|人工客服|真人客服")
 _NEGATIVE = re.compile(r"^(?:没用|没有用|不对|不是|不是这个|答非所问|错了|不对吧|没帮助|没有帮助|看不懂|不是我要的|说的不对)(?:啊|呀|吧)?$")

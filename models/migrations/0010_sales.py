@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_surveys')]
+    dependencies = [('models', '0008_faq_embeddings')]
 
     initial = False
 

@@ -172,5 +172,16 @@ async def test_a_number_sent_long_after_the_choices_is_not_taken_as_a_choice(har
     clock.advance(3600)
     answer = await ask_kf(harness, "wmLI", "2")
 
-    assert answer.startswith("抱歉")
+    assert answer == "请直接发送您想咨询的问题，我来为您解答。"
     assert (await FaqHit.filter(outcome="clarify").first()).chosen_entry_id is None
+    assert await FaqHit.all().count() == 1  # the late “2” is not a question for the review inbox
+
+
+async def test_a_bare_number_with_no_choices_pending_is_not_a_question(harness, clock):
+    await store_test_faq()
+    open_hours(clock)
+
+    answer = await ask_kf(harness, "wmZHAO", "1")
+
+    assert answer == "请直接发送您想咨询的问题，我来为您解答。"
+    assert await FaqHit.all().count() == 0

@@ -170,5 +170,5 @@ async def test_a_vague_customer_group_question_offers_the_owner_each_likely_answ
     await harness.settle()
 
     [notice] = shown(harness, "zhangsan")
-    assert "建议回复 1：价格表请联系客户经理获取" in notice and "建议回复 2：单笔满 3000 元包邮。" in notice
+    assert "建议回复 1：单笔满 3000 元包邮。" in notice and "建议回复 2：价格表请联系客户经理获取" in notice
     assert await FaqSuggestion.filter(chat_id="wrCustomers01", status="open").count() == 2

@@ -1,6 +1,7 @@
 """Support staff work the FAQ from the console and the API: entries, the review inbox,
 statistics, CSV, and the chat-toolbar page."""
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from handlers.faq import review
@@ -174,3 +175,57 @@ async def test_every_faq_page_renders_in_both_languages(faq_console, staff, cloc
             assert "faq." not in html.replace("/console/faq", "").replace("faq.css", ""), (path, lang)
     entry_page = await (await faq_console.get("/console/faq/entries/sample")).text()
     assert 'value="samples_and_trials" selected' in entry_page
+
+
+async def test_the_inbox_shows_the_estimated_wrong_answer_rate_and_labels_inferred_unhappiness(faq_console, staff, clock):
+    users, tokens = staff
+    await store_test_faq()
+    await asked(clock, "我家猫会不会飞")
+    hit = await FaqHit.get()
+    hit.signals, hit.feedback = ["asked_again"], "negative"
+    await hit.save()
+    await sign_in(faq_console, "support1")
+
+    html = await (await faq_console.get("/console/faq")).text()
+    api = await (await faq_console.get("/api/v1/faq/inbox", headers=bearer(tokens["support"]))).json()
+
+    assert 'id="wrong-rate"' in html and "当前估计答错率 3.3%" in html and "出厂校准" in html
+    assert "推断不满意：又问了一遍 1" in html and "差评" not in html
+    assert api["estimate"]["source"] == "benchmark" and api["clusters"][0]["suggested_entry"] is None
+    assert 'selected' not in html.split('id="wrong-rate"')[1].split("</select>")[0]
+
+
+async def test_synonyms_are_edited_in_the_console_and_match_the_next_question(faq_console, staff, clock):
+    users, tokens = staff
+    await store_test_faq()
+    await sign_in(faq_console, "support1")
+    page = await (await faq_console.get("/console/faq/synonyms")).text()
+
+    bad = await faq_console.post("/console/faq/synonyms", data={"text": "交期", "csrf_token": csrf_of(page)})
+    saved = await faq_console.post("/console/faq/synonyms", data={"text": "发货 = 出货 = 交货", "csrf_token": csrf_of(page)})
+
+    assert "line 1" in await bad.text()
+    assert "已保存 1 组同义词" in await saved.text()
+    assert (await FaqStore().index()).match("下单后多久交货").entry_id == "ship-lead-time"
+    api = await faq_console.put("/api/v1/faq/synonyms", headers=bearer(tokens["support"]), json={"text": "运费 ="})
+    assert api.status == 400 and (await api.json())["error"]["code"] == "invalid_synonyms"
+    assert await AuditEntry.filter(action="faq.synonyms").count() == 1
+
+
+async def test_an_entry_page_suggests_its_likely_new_wordings_from_misses(faq_console, staff, clock):
+    users, tokens = staff
+    await store_test_faq()
+    index = await FaqStore().index()
+    await log_hit(replace(index.match("样品寄过来收费吗"), outcome="miss", entry_id=None), lead=None, platform="wecom_kf",
+                  chat_kind="single", chat_id="wkKF", user_key="wecom_kf:wkKF:wmA", asked_at=clock.now(), latency_ms=0.4)
+    await sign_in(faq_console, "support1")
+
+    html = await (await faq_console.get("/console/faq/entries/sample")).text()
+    api = await (await faq_console.get("/api/v1/faq/entries/sample/suggested-variants",
+                                       headers=bearer(tokens["support"]))).json()
+
+    assert 'id="suggested-variants"' in html and "样品寄过来收费吗" in html
+    assert [item["query"] for item in api["items"]] == ["样品寄过来收费吗"]
+    attach = await faq_console.post("/console/faq", data={"csrf_token": csrf_of(html), "action": "attach",
+                                                          "hit_ids": str(api["items"][0]["hit_ids"][0]), "entry_id": "sample"})
+    assert attach.status == 200 and "样品寄过来收费吗" in (await FaqEntryRecord.get(id="sample")).variants

@@ -41,6 +41,9 @@ def register_console(console: Console, bot: Any = None) -> None:
     page("/faq/settings", pages.settings, template="faq_settings.html", title="faq.settings", permission="faq.read", **common)
     page("/faq/settings", pages.save_settings, template="", title="faq.settings", permission="faq.write",
          methods=("POST",), **common)
+    page("/faq/synonyms", pages.synonyms, template="faq_synonyms.html", title="faq.synonyms", permission="faq.read", **common)
+    page("/faq/synonyms", pages.save_synonyms, template="", title="faq.synonyms", permission="faq.write",
+         methods=("POST",), **common)
     page("/faq/toolbar", pages.toolbar, template="faq_toolbar.html", title="faq.toolbar", permission="faq.read", **common)
     page("/faq/toolbar/{suggestion_id:\\d+}", pages.toolbar_close, template="", title="faq.toolbar",
          permission="suggestions.write", methods=("POST",), **common)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console.kit import ApiCall, ApiError, Console, Param
 from faq import SCOPES, FaqFileError, entry_from_record, entry_to_record, export_faq_file, parse_faq_file
-from handlers.faq import group_rules, options as faq_options, review, suggestions
+from handlers.faq import calibration, group_rules, options as faq_options, review, suggestions, synonyms
 from handlers.faq.hits import hit_summary
 from handlers.faq.store import all_entries, save_entries
 from leads.queries import owned_rows
@@ -37,6 +37,9 @@ SETTINGS_BODY = {"type": "object", "properties": {
     "kf_servicers": {"type": "object"}, "notify_userids": {"type": "array", "maxItems": 100, "items": {"type": "string"}}}}
 GROUP_BODY = {"type": "object", "properties": {
     "answer_without_mention": {"type": "boolean"}, "answers_per_minute": {"type": "integer", "minimum": 0, "maximum": 60}}}
+SYNONYMS_BODY = {"type": "object", "properties": {
+    "text": {"type": "string", "maxLength": 20000, "description": "one group a line: 发货时间 = 交期 = 货期"},
+    "groups": {"type": "array", "maxItems": 500, "items": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 50}}}}}
 STATUS_BODY = {"type": "object", "properties": {"status": {"type": "string", "enum": ["sent", "dismissed"]}}, "required": ["status"]}
 
 
@@ -109,7 +112,33 @@ class FaqApi:
         return web.Response(text=export_faq_file(await all_entries(), fmt), content_type="text/plain", charset="utf-8")
 
     async def inbox(self, call: ApiCall) -> dict:
-        return {"clusters": [c.as_dict() for c in await review.inbox(viewer=call.actor)]}
+        floor = (await calibration.current()).thresholds.clarify
+        return {"clusters": [c.as_dict() for c in await review.inbox(floor=floor, viewer=call.actor)],
+                "estimate": await calibration.estimate()}
+
+    async def calibration(self, call: ApiCall) -> dict:
+        current = await calibration.current()
+        return {"source": current.source, "thresholds": current.thresholds.as_dict(), "applied_at": current.applied_at,
+                "applied_by": current.applied_by, "budget": current.budget, "estimate": await calibration.estimate()}
+
+    async def get_synonyms(self, call: ApiCall) -> dict:
+        return await synonyms.synonyms_json()
+
+    async def put_synonyms(self, call: ApiCall) -> dict:
+        try:
+            groups = synonyms.groups_from(call.body)
+        except synonyms.SynonymsError as exc:
+            raise ApiError(400, "invalid_synonyms", str(exc)) from None
+        saved = await synonyms.save_synonyms(groups, by_label(call.actor))
+        await call.audit("faq.synonyms", target_type="faq_settings", after={"groups": len(groups)})
+        return saved
+
+    async def suggested_variants(self, call: ApiCall) -> dict:
+        entry_id = call.request.match_info["entry_id"]
+        if not await FaqEntryRecord.exists(id=entry_id):
+            raise ApiError(404, "not_found", f"no FAQ entry {entry_id!r}")
+        floor = (await calibration.current()).thresholds.clarify
+        return {"entry_id": entry_id, "items": await review.suggested_variants(entry_id, floor)}
 
     async def act(self, call: ApiCall) -> dict:
         try:
@@ -194,6 +223,15 @@ def register_api(console: Console, api: FaqApi) -> None:
         summary="The review inbox: misses, low-confidence and negatively rated answers, clustered")
     add("POST", "/faq/inbox/actions", api.act, permission="faq.write", tag="faq", body=ACTION_BODY,
         summary="Resolve questions: attach as variants, create an entry, mark correct, ignore")
+    add("GET", "/faq/entries/{entry_id}/suggested-variants", api.suggested_variants, permission="faq.read", tag="faq",
+        params=(entry_id,), extra_statuses=(404,),
+        summary="Questions the bot missed where this entry came close: likely new wordings to attach")
+    add("GET", "/faq/calibration", api.calibration, permission="faq.read", tag="faq",
+        summary="The answer thresholds in use, where they came from, and the estimated wrong-answer rate")
+    add("GET", "/faq/synonyms", api.get_synonyms, permission="faq.read", tag="faq",
+        summary="The company's domain synonyms (交期 = 发货时间)")
+    add("PUT", "/faq/synonyms", api.put_synonyms, permission="faq.write", tag="faq", body=SYNONYMS_BODY,
+        summary="Replace the domain synonyms; the next question is matched with them")
     add("GET", "/faq/hits", api.hits, permission="faq.read", tag="faq", summary="The latest FAQ decisions",
         params=(Param("limit", "integer", minimum=1, maximum=1000, default=100),))
     add("GET", "/faq/hits.csv", api.hits_csv, permission="faq.read", tag="faq", summary="Every FAQ decision as CSV")

@@ -13,7 +13,7 @@ from console.kit.chart import bar_chart_svg
 from console.kit.web import redirect
 from content.failures import failure_of
 from faq import CATEGORIES, SCOPES, FaqFileError, entry_to_record, export_faq_file
-from handlers.faq import group_rules, options as faq_options, review, suggestions
+from handlers.faq import calibration, group_rules, options as faq_options, review, suggestions, synonyms
 from handlers.faq.web.api import (
     MAX_IMPORT_CHARS, STATS_DAYS, by_label, csv_response, group_json, import_text, run_action, save_one, suggestion_json,
 )
@@ -51,8 +51,10 @@ class FaqPages:
         self.ticket = ticket
 
     async def inbox(self, request: web.Request, ctx: PageContext) -> dict:
-        clusters = await review.inbox(viewer=ctx.actor)
+        current = await calibration.current()
+        clusters = await review.inbox(floor=current.thresholds.clarify, viewer=ctx.actor)
         return {"clusters": [{**c.as_dict(), "prefill": review.prefill(c)} for c in clusters[:100]],
+                "estimate": await calibration.estimate(), "calibration": current,
                 "entries": [(e.id, e.question) for e in await all_entries(active_only=True)],
                 "categories": CATEGORIES, "can_edit": ctx.actor.can("faq.write"),
                 "error": request.query.get("error", "")[:500], "notice": request.query.get("notice", "")[:300]}
@@ -102,7 +104,10 @@ class FaqPages:
         record = review.record_fields(row) if row else {"id": entry_id, "question": "", "answer": "", "variants": [],
                                                         "keywords": [], "category": "other", "scope": "both", "active": True}
         categories = CATEGORIES + ((record["category"],) if record["category"] not in CATEGORIES else ())
+        floor = (await calibration.current()).thresholds.clarify
+        suggested = await review.suggested_variants(entry_id, floor) if row else []
         return {"entry": record, "exists": row is not None, "categories": categories, "scopes": SCOPES,
+                "suggested": suggested,
                 "can_edit": ctx.actor.can("faq.write"), "error": request.query.get("error", "")[:500],
                 "updated": (row.updated_by, row.updated_at) if row else None,
                 "template_failure": await failure_of(answer_owner(entry_id))}
@@ -144,6 +149,20 @@ class FaqPages:
             return redirect("/console/faq/settings?" + urlencode({"error": str(exc)}))
         await ctx.audit("faq.settings", target_type="faq_settings", after=saved)
         return redirect("/console/faq/settings?saved=1")
+
+    async def synonyms(self, request: web.Request, ctx: PageContext) -> dict:
+        return {**(await synonyms.synonyms_json()), "can_edit": ctx.actor.can("faq.write"),
+                "error": request.query.get("error", "")[:500], "saved": request.query.get("saved") == "1"}
+
+    async def save_synonyms(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
+        form = await ctx.form()
+        try:
+            groups = synonyms.groups_from({"text": str(form.get("text", ""))[:20000]})
+        except synonyms.SynonymsError as exc:
+            return redirect("/console/faq/synonyms?" + urlencode({"error": str(exc)}))
+        await synonyms.save_synonyms(groups, by_label(ctx.actor))
+        await ctx.audit("faq.synonyms", target_type="faq_settings", after={"groups": len(groups)})
+        return redirect("/console/faq/synonyms?saved=1")
 
     async def export(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         fmt = request.match_info["fmt"]
