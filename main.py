@@ -22,7 +22,7 @@ def features(settings: Settings) -> dict:
 
     return {
         "routers": [
-            staff_router(console_url=settings.base_url + "/console"),
+            staff_router(console_url=settings.base_url),
             onboarding.router,
             faq.router,
         ],

@@ -34,7 +34,7 @@ class CommandCall:
     event: TextMessage
     args: str
     actor: Actor
-    console_url: str
+    console_url: str  # the server's base URL; links add /console/...
     commands: tuple["StaffCommand", ...]
 
 
