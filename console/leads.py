@@ -106,7 +106,17 @@ async def leads_json(leads: list[Lead]) -> list[dict[str, Any]]:
     """List items: the lead's own fields, tags, channels and owner."""
     await Lead.fetch_for_list(leads, "first_channel", "last_channel", "owner")
     tags = await tags_of(leads)
-    return [_lead_fields(lead, tags[lead.id]) for lead in leads]
+    ids = await _first_identities(leads)
+    return [{**_lead_fields(lead, tags[lead.id]), "display_name": lead.name or ids.get(lead.id, f"#{lead.id}")}
+            for lead in leads]
+
+
+async def _first_identities(leads: list[Lead]) -> dict[int, str]:
+    """Each lead's oldest platform id: what a person without a name is shown as."""
+    from models import LeadIdentity
+
+    rows = await LeadIdentity.filter(lead_id__in=[lead.id for lead in leads]).order_by("-id").values_list("lead_id", "value")
+    return dict(rows)
 
 
 def _channel_json(channel) -> dict[str, Any] | None:
@@ -122,7 +132,7 @@ def _lead_fields(lead: Lead, tags: list[str]) -> dict[str, Any]:
         "tags": tags,
         "first_channel": _channel_json(lead.first_channel),
         "last_channel": _channel_json(lead.last_channel),
-        "owner": {"userid": lead.owner.userid, "name": lead.owner.name} if lead.owner else None,
+        "owner": {"userid": lead.owner.userid, "name": lead.owner.name or lead.owner.userid} if lead.owner else None,
         "consent": {"given": lead.consent_at is not None, "at": _iso(lead.consent_at), "version": lead.consent_version},
         "created_at": _iso(lead.created_at),
         "updated_at": _iso(lead.updated_at),

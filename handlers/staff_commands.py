@@ -69,7 +69,7 @@ async def lead_command(call: CommandCall) -> str:
         return await lead_summary(leads[0], call.console_url)
     items = await leads_json(leads)
     lines = [f"找到 {total} 条线索，发送 /lead 编号 查看："]
-    lines += [f"#{i['id']} {i['name'] or '（未命名）'} {i['company']}".rstrip() for i in items]
+    lines += [f"#{i['id']} {i['display_name']} {i['company']}".rstrip() for i in items]
     return "\n".join(lines)
 
 
@@ -79,13 +79,13 @@ async def lead_summary(lead, console_url: str) -> str:
     stage = Catalogue().translate("zh", f"status.{item['status']}")
     channel = (item["last_channel"] or item["first_channel"] or {}).get("name", "未知")
     lines = [
-        f"#{item['id']} {item['name'] or '（未命名）'}" + (f"｜{item['company']}" if item["company"] else ""),
+        f"#{item['id']} {item['display_name']}" + (f"｜{item['company']}" if item["company"] else ""),
         f"阶段：{stage}　渠道：{channel}",
     ]
     if item["tags"]:
         lines.append("标签：" + "、".join(item["tags"]))
     if item["owner"]:
-        lines.append(f"负责人：{item['owner']['name'] or item['owner']['userid']}")
+        lines.append(f"负责人：{item['owner']['name']}")
     last = await timeline(lead).first()
     if last is not None:
         lines.append(f"最近行为：{last.kind}（{last.occurred_at.astimezone(DISPLAY_TZ):%m-%d %H:%M}）")

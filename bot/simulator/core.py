@@ -134,8 +134,8 @@ class SimulatorCore:
     def received(self, user: str) -> list[dict[str, Any]]:
         """Everything one customer, follower or staff member received from the bot
         (welcome, kf, app, custom and group mass-send messages), in order."""
-        return [{"channel": d.channel, "text": d.text, "time": d.time, "api": d.api}
-                for d in self.state.messages_to(user)]
+        return [{"channel": d.channel, "text": d.text, "time": d.time, "api": d.api,
+                 "attachments": list(d.attachments)} for d in self.state.messages_to(user)]
 
     @property
     def outbox(self):

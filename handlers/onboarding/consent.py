@@ -13,6 +13,7 @@ from bot.events import Platform, TextMessage
 from content.privacy import POLICY_VERSION
 from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile, LeadTag
 
+from .names import refresh_contact
 from .profiles import profile_of
 from .router import router
 
@@ -102,9 +103,10 @@ async def store_profile(lead: Lead, **details: str) -> None:
 
 
 @router.on(TextMessage, filters=[CUSTOMER_CHATS, customers_only, text(equals=AGREE)])
-async def agree_reply(event: TextMessage, lead: Lead, clock, responder) -> None:
+async def agree_reply(event: TextMessage, lead: Lead, clock, responder, wecom) -> None:
     if await agree(lead, clock.now(), "keyword"):
         await responder.text(ANSWERS["agree"].format(version=POLICY_VERSION))
+        await refresh_contact(wecom, lead)  # the name and company WeCom shows may be kept now
     else:
         date = lead.consent_at.astimezone(CHINA).strftime("%Y-%m-%d") if lead.consent_at else ""
         await responder.text(ANSWERS["agree_again"].format(version=lead.consent_version, date=date))

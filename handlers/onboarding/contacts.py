@@ -22,6 +22,7 @@ from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, L
 
 from .channels import UNKNOWN_CODE
 from .merge import follower_unionid, merge_by_unionid
+from .names import keep_contact_details, name_member
 from .persist import persist
 from .profiles import profile_of
 from .receivers import rotate_receivers
@@ -147,6 +148,8 @@ async def _after_welcome(event, lead, channel, settings, wecom, clock, onboardin
     contact = contact or await _profile(wecom, event.external_user_id)
     if contact:
         lead = await merge_by_unionid(lead, (contact.get("external_contact") or {}).get("unionid", ""))
+        await keep_contact_details(lead, contact)
+    await name_member(wecom, event.user_id)
     if settings is not None and settings.tags:
         await _apply_tags(wecom, clock, onboarding, event, lead, settings.tags)
     if settings is not None and any(r.get("daily_cap") for r in settings.staff):

@@ -201,3 +201,19 @@ async def test_a_long_timeline_pages_back_to_the_very_first_touch(client, users,
     assert "contact.added" in first and "touch.249" in first and "touch.049" not in first and 'id="older"' in first
     second = await (await client.get(f"/console/leads/{crm['li'].id}", params={"page": "2"})).text()
     assert "touch.000" in second and 'id="older"' not in second
+
+
+async def test_people_without_a_name_are_shown_by_their_ids(client, users, db):
+    from models import LeadIdentity
+
+    member = await Staff.create(userid="wangwu")
+    lead = await Lead.create(owner=member)
+    await LeadIdentity.create(lead=lead, kind="external_userid", value="wmNoNameYet01")
+    await sign_in(client, "admin1")
+
+    listing = await (await client.get("/console/leads")).text()
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+
+    assert "wmNoNameYet01" in listing and "<td>wangwu</td>" in listing
+    assert "wmNoNameYet01" in page and "wangwu" in page
+    assert "（未命名）" not in listing + page
