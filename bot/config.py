@@ -6,12 +6,24 @@ import base64
 import binascii
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlparse
 
 PREFIX = "SIYU_"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where SQLite databases live unless told otherwise: ``$SIYU_DATA_DIR``, else ``data/`` in
+    the project directory (never the current directory, so every command finds the same one)."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(PREFIX + "DATA_DIR") or PROJECT_DIR / "data")
+
+
+def default_database_url(name: str = "siyu.db", environ: Mapping[str, str] | None = None) -> str:
+    return f"sqlite://{data_dir(environ) / name}"
 
 
 class ConfigError(ValueError):
@@ -20,7 +32,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite://data/siyu.db"
+    database_url: str = field(default_factory=default_database_url)
     redis_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
@@ -160,4 +172,5 @@ def load_settings(
         if name not in types:
             raise ConfigError(f"unknown setting {name!r}")
         values[name] = _coerce(name, raw, types[name])
+    values.setdefault("database_url", default_database_url(environ=environ))
     return validate(Settings(**values))

@@ -42,7 +42,7 @@ def _run(settings, job):
     from bot.database import connect, disconnect
 
     async def run():
-        await connect(settings.database_url)
+        await connect(settings.database_url, tell=sys.stderr)
         try:
             return await job()
         finally:

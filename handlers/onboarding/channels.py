@@ -201,11 +201,11 @@ class ChannelService:
     async def _platform_code(self, spec: ChannelSpec) -> tuple[str, str, str]:
         if spec.platform == "wechat":
             if self.wechat is None:
-                raise ChannelError({"platform": "no official account is configured"})
+                raise ChannelError({"platform": NO_WECHAT})
             answer = await self.wechat.create_qrcode(spec.code, permanent=True)
             return "", self.wechat.showqrcode_url(answer["ticket"]), answer["ticket"]
         if self.wecom is None:
-            raise ChannelError({"platform": "WeCom is not configured"})
+            raise ChannelError({"platform": NO_WECOM})
         answer = await self.wecom.add_contact_way(**way_fields(spec))
         return answer["config_id"], answer.get("qr_code", ""), ""
 
@@ -238,6 +238,11 @@ class ChannelService:
         channel.archived = True
         await channel.save(update_fields=["archived"])
         return channel
+
+
+NO_WECOM = ("WeCom is not configured: set SIYU_WECOM_CORP_ID and SIYU_WECOM_CONTACT_SECRET (or SIYU_WECOM_SECRET), "
+            "or pass --config FILE (the demo writes demo.toml next to its database)")
+NO_WECHAT = "no official account is configured: set SIYU_WECHAT_APP_ID and SIYU_WECHAT_SECRET, or pass --config FILE"
 
 
 def _settings_fields(spec: ChannelSpec) -> dict[str, Any]:

@@ -33,3 +33,63 @@ def test_an_unreadable_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(SystemExit, match="cannot read"):
         main(["crm", "import", str(tmp_path / "missing.csv")])
+
+
+def test_a_command_on_a_new_database_says_which_one_it_uses(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SIYU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("SIYU_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path.parent)
+
+    assert main(["channels", "list"]) == 0
+
+    err = capsys.readouterr().err
+    assert f"using a new database, {tmp_path / 'data' / 'siyu.db'}" in err and "--config" in err
+    assert main(["channels", "list"]) == 0
+    assert "using an empty database" in capsys.readouterr().err
+
+
+def test_channels_qr_has_its_own_help_and_needs_a_code(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["channels", "qr", "--help"])
+    assert "QR code (PNG or SVG)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        main(["channels", "qr"])
+    assert exit_.value.code == 2 and "code" in capsys.readouterr().err
+
+
+async def _a_channel_with_a_contact_way(url: str) -> None:
+    from bot.database import connect, disconnect
+    from models import Channel
+
+    await connect(url)
+    await Channel.create(code="expo", name="展位", config_id="cwFromTheDemo")
+    await disconnect()
+
+
+def test_archiving_without_wecom_does_not_claim_the_qr_code_stopped(tmp_path, capsys, monkeypatch, caplog):
+    import asyncio
+    import logging
+
+    url = f"sqlite://{tmp_path}/siyu.db"
+    monkeypatch.setenv("SIYU_DATABASE_URL", url)
+    asyncio.run(_a_channel_with_a_contact_way(url))
+    caplog.set_level(logging.INFO)
+
+    assert main(["channels", "archive", "expo"]) == 0
+
+    out = capsys.readouterr().out
+    assert "no longer works" not in out and "NOT revoked" in out and "SIYU_WECOM_" in out
+    assert "Tortoise-ORM shutdown" not in caplog.text
+
+
+def test_creating_a_wecom_channel_without_wecom_names_the_variables(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SIYU_DATABASE_URL", f"sqlite://{tmp_path}/siyu.db")
+    path = tmp_path / "setup.yaml"
+    path.write_text("channels:\n- code: expo\n  name: 展位\n  staff: [zhangsan]\n", encoding="utf-8")
+
+    assert main(["import", str(path)]) == 1
+
+    err = capsys.readouterr().err
+    assert "SIYU_WECOM_CORP_ID" in err and "--config" in err
