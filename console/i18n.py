@@ -11,7 +11,7 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 BASE_MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
-        "app.name": "思域",
+        "app.name": "私域",
         "nav.dashboard": "概览",
         "nav.leads": "线索",
         "nav.channels": "渠道",

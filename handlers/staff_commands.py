@@ -127,7 +127,7 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
     name, args = COMMAND.match(event.content).groups()
     user = await StaffUser.get_or_none(wecom_userid=event.sender, active=True)
     if user is None:
-        return "你还没有开通思域控制台账号，请联系管理员开通并绑定你的企业微信账号。"
+        return "你还没有开通私域控制台账号，请联系管理员开通并绑定你的企业微信账号。"
     actor = user_actor(user)
     command = by_name.get(name.lower())
     if command is None:
