@@ -55,7 +55,7 @@ async def lead_list(request: web.Request, ctx: PageContext) -> dict[str, Any]:
 
 async def lead_export(request: web.Request, ctx: PageContext) -> web.StreamResponse:
     qs = filtered_leads(ctx.actor, lead_filter(request.query))
-    body = leads_csv(await leads_json(await qs.limit(MAX_EXPORT)))
+    body = leads_csv(await leads_json(await qs.limit(MAX_EXPORT)), ctx.t)
     stamp = ctx.clock.now().astimezone(DISPLAY_TZ).strftime("%Y%m%d-%H%M")
     return web.Response(
         body=body.encode("utf-8"),

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -169,15 +169,17 @@ def timeline(lead: Lead) -> QuerySet[BehaviourEvent]:
 CSV_COLUMNS = ("id", "name", "company", "status", "tags", "first_channel", "last_channel", "owner", "consent_at", "created_at")
 
 
-def leads_csv(items: list[dict[str, Any]]) -> str:
-    """A CSV (UTF-8 with BOM, so spreadsheet programs read Chinese right) of list items."""
+def leads_csv(items: list[dict[str, Any]], t: Callable[[str], str]) -> str:
+    """A CSV (UTF-8 with BOM, so spreadsheet programs read Chinese right) of list items, its
+    headers and stages in the reader's language (``t`` translates a message id)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([t(f"lead.{column}") for column in CSV_COLUMNS])
     for item in items:
         writer.writerow([
-            item["id"], _cell(item["name"]), _cell(item["company"]), item["status"], _cell(";".join(item["tags"])),
+            item["id"], _cell(item["name"]), _cell(item["company"]), t(f"status.{item['status']}"),
+            _cell(";".join(item["tags"])),
             _cell((item["first_channel"] or {}).get("name", "")), _cell((item["last_channel"] or {}).get("name", "")),
             _cell((item["owner"] or {}).get("name", "")), item["consent"]["at"] or "", item["created_at"],
         ])

@@ -55,7 +55,16 @@ async def test_the_csv_export_has_the_filtered_leads_and_opens_in_spreadsheets(c
     body = (await response.read()).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body[1:])))
-    assert [(r["name"], r["company"], r["tags"], r["first_channel"]) for r in rows] == [("王工", "华东精密机械", "制造业", "2026 工业展展位")]
+    assert [(r["姓名"], r["公司"], r["标签"], r["首次来源渠道"], r["阶段"]) for r in rows] == [
+        ("王工", "华东精密机械", "制造业", "2026 工业展展位", "新线索")]
+
+
+async def test_the_csv_speaks_the_readers_language(client, users, crm):
+    await StaffUser.filter(username="marketer1").update(language="en")
+    await sign_in(client, "marketer1")
+    body = (await (await client.get("/console/leads.csv", params={"channel": "expo2026"})).read()).decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(body[1:])))
+    assert (row["Name"], row["Stage"], row["Owner"]) == ("王工", "New", "张三")
 
 
 async def test_csv_cells_cannot_smuggle_spreadsheet_formulas(client, users, db):
