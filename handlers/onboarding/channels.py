@@ -106,6 +106,11 @@ def _check_code(code: str, problems: dict[str, str]) -> None:
         problems["code"] = f"{code!r} is reserved for contacts whose channel is not known"
 
 
+SPEC_FIELDS = ("code", "name", "kind", "platform", "cost", "start_date", "end_date", "staff", "backup", "tags",
+               "welcome_template", "groups", "auto_create_room", "room_base_name", "group_keyword", "attachments",
+               "welcome_fallback")
+
+
 def parse_spec(raw: Mapping[str, Any]) -> ChannelSpec:
     """A ChannelSpec from form, JSON or YAML fields, or ChannelError naming every problem."""
     problems: dict[str, str] = {}

@@ -93,3 +93,27 @@ def test_creating_a_wecom_channel_without_wecom_names_the_variables(tmp_path, ca
 
     err = capsys.readouterr().err
     assert "SIYU_WECOM_CORP_ID" in err and "--config" in err
+
+
+def test_a_typo_in_a_setup_file_is_refused_with_its_line_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SIYU_DATABASE_URL", f"sqlite://{tmp_path}/never.db")
+    path = tmp_path / "setup.yaml"
+    path.write_text("channels:\n- code: expo\n  name: 展位\n  staff: [zhangsan]\n  welcom_template: 您好\n",
+                    encoding="utf-8")
+
+    assert main(["import", str(path)]) == 1
+
+    err = capsys.readouterr().err
+    assert "line 5: channel 1 (expo): unknown field 'welcom_template' (did you mean 'welcome_template'?)" in err
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_an_unknown_crm_column_is_refused_like_any_other_importer(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SIYU_DATABASE_URL", f"sqlite://{tmp_path}/never.db")
+    path = tmp_path / "crm.csv"
+    path.write_text("account,emial\n苏州某某材料有限公司,buyer@example.com\n", encoding="utf-8")
+
+    assert main(["crm", "import", str(path)]) == 1
+
+    assert "line 1: unknown column 'emial' (did you mean 'email'?)" in capsys.readouterr().err
+    assert not (tmp_path / "never.db").exists()
