@@ -38,6 +38,7 @@ class Settings:
     port: int = 8080
     secret_key: str = ""
     public_url: str = ""  # how staff reach this server (console links); default http://host:port
+    company_name: str = ""  # the company customers talk to (welcome, privacy policy title)
     callback_max_skew: int = 300
     # WeCom self-built app
     wecom_corp_id: str = ""

@@ -19,7 +19,7 @@ from bot.listening import ensure_free
 from bot.simulator.app import SIMULATOR_KEY, create_simulator_app
 from bot.simulator.simulator import CallbackUrls, Simulator
 from bot.simulator.archive import SimulatorArchive
-from demo.seed import KF_ACCOUNT, seed_company, seed_platform
+from demo.seed import COMPANY, KF_ACCOUNT, seed_company, seed_platform
 from demo.tour import run_tour
 
 PHONE_PAGE = Path(__file__).with_name("phone.html")
@@ -36,7 +36,8 @@ def _fresh_sqlite(url: str) -> None:
 
 
 def demo_settings(args: argparse.Namespace, sim: Simulator, sim_base: str, database_url: str) -> Settings:
-    return sim.credentials.bot_settings(sim_base, database_url=database_url, host=args.host, port=args.port)
+    return sim.credentials.bot_settings(sim_base, database_url=database_url, host=args.host, port=args.port,
+                                        company_name=COMPANY)
 
 
 def write_cli_config(settings: Settings, path: Path) -> None:

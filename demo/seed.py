@@ -11,11 +11,14 @@ from handlers.faq import seed_faq
 from handlers.onboarding.channels import ChannelService
 from handlers.onboarding.groups import GroupService
 from handlers.onboarding.setup_file import apply_setup
-from models import Channel
+from models import Channel, Staff
+
+from .history import seed_history
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "content" / "demo"
 KF_ACCOUNT = "wkHuacaiKf0001"
-STAFF = {"zhangsan": "张三（销售）", "lisi": "李四（客服）", "wangwu": "王五（市场）"}
+COMPANY = "华材新材料"
+STAFF = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}  # sales, support, marketing
 GROUPS = {"wrHuacaiPackaging01": "华材·包装行业客户群", "wrHuacaiAuto0001": "华材·汽车零部件客户群"}
 
 
@@ -35,5 +38,8 @@ async def seed_company(bot: Bot) -> tuple[list[Channel], tuple[str, str] | None]
     await apply_setup((DEMO_DIR / "channels.yaml").read_text(encoding="utf-8"), service)
     await seed_faq(DEMO_DIR / "faq.yaml")
     admin = await create_demo_admin(bot.clock)
-    channels = await Channel.filter(archived=False).exclude(config_id="").order_by("id")
-    return list(channels), admin
+    channels = list(await Channel.filter(archived=False).exclude(config_id="").order_by("id"))
+    for userid, name in STAFF.items():
+        await Staff.update_or_create(userid=userid, defaults={"name": name})
+    await seed_history(bot.clock.now(), channels)
+    return channels, admin

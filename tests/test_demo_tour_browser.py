@@ -99,6 +99,10 @@ def test_the_readme_tour_from_the_phone_to_the_console(demo, browser):
     assert "个人信息保护" in welcome.inner_text()
     assert page.locator(".msg.bot .card").count() >= 1  # the group invitation, as a link card
     assert "欢迎语" in welcome.inner_text()  # how it came, as a label
+    privacy = browser.new_page()
+    privacy.goto(re.search(r"(http://\S+/privacy\S*)", welcome.inner_text()).group(1))
+    assert "华材新材料 个人信息保护政策" in privacy.inner_text("body")
+    privacy.close()
     assert page.locator(".msg.sys").first.inner_text().startswith("你扫描了")
     assert "王工" in page.inner_text("#who")
     shot(page, "02-welcome")
@@ -127,6 +131,10 @@ def test_the_readme_tour_from_the_phone_to_the_console(demo, browser):
     console.click("button[type=submit]")
     console.wait_for_url("**/console/")
     assert "私域" in console.content() and "思域" not in console.content()  # the product's name
+    assert int(console.inner_text("#new-today") or 0) >= 1
+    shot(console, "05a-console-dashboard")
+    console.goto(demo.console + "channels")
+    shot(console, "05b-console-channels")
     console.goto(demo.console + "leads?q=王工")
     rows = console.locator("#lead-list tbody tr")
     assert rows.count() == 1 and "王工" in rows.first.inner_text() and "张三" in rows.first.inner_text()
