@@ -31,8 +31,9 @@ class RunningDemo:
         self.port = free_port_pair()
         self.env = {**os.environ, "SIYU_DATA_DIR": str(directory), "PYTHONUNBUFFERED": "1"}
         self.env.pop("SIYU_DATABASE_URL", None)
+        self.log = directory / "demo.log"
         self.process = subprocess.Popen([sys.executable, "main.py", "demo", "--port", str(self.port)], cwd=ROOT,
-                                        env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                        env=self.env, stdout=subprocess.PIPE, stderr=self.log.open("w"), text=True)
         self.banner = self._read_banner()
         self.phone = re.search(r"phone \(play a customer\): (\S+)", self.banner).group(1)
         self.console = re.search(r"console: (\S+)", self.banner).group(1)
@@ -155,3 +156,15 @@ def test_the_cli_works_on_the_running_demo_with_its_config_file(demo, tmp_path):
     created = demo.cli("import", str(setup))
     assert created.returncode == 0, created.stderr
     assert "created: webinar-1210" in created.stdout
+
+
+def test_the_terminal_stays_readable_while_the_phone_page_polls(demo, browser):
+    page = browser.new_page()
+    page.goto(demo.phone)
+    page.fill("#name", "赵工")
+    with page.expect_request("**/sim/received?**"):
+        page.click("#channels button:has-text('官网页脚')")
+    page.wait_for_timeout(3500)  # the page polls /sim/received every 1.5 s
+    log = demo.log.read_text()
+    assert "/sim/received" not in log and "/demo/setup" not in log
+    assert "Tortoise-ORM shutdown" not in log
