@@ -18,7 +18,7 @@ from console.chart import bar_chart_svg
 from console.leads import visible_lead
 from console.web import redirect
 from leads.crm import CrmFileError
-from models import Channel, ChannelSettings
+from models import Channel, ChannelSettings, Staff
 
 from .channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
 from .consent import erase
@@ -117,7 +117,8 @@ class ChannelPages:
         return {"rows": rows, "channels": [await channel_json(c) for c in await Channel.all().order_by("-id")],
                 "chart": bar_chart_svg(await daily_adds(None, start, end), title=title), "chart_title": title,
                 "start": start, "end": end, "kinds": KINDS, "platforms": PLATFORMS, "error": error,
-                "can_edit": ctx.actor.can("channels.write"), "notice": request.query.get("notice", "")[:300]}
+                "can_edit": ctx.actor.can("channels.write"), "notice": request.query.get("notice", "")[:300],
+                "staff_names": dict(await Staff.exclude(name="").values_list("userid", "name"))}
 
     async def create(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         fields = form_fields(await ctx.form())

@@ -132,3 +132,15 @@ async def test_the_api_shows_a_leads_touches_and_crm_match(console_client, harne
     body = await answer.json()
     assert [t["channel"] for t in body["touches"]] == ["expo"] and body["touches"][0]["welcome"] == "sent"
     assert body["crm_match"] == "new" and body["consent_at"] is None
+
+
+async def test_receiving_members_are_listed_by_name(console_client, harness):
+    await make_channel(harness, code="expo", staff=["zhangsan"])
+    customer = harness.sim.add_customer(None, "王工")
+    await harness.sim.scan_contact_way((await Channel.get(code="expo")).config_id, customer.external_userid)
+    await harness.settle()
+    await sign_in(console_client, "marketer1")
+
+    listing = await (await console_client.get("/console/channels")).text()
+
+    assert "<td>张三 </td>" in listing  # the WeCom name user/get gave, not the userid
