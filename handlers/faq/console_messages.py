@@ -72,3 +72,21 @@ MESSAGES = {
         "faq.choose_entry": "— choose an entry —",
     },
 }
+
+# The FAQ's behaviour events on a lead's timeline: a label, and a sentence per outcome.
+MESSAGES["zh"].update({
+    "event.faq.asked": "提问",
+    "event.faq.handed_over": "转人工",
+    "timeline.faq.asked.answer": "问“{query}”，机器人用条目“{question}”回答（匹配度 {score}）",
+    "timeline.faq.asked.clarify": "问“{query}”，机器人请客户在几个相近的问题中选择",
+    "timeline.faq.asked.miss": "问“{query}”，机器人没有找到答案（已进入待处理问题）",
+    "timeline.faq.handed_over": "客户说“{text}”，对话已转给人工客服",
+})
+MESSAGES["en"].update({
+    "event.faq.asked": "Asked a question",
+    "event.faq.handed_over": "Handed to a person",
+    "timeline.faq.asked.answer": "Asked “{query}”; the bot answered with the entry “{question}” (score {score})",
+    "timeline.faq.asked.clarify": "Asked “{query}”; the bot offered a few close questions to choose from",
+    "timeline.faq.asked.miss": "Asked “{query}”; the bot found no answer (now in the review inbox)",
+    "timeline.faq.handed_over": "Said “{text}”; the conversation was handed to a person",
+})

@@ -66,7 +66,10 @@ def test_a_marketer_signs_in_finds_the_expo_visitor_and_reads_the_timeline(page)
     page.click("#lead-list a:has-text('王工')")
     assert page.inner_text("#lead-name").startswith("王工")
     kinds = page.locator("#timeline .kind").all_inner_texts()
-    assert kinds == ["faq.answered", "message.text", "contact.added"]  # newest first
+    assert kinds == ["提问", "发来消息", "添加了企业微信"]  # newest first, as labels
+    sentences = page.locator("#timeline .sentence").all_inner_texts()
+    assert sentences[0] == "问“你们的交期是多久”，机器人用条目“交期是多久？”回答（匹配度 92.5）"
+    assert sentences[1] == "“你们的交期是多久？”"
     assert "已同意" in page.inner_text("#consent")
     shot(page, "04-lead-timeline")
 

@@ -1,0 +1,87 @@
+"""Every enum and event kind the console shows has a label in Chinese and in English: a page
+that looks up a message only one catalogue has, or prints a raw code, fails here. The data is
+a real customer's tour (scan, questions, consent, group, hand-over) plus one event of every
+kind the platform and the features record."""
+from __future__ import annotations
+
+import re
+
+import aiohttp
+import pytest
+
+from bot.behaviour import OUTBOUND_APIS
+from bot import events as platform_events
+from console.accounts import create_user
+from console.i18n import Catalogue
+from models import BehaviourEvent, Channel, Lead
+from tests.console.conftest import PASSWORD
+from tests.onboarding.scenarios import make_channel
+
+KF = "wkKF0001"
+FEATURE_KINDS = ("faq.asked", "faq.handed_over", "group.joined", "group.left", "lead.lost")
+PLATFORM_KINDS = sorted({cls.kind for cls in vars(platform_events).values()
+                         if isinstance(cls, type) and isinstance(getattr(cls, "kind", None), str)})
+EVERY_KIND = sorted(set(PLATFORM_KINDS) | {kind for kind, _, _ in OUTBOUND_APIS.values()} | set(FEATURE_KINDS)
+                    | {"reply.message"})
+RAW_CODES = [*(k for k in EVERY_KIND if "." in k), "trade_show", "whitepaper", "live_stream", "sales_rep", "external_userid"]
+
+
+@pytest.fixture
+def catalogues(monkeypatch) -> list[Catalogue]:
+    made: list[Catalogue] = []
+
+    class Recording(Catalogue):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr("console.app.Catalogue", Recording)
+    return made
+
+
+async def customer_tour(harness) -> Lead:
+    channel = await make_channel(harness, code="expo", name="展位", kind="trade_show", staff=["zhangsan"])
+    customer = harness.sim.add_customer(None, "王工")
+    await harness.sim.scan_contact_way(channel.config_id, customer.external_userid)
+    for text in ("下单后多久发货？", "我家猫会不会飞", "同意", "人工"):
+        await harness.sim.kf_customer_text(KF, customer.external_userid, text)
+        await harness.settle()
+    lead = await Lead.get()
+    for kind in EVERY_KIND:
+        await BehaviourEvent.create(lead=lead, channel=channel, kind=kind, direction="inbound", platform="wecom",
+                                    actor=customer.external_userid, occurred_at=harness.bot.clock.now(), payload={})
+    return lead
+
+
+def visible(html: str) -> str:
+    """What a person reads: no raw-record details, no tags, no attribute values."""
+    html = re.sub(r"<details class=\"raw\">.*?</details>", "", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_console_pages_show_labels_never_keys(catalogues, make_harness, clock, language):
+    harness = await make_harness()
+    lead = await customer_tour(harness)
+    await create_user("boss", "admin", PASSWORD, clock=clock)
+    from models import StaffUser
+
+    await StaffUser.filter(username="boss").update(language=language)
+    [catalogue] = catalogues
+    pages = ["/console/", "/console/leads", f"/console/leads/{lead.id}", "/console/channels",
+             "/console/channels/expo", "/console/channels/crm", "/console/faq", "/console/faq/entries",
+             "/console/faq/stats", "/console/faq/settings", "/console/settings/users", "/console/settings/tokens",
+             "/console/settings/audit"]
+    async with aiohttp.ClientSession(harness.bot_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        login = await (await browser.get("/console/login")).text()
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', login).group(1)
+        await browser.post("/console/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token})
+        shown = {path: visible(await (await browser.get(path)).text()) for path in pages}
+
+    lead_page = shown[f"/console/leads/{lead.id}"]
+    assert "王工" in lead_page and ("转人工" if language == "zh" else "Handed to a person") in lead_page
+    assert sorted(msgid for lang, msgid in catalogue.misses if lang == language) == []
+    for path, text in shown.items():
+        raw = [code for code in RAW_CODES if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w.])", text)]
+        assert raw == [], f"{path} shows raw codes {raw}"
