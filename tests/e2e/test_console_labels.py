@@ -47,6 +47,9 @@ async def customer_tour(harness) -> Lead:
         await harness.sim.kf_customer_text(KF, customer.external_userid, text)
         await harness.settle()
     lead = await Lead.get()
+    assert await BehaviourEvent.filter(lead=lead, kind="faq.handed_over").exists()  # “人工” is on the timeline
+    answered = await BehaviourEvent.filter(lead=lead, kind="faq.asked").order_by("id").first()
+    assert answered.payload["question"]  # the entry's question, not only its id
     for kind in EVERY_KIND:
         await BehaviourEvent.create(lead=lead, channel=channel, kind=kind, direction="inbound", platform="wecom",
                                     actor=customer.external_userid, occurred_at=harness.bot.clock.now(), payload={})
