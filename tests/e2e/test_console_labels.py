@@ -15,6 +15,7 @@ from console.accounts import create_user
 from console.i18n import Catalogue
 from models import BehaviourEvent, Channel, Lead
 from tests.console.conftest import PASSWORD
+from tests.faq_chat.entries import store_test_faq
 from tests.onboarding.scenarios import make_channel
 
 KF = "wkKF0001"
@@ -40,6 +41,7 @@ def catalogues(monkeypatch) -> list[Catalogue]:
 
 
 async def customer_tour(harness) -> Lead:
+    await store_test_faq()
     channel = await make_channel(harness, code="expo", name="展位", kind="trade_show", staff=["zhangsan"])
     customer = harness.sim.add_customer(None, "王工")
     await harness.sim.scan_contact_way(channel.config_id, customer.external_userid)
