@@ -17,7 +17,7 @@ from console.api import ApiError, api_route, endpoint_view
 from console.i18n import Catalogue
 from console.openapi import openapi_document
 from console.permissions import PERMISSIONS
-from console.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
+from console.registry import DashboardPanel, Endpoint, EndpointHandler, Page, PageHandler, Param, Section
 from console.web import console_route, page_view, render_message, section_view
 
 HERE = Path(__file__).parent
@@ -46,6 +46,7 @@ class Console:
         self.sections: list[Section] = list(DEFAULT_SECTIONS)
         self.pages: list[Page] = []
         self.endpoints: list[Endpoint] = []
+        self.dashboard_panels: list[DashboardPanel] = []
         self._loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates")])
         self.templates = jinja2.Environment(loader=self._loader, autoescape=True)
 
@@ -85,6 +86,11 @@ class Console:
         for method in page.methods:
             self.app.router.add_route(method, "/console" + path, view)
         return page
+
+    def add_dashboard_panel(self, template: str, provide, *, permission: str) -> None:
+        """A feature's card on the dashboard, after the ones registered before it."""
+        _check_permission(permission)
+        self.dashboard_panels.append(DashboardPanel(template, provide, permission))
 
     def add_route(self, method: str, path: str, handler) -> None:
         """A console route outside the page registry (sign-in), with sessions and CSRF."""

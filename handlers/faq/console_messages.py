@@ -90,3 +90,12 @@ MESSAGES["en"].update({
     "timeline.faq.asked.miss": "Asked “{query}”; the bot found no answer (now in the review inbox)",
     "timeline.faq.handed_over": "Said “{text}”; the conversation was handed to a person",
 })
+
+MESSAGES["zh"].update({
+    "dashboard.faq_answer_rate": "近 {days} 天问答回答率", "dashboard.faq_asked": "客户共提问 {n} 次",
+    "dashboard.faq_top_misses": "答不上的高频问题",
+})
+MESSAGES["en"].update({
+    "dashboard.faq_answer_rate": "FAQ answer rate, last {days} days", "dashboard.faq_asked": "{n} questions asked",
+    "dashboard.faq_top_misses": "Most asked questions without an answer",
+})

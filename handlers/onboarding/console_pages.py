@@ -56,7 +56,9 @@ MESSAGES = {
            "channels.crm.help": "CSV 列：account（客户名称）, contact（联系人）, phone（电话，多个用 ; 分隔）, email（邮箱）, "
                                 "owner（负责人）。有任何错误行时整个文件不导入。",
            "channels.crm.result": "新增 {created} 个客户、更新 {updated} 个，新增 {contacts} 个联系人；{classified} 条线索匹配到 CRM。",
-           "channels.crm.nothing": "没有导入任何数据：", "channels.crm.line": "第 {line} 行：{message}"},
+           "channels.crm.nothing": "没有导入任何数据：", "channels.crm.line": "第 {line} 行：{message}",
+           "dashboard.new_by_channel": "近 {days} 天新线索（按渠道）", "dashboard.consent_rate": "个人信息授权同意率",
+           "dashboard.consented": "同意 {rate}"},
     "en": {"channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
            "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.save": "Save",
            "channels.archive": "Archive", "channels.archived": "Archived", "channels.from": "From", "channels.to": "To",
@@ -84,8 +86,24 @@ MESSAGES = {
                                 "A file with any bad row is not imported at all.",
            "channels.crm.result": "{created} new and {updated} updated accounts, {contacts} new contacts; "
                                   "{classified} leads match the CRM.",
-           "channels.crm.nothing": "Nothing was imported:", "channels.crm.line": "line {line}: {message}"},
+           "channels.crm.nothing": "Nothing was imported:", "channels.crm.line": "line {line}: {message}",
+           "dashboard.new_by_channel": "New leads by channel, last {days} days", "dashboard.consent_rate": "Consent rate",
+           "dashboard.consented": "{rate} consented"},
 }
+
+DASHBOARD_DAYS = 7
+
+
+async def new_leads_panel(ctx: PageContext) -> dict[str, Any]:
+    """The dashboard's card: the last week's new leads per channel and their consent rate."""
+    end = ctx.clock.now().astimezone(CHINA).date()
+    start = end - timedelta(days=DASHBOARD_DAYS - 1)
+    rows = sorted((r for r in await channel_report(start, end) if r.new_leads), key=lambda r: -r.new_leads)
+    total = sum(r.new_leads for r in rows)
+    consented = sum(round((r.consent_rate or 0) * r.new_leads) for r in rows)
+    return {"days": DASHBOARD_DAYS, "start": start, "end": end, "rows": rows[:6], "total": total,
+            "consent_rate": consented / total if total else None}
+
 
 def channel_service(bot) -> ChannelService:
     return ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom) if bot.wecom else None)
@@ -255,6 +273,7 @@ def register_console(console: Console, bot) -> None:
     common = dict(section="channels", title="channels.title")
     page("/channels", pages.list, template="onboarding_channels.html", permission="channels.read", **common)
     page("/channels", pages.create, template="", permission="channels.write", methods=("POST",), **common)
+    console.add_dashboard_panel("onboarding_dashboard.html", new_leads_panel, permission="channels.read")
     page("/channels/report.csv", pages.report_csv, template="", permission="channels.read", **common)
     page("/channels/crm", pages.crm_form, template="onboarding_crm.html", permission="channels.write", **common)
     page("/channels/crm", pages.crm_import, template="onboarding_crm.html", permission="channels.write",
