@@ -99,3 +99,22 @@ MESSAGES["en"].update({
     "dashboard.faq_answer_rate": "FAQ answer rate, last {days} days", "dashboard.faq_asked": "{n} questions asked",
     "dashboard.faq_top_misses": "Most asked questions without an answer",
 })
+
+# Audit entries of FAQ changes, as sentences.
+MESSAGES["zh"].update({
+    "audit.action.faq.import": "导入问答文件", "audit.action.faq.entry.save": "保存问答条目",
+    "audit.action.faq.settings": "修改工作时间与转人工", "audit.action.faq.group": "修改客户群问答设置",
+    "audit.action.faq.review.attach": "把待处理问题加为条目问法", "audit.action.faq.review.create": "根据待处理问题新建条目",
+    "audit.action.faq.review.correct": "确认机器人回答正确", "audit.action.faq.review.ignore": "忽略待处理问题",
+    "audit.field.unchanged": "未变", "audit.field.question": "问题", "audit.field.answer": "回答",
+    "audit.field.variants": "问法", "audit.field.keywords": "关键词", "audit.field.category": "分类",
+})
+MESSAGES["en"].update({
+    "audit.action.faq.import": "Imported the FAQ file", "audit.action.faq.entry.save": "Saved FAQ entry",
+    "audit.action.faq.settings": "Changed hours and hand-over", "audit.action.faq.group": "Changed the FAQ settings of group",
+    "audit.action.faq.review.attach": "Added review questions as variants", "audit.action.faq.review.create":
+        "Created an entry from review questions", "audit.action.faq.review.correct": "Marked answers correct",
+    "audit.action.faq.review.ignore": "Ignored review questions",
+    "audit.field.unchanged": "unchanged", "audit.field.question": "question", "audit.field.answer": "answer",
+    "audit.field.variants": "variants", "audit.field.keywords": "keywords", "audit.field.category": "category",
+})

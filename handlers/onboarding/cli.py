@@ -12,6 +12,7 @@ import aiohttp
 
 from bot.clock import Clock
 from bot.config import Settings
+from console.audit import record_cli
 from leads.crm import CrmFileError, parse_crm_csv
 from models import Channel
 
@@ -69,7 +70,9 @@ def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run():
         async with _connected(settings):
-            return await import_crm_csv(text)
+            result = await import_crm_csv(text)
+            await record_cli("crm.import", target_type="crm", target_id=Path(args.file).name, after=result.__dict__)
+            return result
 
     try:
         result = asyncio.run(run())
@@ -90,7 +93,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run():
         async with _connected(settings) as service:
-            return await apply_setup(text, service)
+            result = await apply_setup(text, service)
+            if result.created or result.updated:
+                await record_cli("channel.import", target_type="channel", target_id=Path(args.file).name,
+                                 after={"created": result.created, "updated": result.updated})
+            return result
 
     try:
         result = asyncio.run(run())
@@ -117,6 +124,7 @@ def cmd_channels(args: argparse.Namespace, settings: Settings) -> int:
             if args.action == "archive":
                 revoked = bool(channel.config_id) and service.wecom is not None
                 await service.archive(channel)
+                await record_cli("channel.archive", target_type="channel", target_id=channel.code)
                 print(f"archived {channel.code}: " + ("its QR code no longer works" if revoked else ARCHIVED_QR_LIVES))
                 return 0
             data = (qr_svg(channel.qr_url, channel.name) if args.format == "svg"

@@ -105,6 +105,31 @@ async def new_leads_panel(ctx: PageContext) -> dict[str, Any]:
             "consent_rate": consented / total if total else None}
 
 
+MESSAGES["zh"].update({
+    "audit.action.channel.create": "新建渠道", "audit.action.channel.update": "修改渠道",
+    "audit.action.channel.archive": "归档渠道", "audit.action.channel.import": "导入渠道文件",
+    "audit.action.crm.import": "导入 CRM 客户", "audit.field.created": "新建", "audit.field.updated": "更新",
+    "audit.field.accounts_created": "新增客户", "audit.field.accounts_updated": "更新客户",
+    "audit.field.contacts": "新增联系人", "audit.field.leads_classified": "匹配到 CRM 的线索",
+    "audit.field.code": "代码", "audit.field.kind": "类型", "audit.field.cost": "费用", "audit.field.staff": "接待成员",
+    "audit.field.backup": "备用成员", "audit.field.welcome_template": "欢迎语", "audit.field.groups": "客户群",
+    "audit.field.group_keyword": "加群关键词", "audit.field.platform": "平台", "audit.field.start_date": "开始日期",
+    "audit.field.end_date": "结束日期",
+})
+MESSAGES["en"].update({
+    "audit.action.channel.create": "Created channel", "audit.action.channel.update": "Changed channel",
+    "audit.action.channel.archive": "Archived channel", "audit.action.channel.import": "Imported the channel file",
+    "audit.action.crm.import": "Imported CRM customers from", "audit.field.created": "created",
+    "audit.field.updated": "updated", "audit.field.accounts_created": "new accounts",
+    "audit.field.accounts_updated": "updated accounts", "audit.field.contacts": "new contacts",
+    "audit.field.leads_classified": "leads matching the CRM", "audit.field.code": "code", "audit.field.kind": "kind",
+    "audit.field.cost": "cost", "audit.field.staff": "receiving members", "audit.field.backup": "backup member",
+    "audit.field.welcome_template": "welcome message", "audit.field.groups": "customer groups",
+    "audit.field.group_keyword": "group keyword", "audit.field.platform": "platform",
+    "audit.field.start_date": "start date", "audit.field.end_date": "end date",
+})
+
+
 def channel_service(bot) -> ChannelService:
     return ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom) if bot.wecom else None)
 

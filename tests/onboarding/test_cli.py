@@ -117,3 +117,42 @@ def test_an_unknown_crm_column_is_refused_like_any_other_importer(tmp_path, caps
 
     assert "line 1: unknown column 'emial' (did you mean 'email'?)" in capsys.readouterr().err
     assert not (tmp_path / "never.db").exists()
+
+
+async def _audit_sentences(url: str) -> list[tuple[str, str]]:
+    from bot.database import connect, disconnect
+    from console.audit import entry_json, summary, who
+    from console.i18n import Catalogue
+    from handlers.faq.console_messages import MESSAGES as FAQ
+    from handlers.onboarding.console_pages import MESSAGES as ONBOARDING
+    from models import AuditEntry
+
+    catalogue = Catalogue()
+    catalogue.add(FAQ)
+    catalogue.add(ONBOARDING)
+    t = lambda msgid, **values: catalogue.translate("zh", msgid, **values)  # noqa: E731
+    await connect(url)
+    try:
+        return [(who(e.actor, t), summary(entry_json(e), t, lambda m: catalogue.sentence("zh", m, {})))
+                for e in await AuditEntry.all().order_by("id")]
+    finally:
+        await disconnect()
+
+
+def test_changes_from_the_command_line_are_audited_as_sentences(tmp_path, monkeypatch, capsys):
+    import asyncio
+    from pathlib import Path
+
+    url = f"sqlite://{tmp_path}/siyu.db"
+    monkeypatch.setenv("SIYU_DATABASE_URL", url)
+    crm = tmp_path / "customers.csv"
+    crm.write_text("account,contact,phone\n苏州精工塑胶,王工,13800000000\n", encoding="utf-8")
+    faq = Path(__file__).resolve().parents[2] / "content" / "demo" / "faq.yaml"
+
+    assert main(["crm", "import", str(crm)]) == 0
+    assert main(["faq", "import", str(faq)]) == 0
+
+    (who, crm_line), (_, faq_line) = asyncio.run(_audit_sentences(url))
+    assert who == "命令行"
+    assert crm_line == "导入 CRM 客户 customers.csv：新增客户：1；更新客户：0；新增联系人：1；匹配到 CRM 的线索：0"
+    assert faq_line.startswith("导入问答文件 faq.yaml：新建：")
