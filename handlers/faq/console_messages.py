@@ -64,7 +64,7 @@ MESSAGES = {
         "faq.settings.hours": "Business hours (China time)", "faq.settings.opens": "Opens", "faq.settings.closes": "Closes",
         "faq.settings.holidays": "Holidays (one per line: 2026-10-01 National Day)",
         "faq.settings.workdays": "Extra working days (one per line)",
-        "faq.settings.servicers": "微信客服 receptionists for hand-over (one per line: open_kfid:userid)",
+        "faq.settings.servicers": "WeChat Customer Service receptionists for hand-over (one per line: open_kfid:userid)",
         "faq.settings.notify": "Tell about official-account hand-overs (userids, comma-separated)",
         "faq.settings.groups": "Internal groups (one per line: chat_id answers-a-minute [unmentioned: keyword answers without an @-mention])",
         "faq.toolbar.no_chat": "Open this page from the chat toolbar of a customer group or 1:1 chat.",

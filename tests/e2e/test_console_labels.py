@@ -40,7 +40,7 @@ def catalogues(monkeypatch) -> list[Catalogue]:
     return made
 
 
-async def customer_tour(harness) -> Lead:
+async def customer_tour(harness) -> tuple[Lead, BehaviourEvent]:
     await store_test_faq()
     channel = await make_channel(harness, code="expo", name="展位", kind="trade_show", staff=["zhangsan"])
     customer = harness.sim.add_customer(None, "王工")
@@ -55,7 +55,7 @@ async def customer_tour(harness) -> Lead:
     for kind in EVERY_KIND:
         await BehaviourEvent.create(lead=lead, channel=channel, kind=kind, direction="inbound", platform="wecom",
                                     actor=customer.external_userid, occurred_at=harness.bot.clock.now(), payload={})
-    return lead
+    return lead, answered
 
 
 def visible(html: str) -> str:
@@ -68,7 +68,7 @@ def visible(html: str) -> str:
 @pytest.mark.parametrize("language", ["zh", "en"])
 async def test_console_pages_show_labels_never_keys(catalogues, make_harness, clock, language):
     harness = await make_harness()
-    lead = await customer_tour(harness)
+    lead, answered = await customer_tour(harness)
     await create_user("boss", "admin", PASSWORD, clock=clock)
     from models import StaffUser
 
@@ -87,6 +87,10 @@ async def test_console_pages_show_labels_never_keys(catalogues, make_harness, cl
     lead_page = shown[f"/console/leads/{lead.id}"]
     assert "王工" in lead_page and ("转人工" if language == "zh" else "Handed to a person") in lead_page
     assert sorted(msgid for lang, msgid in catalogue.misses if lang == language) == []
+    weekdays = shown["/console/faq/settings"]
+    assert ("Mon" in weekdays and "周一" not in weekdays) if language == "en" else "周一" in weekdays
+    stats = shown["/console/faq/stats"]
+    assert "下单后多久发货？" in stats and answered.payload["entry_id"] not in stats  # questions, not entry ids
     for path, text in shown.items():
         raw = [code for code in RAW_CODES if re.search(rf"(?<![\w.]){re.escape(code)}(?![\w.])", text)]
         assert raw == [], f"{path} shows raw codes {raw}"
