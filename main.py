@@ -14,31 +14,37 @@ from typing import Sequence
 from bot.config import ConfigError, Settings, load_settings
 
 
-def features(settings: Settings) -> dict:
-    """The routers, services and setups of every feature, in routing priority order: the
-    keyword arguments of ``bot.app.create_app``."""
-    from handlers import faq, onboarding
-    from handlers.staff_commands import staff_router
+def lead_wiring() -> dict:
+    """The lead domain the bot's middlewares and API clients feed: keyword arguments of
+    ``bot.app.create_app``."""
+    from leads.behaviour import BehaviourLog
+    from leads.identity import resolve_lead
 
-    return {
-        "routers": [
-            staff_router(console_url=settings.base_url),
-            onboarding.router,
-            faq.router,
-        ],
-        "services": {**onboarding.onboarding_services(settings), **faq.faq_services(settings)},
-        "setups": [onboarding.privacy_setup, faq.faq_setup, console_setup],
-    }
+    return {"behaviour_log": BehaviourLog, "resolve_lead": resolve_lead}
 
 
-def console_setup(app, bot) -> None:
-    """The staff console and REST API, with every feature's pages and endpoints."""
-    from console import setup_console
-    from handlers import faq, onboarding
+def features() -> list:
+    """Every feature, once, in routing priority order; serving, the demo, the command line
+    and the console are all built from this list."""
+    from handlers import faq, onboarding, staff_commands
 
-    console = setup_console(app, bot.settings, clock=bot.clock)
-    onboarding.register_console(console, bot)
-    faq.register_console(console, bot)
+    product = [staff_commands.feature, onboarding.feature, faq.feature]
+    return [*product, console_feature(product)]
+
+
+def console_feature(product: list):
+    """The staff console and REST API, with the pages and endpoints of ``product``."""
+    from bot.feature import Feature
+    from console import cli as console_cli
+    from console.pages import setup_console
+
+    def mount(app, bot) -> None:
+        console = setup_console(app, bot.settings, clock=bot.clock)
+        for feature in product:
+            if feature.console is not None:
+                feature.console(console, bot)
+
+    return Feature(name="console", web=mount, cli=console_cli.add_cli_parsers)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -56,7 +62,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     ensure_free(settings.host, settings.port)
 
     async def build() -> web.Application:
-        app = await create_app(settings, **features(settings))
+        app = await create_app(settings, features=features(), **lead_wiring())
         app.on_startup.append(_freeze_startup_objects)
         return app
 
@@ -78,12 +84,12 @@ async def _freeze_startup_objects(_app) -> None:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from demo.run import run_demo
 
-    return asyncio.run(run_demo(args, settings, features))
+    return asyncio.run(run_demo(args, settings, features, lead_wiring))
 
 
 def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
     from bot.listening import ensure_free
-    from bot.simulator.app import run_simulator
+    from simulator.app import run_simulator
 
     ensure_free(args.host, args.port)
     run_simulator(args.host, args.port, args.bot_url)
@@ -100,7 +106,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.database import connect, disconnect
-    from bot.export import export_events
+    from leads.export import export_events
 
     since = _parse_since(args.since)
 
@@ -134,9 +140,7 @@ def _parse_since(value: str | None) -> datetime | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from console import cli as console_cli
-    from handlers import faq as faq_cli
-    from handlers import onboarding as onboarding_cli
+    from bot.feature import add_cli
 
     parser = argparse.ArgumentParser(prog="main.py", description="Siyu: a chat-first WeCom/WeChat bot for B2B private-domain marketing.")
     parser.add_argument("--config", metavar="FILE", help="a TOML settings file (SIYU_* environment variables win over it)")
@@ -173,9 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     events.set_defaults(func=cmd_export)
 
-    onboarding_cli.add_cli_parsers(sub)
-    faq_cli.add_cli_parsers(sub)
-    console_cli.add_cli_parsers(sub)
+    add_cli(sub, features())
 
     return parser
 

@@ -16,11 +16,11 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import Clock  # noqa: E402
-from bot.crypto import CallbackCrypto, CallbackSecurityError  # noqa: E402
-from bot.simulator.credentials import SimulatorCredentials  # noqa: E402
-from bot.transports.checks import CallbackRejected, read_body, verified_plaintext  # noqa: E402
-from bot.transports.payloads import PayloadError, parse_xml  # noqa: E402
-from bot.transports.replies import passive_text_reply  # noqa: E402
+from bot.platforms.crypto import CallbackCrypto, CallbackSecurityError  # noqa: E402
+from simulator.credentials import SimulatorCredentials  # noqa: E402
+from bot.platforms.checks import CallbackRejected, read_body, verified_plaintext  # noqa: E402
+from bot.platforms.payloads import PayloadError, parse_xml  # noqa: E402
+from bot.platforms.replies import passive_text_reply  # noqa: E402
 
 REPLY = "您好，已收到：{}"
 

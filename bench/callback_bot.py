@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import main  # noqa: E402
 from bot.dispatcher import Router  # noqa: E402
+from bot.feature import Feature  # noqa: E402
 from bot.events import TextMessage  # noqa: E402
 
 ANSWERS = {
@@ -37,9 +38,8 @@ def bench_router() -> Router:
     return router
 
 
-def features_with_bench_router(settings):
-    wiring = product_features(settings)
-    return {**wiring, "routers": [bench_router(), *wiring.get("routers", ())]}
+def features_with_bench_router():
+    return [Feature(name="bench-reply", router=bench_router()), *product_features()]
 
 
 product_features = main.features

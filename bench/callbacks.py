@@ -46,9 +46,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.crypto import CallbackCrypto, random_nonce  # noqa: E402
-from bot.simulator.credentials import SimulatorCredentials  # noqa: E402
-from bot.simulator.payloads import app_text  # noqa: E402
+from bot.platforms.crypto import CallbackCrypto, random_nonce  # noqa: E402
+from simulator.credentials import SimulatorCredentials  # noqa: E402
+from simulator.payloads import app_text  # noqa: E402
 
 DEADLINE = 5.0  # WeCom drops a callback not answered within 5 s
 QUESTIONS = ("什么时候发货？", "最新价格表发我一下", "春节假期安排是怎样的", "PTFE 板材有现货吗")

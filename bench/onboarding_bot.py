@@ -23,7 +23,7 @@ async def build() -> web.Application:
     settings = load_settings()
     await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=True)
-    app = await create_app(settings, manage_database=False, **main.features(settings))
+    app = await create_app(settings, manage_database=False, features=main.features(), **main.lead_wiring())
 
     async def close(_app: web.Application) -> None:
         await Tortoise.close_connections()

@@ -33,12 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 from tortoise import Tortoise  # noqa: E402
 
-from bot.api.wecom import WeComClient  # noqa: E402
+from bot.platforms.wecom.client import WeComClient  # noqa: E402
 from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.database import tortoise_config  # noqa: E402
-from bot.simulator.app import create_simulator_app  # noqa: E402
-from bot.simulator.simulator import CallbackUrls, Simulator  # noqa: E402
+from simulator.app import create_simulator_app  # noqa: E402
+from simulator.simulator import CallbackUrls, Simulator  # noqa: E402
 from handlers.onboarding.channels import ChannelService, parse_spec  # noqa: E402
 from models import Channel, ChannelTouch, Lead, LeadTag  # noqa: E402
 

@@ -45,7 +45,9 @@ class Settings:
     wecom_agent_id: int = 0
     wecom_secret: str = ""
     wecom_contact_secret: str = ""
-    wecom_archive_secret: str = ""  # 会话内容存档 Secret (archiving consent checks)
+    wecom_archive_secret: str = ""  # 会话内容存档 Secret (archiving consent checks, the SDK's Init)
+    wecom_archive_sdk: str = ""  # path to the deployer's libWeWorkFinanceSdk_C.so
+    wecom_archive_keys: str = ""  # VERSION:PATH,… of the RSA private keys for the archive
     wecom_token: str = ""
     wecom_aes_key: str = ""
     wecom_api_base: str = "https://qyapi.weixin.qq.com"

@@ -1,6 +1,8 @@
 """Routers, filters, middlewares and the dispatcher, after aiogram 3.
 
-- Each feature module owns a :class:`Router` and registers handlers on it with filters.
+- Each feature module owns a :class:`Router` and registers handlers on it with filters; a
+  feature's routers form a tree (``include_router``) whose order is written down, not the
+  accident of which module was imported first.
 - The :class:`Dispatcher` holds the feature routers, outer middlewares (around the whole
   dispatch: dedup, lead resolution, behaviour logging) and inner middlewares (around a matched
   handler: timing).
@@ -92,17 +94,15 @@ def platform(*names: str) -> Filter:
     return check
 
 
-def state(*names: str | None) -> Filter:
-    """Match the user's dialog state (``None`` = no dialog in progress), read from the
-    persisted dialogs (the ``dialogs`` service, see bot.dialog) once per dispatch."""
-    wanted = set(names)
+def state(*states: Any) -> Filter:
+    """Match the user's dialog state: a ``bot.dialogs.State`` or its name (``None`` = no
+    dialog in progress), read through the event's dialog context (``dialog``)."""
+    wanted = {None if s is None else str(s) for s in states}
 
     async def check(event: Event, data: Data) -> FilterResult:
-        if "dialog" not in data:
-            dialogs = data.get("dialogs")
-            data["dialog"] = await dialogs.get(event.user_key) if dialogs is not None else None
-        current = data["dialog"].state if data["dialog"] is not None else None
-        return {"dialog": data["dialog"]} if current in wanted else False
+        dialog = data.get("dialog")
+        current = await dialog.state() if dialog is not None else None
+        return current in wanted
 
     return check
 
@@ -153,12 +153,26 @@ class HandlerSpec:
 
 
 class Router:
-    """A feature's handlers. Handlers are tried in registration order; the first whose event
-    type and filters all match handles the event."""
+    """A feature's handlers. Handlers are tried in registration order, then the included
+    routers' in the order they were included; the first whose event type and filters all
+    match handles the event."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.handlers: list[HandlerSpec] = []
+        self.sub_routers: list[Router] = []
+
+    def include_router(self, *routers: Router) -> Router:
+        """Include sub-routers (tried after this router's own handlers, in this order)."""
+        for router in routers:
+            if router is self or router in self.tree():
+                raise ValueError(f"router {router.name} is already in {self.name}")
+            self.sub_routers.append(router)
+        return self
+
+    def tree(self) -> list[Router]:
+        """This router and every included router, in the order their handlers are tried."""
+        return [self, *(r for sub in self.sub_routers for r in sub.tree())]
 
     def on(self, *event_types: type[Event], filters: Iterable[Filter] = ()) -> Callable[[Handler], Handler]:
         """Register a handler for these event types, with filters."""
@@ -219,7 +233,10 @@ class Dispatcher:
         self._chains: dict[tuple, NextHandler] = {}  # built once per middleware list, not per event
 
     def include(self, *routers: Router) -> None:
-        self.routers.extend(routers)
+        """Add router trees, flattened once here (so routing walks one list); include
+        sub-routers before the tree is added."""
+        for router in routers:
+            self.routers.extend(router.tree())
 
     def outer_middleware(self, mw: Middleware) -> Middleware:
         self.outer.append(mw)

@@ -1,5 +1,6 @@
-"""The path of every inbound event: lead resolution → dedup claim and behaviour log (one
-transaction) → router, in the user's order, within the platform's deadline.
+"""The path of every inbound event: the dispatcher's outer middlewares (registered by the app:
+lead resolution → dedup claim and behaviour log, one transaction) → router, in the user's
+order, within the platform's deadline.
 
 WeCom and WeChat drop a callback that is not answered within 5 s and retry it. The pipeline
 waits at most ``passive_budget`` seconds: a handler that answered by then is answered in the
@@ -13,23 +14,13 @@ import logging
 from collections import deque
 from typing import Any
 
-from bot.behaviour import BehaviourLog, behaviour_middleware
-from bot.dedup import DedupGuard
-from bot.dispatcher import Data, Dispatcher, NextHandler
+from bot.dispatcher import Dispatcher
 from bot.events import Event
-from bot.leads import resolve_lead
 from bot.responder import Responder, wake_up
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PASSIVE_BUDGET = 3.0  # of WeCom/WeChat's 5 s, leaving room for the network
-
-
-async def lead_middleware(handler: NextHandler, event: Event, data: Data) -> Any:
-    """Outer middleware: the lead behind the event's customer identity, as ``lead``."""
-    identity = event.identity
-    data["lead"] = await resolve_lead(identity) if identity is not None else None
-    return await handler(event, data)
 
 
 class PassiveDeadlines:
@@ -58,20 +49,10 @@ class PassiveDeadlines:
 
 
 class EventPipeline:
-    def __init__(
-        self,
-        dispatcher: Dispatcher,
-        guard: DedupGuard,
-        behaviour: BehaviourLog,
-        *,
-        passive_budget: float = DEFAULT_PASSIVE_BUDGET,
-    ) -> None:
+    def __init__(self, dispatcher: Dispatcher, *, passive_budget: float = DEFAULT_PASSIVE_BUDGET) -> None:
         self.dispatcher = dispatcher
         self._deadlines = PassiveDeadlines(passive_budget)
         self._background: set[asyncio.Task] = set()
-        # The lead comes first so that the claim and the inbound row share one transaction
-        # (behaviour_middleware with the guard); a duplicate delivery stops there.
-        dispatcher.outer[:0] = [lead_middleware, behaviour_middleware(behaviour, guard)]
 
     async def deliver(self, event: Event, responder: Responder) -> str | None:
         """Handle ``event``; return the passive reply text, or None to just acknowledge."""

@@ -22,12 +22,14 @@ from typing import Callable, TextIO
 from bot import database
 from bot.clock import Clock
 from bot.config import Settings
-from console import audit
-from console.accounts import AccountError, create_user, set_password, user_json
-from console.actors import COMMAND_LINE
-from console.passwords import WeakPassword
-from console.permissions import Role
-from console.tokens import TokenError, create_token, revoke_token, token_json
+from console.access import audit
+from console.access.accounts import AccountError, create_user, set_password
+from console.access.actors import COMMAND_LINE
+from console.access.passwords import WeakPassword
+from console.access.permissions import Role
+from console.access.tokens import TokenError, create_token, revoke_token
+from console.kit.schemas import to_json
+from console.pages.schemas import STAFF_USER, TOKEN
 from models import ApiToken, StaffUser
 
 PasswordPrompt = Callable[[str], str]
@@ -110,7 +112,7 @@ def read_password(args: argparse.Namespace, stdin: TextIO, prompt: PasswordPromp
 
 async def user_add(args, *, stdin, stdout, clock, prompt) -> None:
     user = await create_user(args.name, args.role, read_password(args, stdin, prompt), clock=clock, wecom_userid=args.wecom_userid)
-    await audit.record(COMMAND_LINE, "user.create", at=clock.now(), target_type="staff_user", target_id=user.id, after=user_json(user))
+    await audit.record(COMMAND_LINE, "user.create", at=clock.now(), target_type="staff_user", target_id=user.id, after=to_json(STAFF_USER, user))
     stdout.write(f"created {user.role} {user.username}\n")
 
 
@@ -129,7 +131,7 @@ async def user_list(args, *, stdin, stdout, clock, prompt) -> None:
 
 async def token_create(args, *, stdin, stdout, clock, prompt) -> None:
     row, secret = await create_token(args.name, args.role, clock=clock, created_by=COMMAND_LINE.label)
-    await audit.record(COMMAND_LINE, "token.create", at=clock.now(), target_type="token", target_id=row.id, after=token_json(row))
+    await audit.record(COMMAND_LINE, "token.create", at=clock.now(), target_type="token", target_id=row.id, after=to_json(TOKEN, row))
     stdout.write(secret + "\n")
 
 
@@ -137,9 +139,9 @@ async def token_revoke(args, *, stdin, stdout, clock, prompt) -> None:
     row = await ApiToken.get_or_none(id=args.id)
     if row is None:
         raise CliError(f"no token with id {args.id}")
-    before = token_json(row)
+    before = to_json(TOKEN, row)
     row = await revoke_token(row.id, clock=clock)
-    await audit.record(COMMAND_LINE, "token.revoke", at=clock.now(), target_type="token", target_id=row.id, before=before, after=token_json(row))
+    await audit.record(COMMAND_LINE, "token.revoke", at=clock.now(), target_type="token", target_id=row.id, before=before, after=to_json(TOKEN, row))
     stdout.write(f"revoked token {row.id} ({row.name})\n")
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from content.privacy import POLICY_VERSION
 from models import (BehaviourEvent, Channel, ChannelTouch, ConsentRecord, FaqHit, GroupMembership, Lead,
-                    LeadIdentity, Staff)
+                    LeadIdentity, WeComMember)
 
 DAYS = 30
 SURNAMES = "李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"  # 王工 is the phone page's own customer
@@ -25,7 +25,7 @@ BUSY = {"expo2026-a12": (-17, -12, 9), "live-1126": (-11, -10, 7)}
 async def seed_history(now: datetime, channels: list[Channel], seed: int = 2026) -> int:
     """Leads and their behaviour over the ``DAYS`` days before ``now``; returns how many."""
     rng = random.Random(seed)
-    staff = {s.userid: s for s in await Staff.all()}
+    staff = {s.userid: s for s in await WeComMember.all()}
     count = 0
     for days_ago in range(DAYS, 0, -1):
         day = now - timedelta(days=days_ago)
@@ -38,7 +38,7 @@ async def seed_history(now: datetime, channels: list[Channel], seed: int = 2026)
     return count
 
 
-async def _lead(rng: random.Random, channel: Channel, staff: dict[str, Staff], at: datetime, n: int) -> None:
+async def _lead(rng: random.Random, channel: Channel, staff: dict[str, WeComMember], at: datetime, n: int) -> None:
     consented = rng.random() < 0.65
     owner = staff.get(rng.choice(("zhangsan", "wangwu", "lisi")))
     lead = await Lead.create(name=f"{rng.choice(SURNAMES)}{rng.choice(TITLES)}" if consented else "",

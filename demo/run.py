@@ -7,7 +7,7 @@ import json
 import tempfile
 from dataclasses import fields
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from aiohttp import web
 from aiohttp.log import access_logger
@@ -15,10 +15,11 @@ from aiohttp.log import access_logger
 from bot.app import BOT, create_app
 from bot.clock import Clock
 from bot.config import Settings, data_dir, default_database_url
+from bot.feature import Feature
 from bot.listening import ensure_free
-from bot.simulator.app import SIMULATOR_KEY, create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
-from bot.simulator.archive import SimulatorArchive
+from simulator.app import SIMULATOR_KEY, create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
+from simulator.archive import SimulatorArchive
 from demo.seed import COMPANY, KF_ACCOUNT, seed_company, seed_platform
 from demo.tour import run_tour
 
@@ -59,15 +60,17 @@ def _check_ports(args: argparse.Namespace) -> None:
         ensure_free(args.host, port, instead=args.port + 10)
 
 
-async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[Settings], dict]) -> int:
+async def run_demo(args: argparse.Namespace, _settings: Settings, features: Callable[[], Sequence[Feature]],
+                   lead_wiring: Callable[[], dict]) -> int:
     _check_ports(args)  # before anything is deleted or seeded
     if args.check and not args.database:
         with tempfile.TemporaryDirectory(prefix="siyu-demo-check-") as scratch:
-            return await _run(args, f"sqlite://{scratch}/demo.db", features)
-    return await _run(args, args.database or default_database_url("demo.db"), features)
+            return await _run(args, f"sqlite://{scratch}/demo.db", features, lead_wiring)
+    return await _run(args, args.database or default_database_url("demo.db"), features, lead_wiring)
 
 
-async def _run(args: argparse.Namespace, database_url: str, features: Callable[[Settings], dict]) -> int:
+async def _run(args: argparse.Namespace, database_url: str, features: Callable[[], Sequence[Feature]],
+               lead_wiring: Callable[[], dict]) -> int:
     bot_base = f"http://{args.host}:{args.port}"
     sim_base = f"http://{args.host}:{args.port + 1}"
     clock = Clock()
@@ -80,9 +83,11 @@ async def _run(args: argparse.Namespace, database_url: str, features: Callable[[
     sim_app.router.add_get("/", _phone_page)
     sim_app.router.add_get("/phone", _phone_page)
     sim_app.router.add_get("/demo/setup", _setup_json)
-    wiring = features(settings)
-    wiring["services"]["faq"].archive_source = SimulatorArchive(sim)  # customer groups via the chat archive
-    bot_app = await create_app(settings, clock=clock, **wiring)
+    sim_app[CHANNELS] = []  # filled once the bot has created them
+    plugged = features()
+    # customer groups reach the FAQ through the (simulated) chat archive
+    bot_app = await create_app(settings, clock=clock, features=plugged, archive_source=SimulatorArchive(sim),
+                               **lead_wiring())
 
     runners = []
     # no access log for the simulator: it would be the phone page polling every second
@@ -92,8 +97,8 @@ async def _run(args: argparse.Namespace, database_url: str, features: Callable[[
         await web.TCPSite(runner, args.host, port).start()
         runners.append(runner)
     try:
-        channels, admin = await seed_company(bot_app[BOT])
-        sim_app[CHANNELS] = channels
+        channels, admin = await seed_company(bot_app[BOT], plugged)
+        sim_app[CHANNELS].extend(channels)
         config = None
         if not args.check:
             config = data_dir() / "demo.toml"

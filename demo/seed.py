@@ -1,21 +1,18 @@
-"""The demo company's data: 华材新材料 (a fictional industrial-materials supplier). Channels and
-FAQ come from content/demo/ through the features' own importers, as a customer's would."""
+"""The demo company's data: 华材新材料 (a fictional industrial-materials supplier). Each feature
+seeds its part (channels, FAQ) from content/demo/ through its own importers, as a customer's
+would."""
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Iterable
 
 from bot.app import Bot
-from bot.simulator.simulator import Simulator
-from console.accounts import create_demo_admin
-from handlers.faq import seed_faq
-from handlers.onboarding.channels import ChannelService
-from handlers.onboarding.groups import GroupService
-from handlers.onboarding.setup_file import apply_setup
-from models import Channel, Staff
+from bot.feature import Feature, seed_demo
+from console.access.accounts import create_demo_admin
+from models import Channel, WeComMember
+from simulator.simulator import Simulator
 
 from .history import seed_history
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "content" / "demo"
 KF_ACCOUNT = "wkHuacaiKf0001"
 COMPANY = "华材新材料"
 STAFF = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}  # sales, support, marketing
@@ -31,15 +28,13 @@ def seed_platform(sim: Simulator) -> None:
         sim.add_group(chat_id, name, "zhangsan")
 
 
-async def seed_company(bot: Bot) -> tuple[list[Channel], tuple[str, str] | None]:
-    """Channels (each with a real contact way on the simulated platform), the FAQ and a
-    console admin; returns the channels and the admin's credentials."""
-    service = ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom))
-    await apply_setup((DEMO_DIR / "channels.yaml").read_text(encoding="utf-8"), service)
-    await seed_faq(DEMO_DIR / "faq.yaml")
+async def seed_company(bot: Bot, features: Iterable[Feature]) -> tuple[list[Channel], tuple[str, str] | None]:
+    """Every feature's demo data (channels with real contact ways on the simulated platform,
+    the FAQ...) and a console admin; returns the channels and the admin's credentials."""
+    await seed_demo(bot, features)
     admin = await create_demo_admin(bot.clock)
     channels = list(await Channel.filter(archived=False).exclude(config_id="").order_by("id"))
     for userid, name in STAFF.items():
-        await Staff.update_or_create(userid=userid, defaults={"name": name})
+        await WeComMember.update_or_create(userid=userid, defaults={"name": name})
     await seed_history(bot.clock.now(), channels)
     return channels, admin

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.app import Bot
-from bot.simulator.simulator import Simulator
+from simulator.simulator import Simulator
 from demo.seed import KF_ACCOUNT
 from models import BehaviourEvent, Channel, Lead
 

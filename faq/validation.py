@@ -7,11 +7,11 @@ catastrophically (a quantified group that itself contains a quantifier, like ``(
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from re import _parser as sre_parse  # the stdlib regex parser, used to inspect rule structure
 from typing import Any
 
-import jinja2
-
+from content.rendering import TemplateProblem, compile_template, template_problem
 from faq.entries import RULE_KINDS, SCOPES, FaqEntry, KeywordRule
 from faq.normalise import rule_form
 
@@ -23,6 +23,11 @@ REQUIRED_FIELDS = ("id", "question", "answer")
 OPTIONAL_FIELDS = ("category", "variants", "keywords", "rules", "scope", "active")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
+# What an answer template is test-rendered with when it is saved (the values the FAQ gives it).
+ANSWER_SAMPLE = {
+    "customer_name": "李工", "company": "华材新材料", "business_hours": "周一至周五 09:00–18:00", "is_open": True,
+    "next_open": "明天 09:00", "holidays": ["10月01日（国庆节）"], "now": datetime(2026, 1, 5, 10, 0, tzinfo=timezone.utc),
+}
 _REPEATS = (sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, getattr(sre_parse, "POSSESSIVE_REPEAT", None))
 
 
@@ -119,17 +124,22 @@ def _rule(raw: Any, where: str, problems: list[str]) -> KeywordRule | None:
     return None if len(problems) > before else KeywordRule(kind, pattern.strip(), priority)
 
 
-def _answer(record: dict, problems: list[str]) -> str:
+def _answer(record: dict, problems: list[str], test_render: bool) -> str:
     answer = _text(record, "answer", problems, MAX_ANSWER_CHARS)
     try:
-        jinja2.Environment().parse(answer)
-    except jinja2.TemplateSyntaxError as exc:
-        problems.append(f"'answer' is not a valid template (line {exc.lineno}: {exc.message})")
+        compile_template(answer, "lenient")
+        why = template_problem(answer, ANSWER_SAMPLE, dialect="lenient") if test_render else None
+    except TemplateProblem as exc:
+        why = f"template {exc}"
+    if why:
+        problems.append(f"'answer' is not a valid template: {why}")
     return answer
 
 
-def entry_from_record(record: Any) -> tuple[FaqEntry | None, list[str]]:
-    """A FaqEntry built from ``record``, or None with the list of problems found."""
+def entry_from_record(record: Any, *, test_render: bool = True) -> tuple[FaqEntry | None, list[str]]:
+    """A FaqEntry built from ``record``, or None with the list of problems found. The answer
+    template is test-rendered on sample data (``test_render``: when an author saves it; an
+    entry already stored is only parsed)."""
     if not isinstance(record, dict):
         return None, ["an entry must be a mapping (JSON object)"]
     problems: list[str] = []
@@ -155,7 +165,7 @@ def entry_from_record(record: Any) -> tuple[FaqEntry | None, list[str]]:
     entry = FaqEntry(
         id=entry_id,
         question=_text(record, "question", problems),
-        answer=_answer(record, problems),
+        answer=_answer(record, problems, test_render),
         category=category if isinstance(category, str) else "other",
         variants=_strings(record, "variants", problems),
         keywords=_strings(record, "keywords", problems),

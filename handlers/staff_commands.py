@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from bot.dispatcher import Router, platform
+from bot.feature import Feature
 from bot.events import Platform, TextMessage
 from bot.responder import Responder
-from console.accounts import user_actor
-from console.actors import Actor
-from console.i18n import DISPLAY_TZ, Catalogue
-from console.leads import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
+from console.access.accounts import user_actor
+from console.access.actors import Actor
+from console.kit.i18n import DISPLAY_TZ, Catalogue
+from leads.queries import LeadFilter, filtered_leads, leads_json, timeline, visible_lead
 from models import StaffUser
 
 COMMAND = re.compile(r"^\s*[/／](\S+)\s*(.*)$", re.DOTALL)
@@ -41,7 +42,7 @@ class CommandCall:
 @dataclass(frozen=True)
 class StaffCommand:
     name: str  # typed as /name
-    permission: str  # a console permission (console.permissions)
+    permission: str  # a console permission (console.access.permissions)
     usage: str  # e.g. "/lead 姓名或编号"
     summary: str  # one line for /help
     run: Callable[[CommandCall], Awaitable[str]]  # returns the reply
@@ -136,3 +137,9 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
         role = Catalogue().translate("zh", f"role.{actor.role.value}")
         return f"你的角色（{role}）不能使用 /{command.name}。"
     return await command.run(CommandCall(event, args, actor, console_url, commands))
+
+
+feature = Feature(
+    name="staff_commands",
+    router=lambda bot: staff_router(console_url=bot.settings.base_url),  # links add /console/...
+)

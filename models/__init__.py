@@ -1,21 +1,22 @@
-"""Tortoise models. Knows no feature, page or platform API: only the data."""
+"""Tortoise models, filed by owner. Knows no feature, page or platform API: only the data.
+
+leads (with the behaviour log), onboarding, faq, wecom (the platform's own records),
+access (console sign-in and audit), kernel (the chat kernel's guard and dialogs)."""
+from models.access import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
 from models.behaviour import BehaviourEvent
-from models.faq import FaqEntryRecord, FaqHit
-from models.faq_review import ArchiveCursor, FaqGroupSetting, FaqSettings, FaqSuggestion
-from models.leads import Channel, CustomerGroup, Lead, LeadIdentity, LeadTag, Staff
+from models.content import TemplateFailure
+from models.faq import FaqEntryRecord, FaqGroupSetting, FaqHit, FaqSettings, FaqSuggestion
+from models.kernel import DialogState, ProcessedCallback
+from models.leads import CrmAccount, CrmContact, Lead, LeadIdentity, LeadProfile, LeadTag
 from models.onboarding import (
-    ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CrmAccount, CrmContact, GroupJoinWay,
-    GroupMembership, LeadProfile,
+    Channel, ChannelSettings, ChannelTouch, ConsentRecord, CorpTagRecord, CustomerGroup, GroupJoinWay,
+    GroupMembership,
 )
-from models.pipeline import DialogState, KfConversation, KfCursor, ProcessedCallback
-from models.staff import ApiToken, AuditEntry, LoginAttempt, StaffSession, StaffUser
+from models.wecom import ArchiveCursor, KfConversation, KfCursor, WeComMember
 
 __all__ = [
-    "ArchiveCursor",
-    "FaqGroupSetting",
-    "FaqSettings",
-    "FaqSuggestion",
     "ApiToken",
+    "ArchiveCursor",
     "AuditEntry",
     "BehaviourEvent",
     "Channel",
@@ -28,7 +29,10 @@ __all__ = [
     "CustomerGroup",
     "DialogState",
     "FaqEntryRecord",
+    "FaqGroupSetting",
     "FaqHit",
+    "FaqSettings",
+    "FaqSuggestion",
     "GroupJoinWay",
     "GroupMembership",
     "KfConversation",
@@ -38,8 +42,9 @@ __all__ = [
     "LeadProfile",
     "LeadTag",
     "LoginAttempt",
+    "TemplateFailure",
     "ProcessedCallback",
-    "Staff",
     "StaffSession",
     "StaffUser",
+    "WeComMember",
 ]

@@ -12,6 +12,8 @@ class BehaviourEvent(Model):
     id = fields.BigIntField(primary_key=True)
     lead = fields.ForeignKeyField("models.Lead", null=True, related_name="events", on_delete=fields.SET_NULL)
     channel = fields.ForeignKeyField("models.Channel", null=True, related_name="events", on_delete=fields.SET_NULL)
+    lead_id: int | None  # the foreign keys' columns, for type checkers
+    channel_id: int | None
     kind = fields.CharField(max_length=64)
     direction = fields.CharField(max_length=8)  # inbound | outbound
     platform = fields.CharField(max_length=16, default="")

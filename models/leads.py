@@ -1,38 +1,9 @@
-"""Leads, their platform identities, staff, channels and customer groups."""
+"""Leads: a person in the private domain, their platform identities, tags and profile, and
+the CRM records they are matched against."""
 from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
-
-
-class Staff(Model):
-    """A WeCom staff member (成员) who receives contacts and talks to customers."""
-
-    id = fields.IntField(primary_key=True)
-    userid = fields.CharField(max_length=64, unique=True)
-    name = fields.CharField(max_length=64, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "staff"
-
-
-class Channel(Model):
-    """A touchpoint whose QR code brings contacts in. Its code is the contact way's state."""
-
-    id = fields.IntField(primary_key=True)
-    code = fields.CharField(max_length=30, unique=True)
-    name = fields.CharField(max_length=128)
-    kind = fields.CharField(max_length=32, default="other")
-    cost = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
-    welcome_template = fields.TextField(default="")
-    config_id = fields.CharField(max_length=64, default="")
-    qr_url = fields.CharField(max_length=512, default="")
-    archived = fields.BooleanField(default=False)
-    created_at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "channel"
 
 
 class Lead(Model):
@@ -44,7 +15,11 @@ class Lead(Model):
     status = fields.CharField(max_length=16, default="active", db_index=True)
     first_channel = fields.ForeignKeyField("models.Channel", null=True, related_name="first_leads", on_delete=fields.SET_NULL)
     last_channel = fields.ForeignKeyField("models.Channel", null=True, related_name="last_leads", on_delete=fields.SET_NULL)
-    owner = fields.ForeignKeyField("models.Staff", null=True, related_name="leads", on_delete=fields.SET_NULL)
+    owner = fields.ForeignKeyField("models.WeComMember", null=True, related_name="leads", on_delete=fields.SET_NULL)
+    first_channel_id: int | None  # the foreign keys' columns and the reverse relations, for type checkers
+    last_channel_id: int | None
+    owner_id: int | None
+    identities: fields.ReverseRelation[LeadIdentity]
     consent_at = fields.DatetimeField(null=True)  # when the lead agreed to the processing rules
     consent_version = fields.CharField(max_length=32, default="", db_default="")  # which rules they agreed to
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -59,6 +34,7 @@ class LeadIdentity(Model):
 
     id = fields.IntField(primary_key=True)
     lead = fields.ForeignKeyField("models.Lead", related_name="identities", on_delete=fields.CASCADE)
+    lead_id: int
     kind = fields.CharField(max_length=32)
     value = fields.CharField(max_length=128)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -73,6 +49,7 @@ class LeadTag(Model):
 
     id = fields.IntField(primary_key=True)
     lead = fields.ForeignKeyField("models.Lead", related_name="tags", on_delete=fields.CASCADE)
+    lead_id: int
     name = fields.CharField(max_length=64, db_index=True)
 
     class Meta:
@@ -80,16 +57,49 @@ class LeadTag(Model):
         unique_together = (("lead", "name"),)
 
 
-class CustomerGroup(Model):
-    """An external customer group (客户群)."""
+class LeadProfile(Model):
+    """What onboarding knows of a lead beyond its name: consented contact details, pushes
+    stopped, lost, CRM classification and the referrer who brought it."""
 
     id = fields.IntField(primary_key=True)
-    chat_id = fields.CharField(max_length=64, unique=True)
-    name = fields.CharField(max_length=128, default="")
-    owner_userid = fields.CharField(max_length=64, default="")
-    member_count = fields.IntField(default=0)
-    dismissed = fields.BooleanField(default=False)
-    updated_at = fields.DatetimeField(auto_now=True)
+    lead = fields.OneToOneField("models.Lead", related_name="profile", on_delete=fields.CASCADE)
+    phone = fields.CharField(max_length=32, default="")
+    email = fields.CharField(max_length=128, default="")
+    role = fields.CharField(max_length=64, default="")
+    unsubscribed_at = fields.DatetimeField(null=True)
+    erased_at = fields.DatetimeField(null=True)
+    lost_at = fields.DatetimeField(null=True)
+    lost_reason = fields.CharField(max_length=64, default="")  # e.g. customer_deleted_staff:zhangsan
+    crm_match = fields.CharField(max_length=16, default="new", db_index=True)  # existing_account | known_contact | new
+    crm_account = fields.ForeignKeyField("models.CrmAccount", null=True, related_name="leads", on_delete=fields.SET_NULL)
+    referrer = fields.ForeignKeyField("models.Lead", null=True, related_name="referred", on_delete=fields.SET_NULL)
+    referrer_id: int | None
+    referral_count = fields.IntField(default=0)
 
     class Meta:
-        table = "customer_group"
+        table = "lead_profile"
+
+
+class CrmAccount(Model):
+    """An existing customer company from the CRM."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=256, unique=True)
+    normalised = fields.CharField(max_length=256, db_index=True)
+    owner = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "crm_account"
+
+
+class CrmContact(Model):
+    """A known person at a CRM account."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("models.CrmAccount", related_name="contacts", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=128, default="")
+    phone = fields.CharField(max_length=32, default="", db_index=True)
+    email = fields.CharField(max_length=128, default="", db_index=True)
+
+    class Meta:
+        table = "crm_contact"

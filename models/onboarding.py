@@ -1,9 +1,27 @@
-"""Onboarding data: channel settings, touches, corp tags, group join ways and memberships,
-consent records, lead onboarding profiles and the CRM accounts leads are matched against."""
+"""Onboarding: channels and their settings, the touches that bring contacts in, corp tags,
+customer groups and their join ways and memberships, and PIPL consent."""
 from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
+
+
+class Channel(Model):
+    """A touchpoint whose QR code brings contacts in. Its code is the contact way's state."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=30, unique=True)
+    name = fields.CharField(max_length=128)
+    kind = fields.CharField(max_length=32, default="other")
+    cost = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    welcome_template = fields.TextField(default="")
+    config_id = fields.CharField(max_length=64, default="")
+    qr_url = fields.CharField(max_length=512, default="")
+    archived = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "channel"
 
 
 class ChannelSettings(Model):
@@ -62,6 +80,21 @@ class CorpTagRecord(Model):
         table = "corp_tag"
 
 
+class CustomerGroup(Model):
+    """An external customer group (客户群)."""
+
+    id = fields.IntField(primary_key=True)
+    chat_id = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=128, default="")
+    owner_userid = fields.CharField(max_length=64, default="")
+    member_count = fields.IntField(default=0)
+    dismissed = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customer_group"
+
+
 class GroupJoinWay(Model):
     """A group live code: a join way over up to five customer groups, for one channel."""
 
@@ -95,28 +128,6 @@ class GroupMembership(Model):
         unique_together = (("chat_id", "external_userid"),)
 
 
-class LeadProfile(Model):
-    """What onboarding knows of a lead beyond its name: consented contact details, pushes
-    stopped, lost, CRM classification and the referrer who brought it."""
-
-    id = fields.IntField(primary_key=True)
-    lead = fields.OneToOneField("models.Lead", related_name="profile", on_delete=fields.CASCADE)
-    phone = fields.CharField(max_length=32, default="")
-    email = fields.CharField(max_length=128, default="")
-    role = fields.CharField(max_length=64, default="")
-    unsubscribed_at = fields.DatetimeField(null=True)
-    erased_at = fields.DatetimeField(null=True)
-    lost_at = fields.DatetimeField(null=True)
-    lost_reason = fields.CharField(max_length=64, default="")  # e.g. customer_deleted_staff:zhangsan
-    crm_match = fields.CharField(max_length=16, default="new", db_index=True)  # existing_account | known_contact | new
-    crm_account = fields.ForeignKeyField("models.CrmAccount", null=True, related_name="leads", on_delete=fields.SET_NULL)
-    referrer = fields.ForeignKeyField("models.Lead", null=True, related_name="referred", on_delete=fields.SET_NULL)
-    referral_count = fields.IntField(default=0)
-
-    class Meta:
-        table = "lead_profile"
-
-
 class ConsentRecord(Model):
     """A consent action of a lead: agree, unsubscribe or erase, with the policy version."""
 
@@ -129,28 +140,3 @@ class ConsentRecord(Model):
 
     class Meta:
         table = "consent_record"
-
-
-class CrmAccount(Model):
-    """An existing customer company from the CRM."""
-
-    id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=256, unique=True)
-    normalised = fields.CharField(max_length=256, db_index=True)
-    owner = fields.CharField(max_length=64, default="")
-
-    class Meta:
-        table = "crm_account"
-
-
-class CrmContact(Model):
-    """A known person at a CRM account."""
-
-    id = fields.IntField(primary_key=True)
-    account = fields.ForeignKeyField("models.CrmAccount", related_name="contacts", on_delete=fields.CASCADE)
-    name = fields.CharField(max_length=128, default="")
-    phone = fields.CharField(max_length=32, default="", db_index=True)
-    email = fields.CharField(max_length=128, default="", db_index=True)
-
-    class Meta:
-        table = "crm_contact"

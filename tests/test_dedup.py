@@ -6,12 +6,14 @@ import uuid
 
 import pytest
 
-from bot.behaviour import BehaviourLog
 from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router
 from bot.events import ContactAdded, Platform
+from bot.middlewares import behaviour_middleware, lead_middleware
 from bot.pipeline import EventPipeline
 from bot.responder import Responder
+from leads.behaviour import BehaviourLog
+from leads.identity import resolve_lead
 
 
 @pytest.fixture
@@ -36,11 +38,13 @@ def process(handled: list, redis=None, clock=None) -> EventPipeline:
         await asyncio.sleep(0)
         handled.append(event.external_user_id)
 
-    dispatcher = Dispatcher()
-    dispatcher.include(router)
     prefix = f"siyu-test:{uuid.uuid4().hex}:"
     guard = DedupGuard(redis, prefix=prefix) if redis is not None else DedupGuard()
-    return EventPipeline(dispatcher, guard, BehaviourLog(clock), passive_budget=1.0)
+    dispatcher = Dispatcher()
+    dispatcher.outer_middleware(lead_middleware(resolve_lead))
+    dispatcher.outer_middleware(behaviour_middleware(BehaviourLog(clock), guard))
+    dispatcher.include(router)
+    return EventPipeline(dispatcher, passive_budget=1.0)
 
 
 def added(create_time: int) -> ContactAdded:

@@ -20,6 +20,7 @@ def free_port_pair() -> int:
                 continue
 
 
+@pytest.mark.slow
 def test_the_demo_tour_runs(tmp_path, capsys):
     port = free_port_pair()
     code = main(["demo", "--check", "--port", str(port), "--database", f"sqlite://{tmp_path}/demo.db"])
@@ -83,7 +84,7 @@ def test_the_demo_company_tells_one_story():
     from argparse import Namespace
 
     from bot.clock import Clock
-    from bot.simulator.simulator import CallbackUrls, Simulator
+    from simulator.simulator import CallbackUrls, Simulator
     from demo.run import demo_settings
     from demo.seed import COMPANY
     from handlers.faq.hours import BusinessHours

@@ -1,7 +1,7 @@
 """Routers, filters, dependency injection and middlewares, without a server."""
 import pytest
 
-from bot.dialog import Dialogs
+from bot.dialogs import DatabaseDialogStorage, State, StatesGroup, dialog_middleware
 from bot.dispatcher import UNHANDLED, Dispatcher, Router, chat, state, text
 from bot.events import ChatKind, Platform, TextMessage
 
@@ -113,20 +113,24 @@ def test_sync_handlers_are_refused_at_registration():
         router.message()(lambda event: None)
 
 
-async def test_dialog_state_is_persisted_and_routes_the_next_message(db):
+async def test_dialog_state_is_persisted_and_routes_the_next_message(db, clock):
+    class Nps(StatesGroup, flow="nps"):
+        score = State()
+
     router = Router("survey")
     answers = []
 
     @router.message(text(equals="调研"))
-    async def start(event, dialogs):
-        await dialogs.set(event.user_key, "nps:score")
+    async def start(event, dialog):
+        await dialog.goto(Nps.score)
 
-    @router.message(state("nps:score"))
-    async def score(event, dialogs):
+    @router.message(state(Nps.score))
+    async def score(event, dialog):
         answers.append(event.content)
-        await dialogs.clear(event.user_key)
+        await dialog.clear()
 
-    dp = Dispatcher(services={"dialogs": Dialogs()})
+    dp = Dispatcher()
+    dp.outer_middleware(dialog_middleware(DatabaseDialogStorage(), clock))
     dp.include(router)
     await dp.feed(msg("调研"))
     await dp.feed(msg("9"))

@@ -4,8 +4,8 @@ import io
 import json
 from datetime import datetime, timezone
 
-from bot.behaviour import BehaviourLog
-from bot.export import export_events
+from leads.behaviour import BehaviourLog
+from leads.export import export_events
 from models import Channel, Lead, LeadIdentity
 
 

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from tortoise.transactions import in_transaction
 
-from bot.behaviour import BehaviourLog, BehaviourRow
 from bot.database import GroupCommit, default_client
 from bot.dedup import DedupGuard
 from bot.events import ChatKind, Platform, TextMessage
+from leads.behaviour import BehaviourLog, BehaviourRow
 from models import BehaviourEvent, Lead, ProcessedCallback
 
 
@@ -94,16 +94,16 @@ async def test_claims_and_plain_rows_written_together_each_get_their_own_row(db,
 
 
 async def test_a_claim_is_never_left_without_its_recorded_event(db, clock, monkeypatch):
-    import bot.behaviour
+    import leads.behaviour
 
-    real_insert = bot.behaviour.insert_rows
+    real_insert = leads.behaviour.insert_rows
 
     async def refuse_m3(client, rows):
         if any(row.payload.get("text") == "broken" for row in rows):
             raise RuntimeError("the database refused the row")
         return await real_insert(client, rows)
 
-    monkeypatch.setattr(bot.behaviour, "insert_rows", refuse_m3)
+    monkeypatch.setattr(leads.behaviour, "insert_rows", refuse_m3)
     log, guard = BehaviourLog(clock), DedupGuard()
     results = await asyncio.gather(log.record_first(staff_text("m2"), None, guard),
                                    log.record_first(staff_text("m3", content="broken"), None, guard),

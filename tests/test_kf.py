@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from bot.events import KfEvent, KfMsgOrEvent, MediaMessage, Platform, TextMessage, UnknownEvent
-from bot.kf import KfPuller, KfSender, kf_item_event, record_customer_message
+from bot.platforms.wecom.kf import KfPuller, KfSender, kf_item_event, record_customer_message
 from models import KfConversation, KfCursor
-from tests.transports.platform import StubPipeline
+from tests.support.callbacks import StubPipeline
 
 KF = "wkAJ2GCAAASSm4_FhToWMFea0xAFfd3Q"
 CUSTOMER = "wmAJ2GCAAAme1XQRC-NI-q0_ZM9ukoAw"

@@ -2,12 +2,14 @@
 failing handler never stops the bot."""
 import asyncio
 
-from bot.behaviour import BehaviourLog
 from bot.dedup import DedupGuard
 from bot.dispatcher import Dispatcher, Router, text
 from bot.events import ChatKind, Platform, TextMessage
+from bot.middlewares import behaviour_middleware, lead_middleware
 from bot.pipeline import EventPipeline, PassiveDeadlines
 from bot.responder import Responder
+from leads.behaviour import BehaviourLog
+from leads.identity import resolve_lead
 from models import BehaviourEvent, Lead, ProcessedCallback
 
 
@@ -20,8 +22,10 @@ def kf_text(content: str, msg_id: str, sender: str = "wmCUSTOMER1") -> TextMessa
 
 def make_pipeline(router: Router, clock, budget: float = 1.0) -> EventPipeline:
     dispatcher = Dispatcher()
+    dispatcher.outer_middleware(lead_middleware(resolve_lead))
+    dispatcher.outer_middleware(behaviour_middleware(BehaviourLog(clock), DedupGuard()))
     dispatcher.include(router)
-    return EventPipeline(dispatcher, DedupGuard(), BehaviourLog(clock), passive_budget=budget)
+    return EventPipeline(dispatcher, passive_budget=budget)
 
 
 class Sent:

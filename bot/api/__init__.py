@@ -1,4 +1,5 @@
-"""Async clients for the WeCom and WeChat server APIs.
+"""What the WeCom and WeChat API clients share (bot.platforms.wecom.client.WeComClient,
+bot.platforms.wechat.client.WeChatClient): transport, tokens, errors, rate limits.
 
     async with aiohttp.ClientSession() as session:
         wecom = WeComClient(settings, session, clock, on_sent=behaviour.on_api_sent)
@@ -13,11 +14,9 @@ from .errors import ApiError, RateLimited, SystemBusy, TokenExpired, TransportEr
 from .ratelimit import PathRateLimiter, Rate
 from .tokens import Credential, MemoryTokenStore, RedisTokenStore, TokenStore, token_store_for
 from .transport import SENDING_APIS, OnSent, RetryPolicy
-from .wechat import WeChatClient
-from .wecom import WeComClient
 
 __all__ = [
     "ApiError", "Credential", "MemoryTokenStore", "OnSent", "PathRateLimiter", "Rate", "RateLimited",
     "RedisTokenStore", "RetryPolicy", "SENDING_APIS", "SystemBusy", "TokenExpired", "TokenStore",
-    "TransportError", "WeChatClient", "WeComClient", "token_store_for",
+    "TransportError", "token_store_for",
 ]

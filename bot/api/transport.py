@@ -18,6 +18,7 @@ import aiohttp
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 
+from .deliveries import DELIVERING_APIS
 from .errors import RETRYABLE_CODES, ApiError, TransportError, error_for
 from .ratelimit import PathRateLimiter, Rate
 from .tokens import AccessTokens, Credential, TokenStore, token_store_for
@@ -28,13 +29,7 @@ OnSent = Callable[[str, dict], Awaitable[None]]
 Call = Callable[[], Awaitable[dict]]
 
 # APIs that deliver a message to a person: the on_sent hook hears of each success.
-SENDING_APIS = frozenset({
-    "/cgi-bin/message/send",
-    "/cgi-bin/kf/send_msg",
-    "/cgi-bin/externalcontact/send_welcome_msg",
-    "/cgi-bin/externalcontact/add_msg_template",
-    "/cgi-bin/message/custom/send",
-})
+SENDING_APIS = frozenset(DELIVERING_APIS)
 
 DEFAULT_TIMEOUT = 10.0
 _CREDENTIAL_IN_TEXT = re.compile(r"((?:access_token|corpsecret|secret)=)[^&\s'\"]+")

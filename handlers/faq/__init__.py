@@ -1,24 +1,44 @@
 """The FAQ in the chats: instant answers where the bot may answer, one-click suggestions for
 staff where it may not, the hit log with feedback, and the review inbox.
 
-Wiring (main.py): ``router`` after onboarding's, ``faq_services(settings)`` among the
-services, ``add_cli_parsers(subparsers)`` for ``faq import|export|match|group-rules``,
-``register_console(console, bot)`` for the pages and API, ``faq_setup`` among the setups
-(warms the index; pulls the chat archive every 15 s when an archive source is configured),
-``seed_faq()`` for the demo.
+Plugged in by ``main.py`` through ``feature``. Modules by role:
+
+- chat handlers: ``chat`` (the router), ``suggestions`` (archive hits → staff suggestions);
+- use cases: ``service`` (the conversation and its dialog states), ``texts``, ``hits``,
+  ``review``, ``store``, ``hours``, ``ratelimit``, ``group_rules``, ``options`` (the options
+  staff edit), ``lifecycle`` (start-up and shut-down hooks), ``seed`` (the demo FAQ);
+- console and API: ``web`` (registration, dashboard panel; ``pages``, ``api``, ``jssdk``, ``messages``);
+- command line: ``cli``.
 """
+from bot.feature import Feature
 from handlers.faq.chat import router
 from handlers.faq.cli import add_cli_parsers
 from handlers.faq.hours import BusinessHours
-from handlers.faq.polling import archive_polling, faq_setup
+from handlers.faq.lifecycle import start_archive_polling, stop_archive_polling, warm_index
 from handlers.faq.seed import seed_faq
-from handlers.faq.service import Faq, FaqOptions
+from handlers.faq.service import Faq, FaqDialog, FaqOptions
 from handlers.faq.web import register_console
 
 
-def faq_services(settings=None, options: FaqOptions | None = None, archive_source=None) -> dict:
-    """The services FAQ handlers ask for by name."""
-    return {"faq": Faq(options, archive_source)}
+def faq_services(bot) -> dict:
+    """The services FAQ handlers ask for by name, bound to the bot's clock, behaviour log
+    and chat archive once."""
+    return {"faq": Faq(bot.clock, bot.behaviour, FaqOptions(), bot.archive_source)}
 
 
-__all__ = ["BusinessHours", "archive_polling", "faq_setup", "Faq", "FaqOptions", "add_cli_parsers", "faq_services", "register_console", "router", "seed_faq"]
+async def _seed_demo(bot) -> None:
+    await seed_faq()
+
+
+feature = Feature(
+    name="faq",
+    router=router,
+    services=faq_services,
+    on_startup=(warm_index, start_archive_polling),
+    on_shutdown=(stop_archive_polling,),
+    console=register_console,
+    cli=add_cli_parsers,
+    demo_seed=_seed_demo,
+)
+
+__all__ = ["BusinessHours", "Faq", "FaqDialog", "FaqOptions", "faq_services", "feature", "register_console", "router", "seed_faq"]

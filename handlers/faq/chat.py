@@ -14,11 +14,12 @@ import logging
 from typing import Any
 
 from bot.api.errors import ApiError
-from bot.dispatcher import Router, chat, customers_only, platform
+from bot.dialogs import DialogContext
+from bot.dispatcher import Router, chat, customers_only, platform, state
 from bot.events import ChatKind, Event, Platform, TextMessage, UnknownEvent
 from faq import ANSWER
 from handlers.faq import suggestions
-from handlers.faq.service import HANDOVER, HUMAN_STATE, Faq, FaqConversation, context_text
+from handlers.faq.service import HANDOVER, Faq, FaqConversation, FaqDialog, context_text
 from models import FaqGroupSetting, Lead
 
 log = logging.getLogger(__name__)
@@ -42,24 +43,34 @@ async def _say(responder: Any, text: str | None) -> None:
 # --- customers, 1:1 -------------------------------------------------------------------------
 
 
+@router.on(TextMessage, filters=[platform(Platform.WECOM_KF), customers_only, state(FaqDialog.human)])
+async def kf_with_receptionist(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, dialog: DialogContext) -> None:
+    """微信客服 after a hand-over: quiet while a human has the conversation; once it is back
+    with the bot (or ended), the dialog ends and the bot answers again."""
+    if wecom is not None:
+        answer = await wecom.kf_service_state_get(event.open_kfid, event.sender)
+        if answer.get("service_state") in KF_WITH_HUMAN:
+            return
+    await dialog.clear()
+    await kf_question(event, lead, responder, faq, wecom, dialog)
+
+
 @router.on(TextMessage, filters=[platform(Platform.WECOM_KF), customers_only])
-async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, dialog: DialogContext) -> None:
     """微信客服: answer while the conversation is with the bot; hand over on request."""
-    if await _with_receptionist(event, wecom, dialogs):
-        return
-    talk = await faq.talk(clock, behaviour, dialogs)
-    reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
+    talk = await faq.talk()
+    reply = await talk.reply(event, lead, dialog, chat_kind="single", can_hand_over=True)
     try:
         await _say(responder, reply.text)
     except ApiError as exc:
         if exc.errcode != KF_NOT_WITH_BOT:
             raise
         log.info("kf %s is with a receptionist; the bot stays quiet", event.user_key)
-        await dialogs.set(event.user_key, HUMAN_STATE, {"open_kfid": event.open_kfid})
+        await dialog.goto(FaqDialog.human, data={"open_kfid": event.open_kfid})
         return
     if reply.kind == HANDOVER:
-        await _kf_hand_over(event, lead, talk, wecom, dialogs)
-        await _handed_over(behaviour, event, lead)
+        await _kf_hand_over(event, lead, talk, wecom, dialog)
+        await _handed_over(talk.behaviour, event, lead)
 
 
 async def _handed_over(behaviour, event: TextMessage, lead: Lead) -> None:
@@ -68,19 +79,7 @@ async def _handed_over(behaviour, event: TextMessage, lead: Lead) -> None:
                                      platform=str(event.platform), actor=event.sender, payload={"text": event.content[:200]})
 
 
-async def _with_receptionist(event: TextMessage, wecom: Any, dialogs: Any) -> bool:
-    """Whether a human has the conversation (then the bot stays quiet)."""
-    dialog = await dialogs.get(event.user_key)
-    if dialog is None or dialog.state != HUMAN_STATE or wecom is None:
-        return False
-    answer = await wecom.kf_service_state_get(event.open_kfid, event.sender)
-    if answer.get("service_state") in KF_WITH_HUMAN:
-        return True
-    await dialogs.clear(event.user_key)
-    return False
-
-
-async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, wecom: Any, dialogs: Any) -> None:
+async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, wecom: Any, dialog: DialogContext) -> None:
     """kf/service_state/trans: to the account's receptionist (3), or its queue (2); the
     receptionist gets the conversation's context as an app message."""
     if wecom is None:
@@ -91,7 +90,7 @@ async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, we
         await wecom.kf_service_state_trans(event.open_kfid, event.sender, state, servicer)
     except ApiError as exc:  # e.g. already queued or with a receptionist
         log.warning("kf hand-over of %s refused: %s", event.user_key, exc)
-    await dialogs.set(event.user_key, HUMAN_STATE, {"open_kfid": event.open_kfid})
+    await dialog.goto(FaqDialog.human, data={"open_kfid": event.open_kfid})
     to = [servicer] if servicer else list(faq.options.notify_userids)
     if to:
         history = await faq.recent_context(event.user_key)
@@ -99,31 +98,31 @@ async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, we
 
 
 @router.on(TextMessage, filters=[platform(Platform.WECHAT), customers_only])
-async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom, dialog: DialogContext) -> None:
     """The official account: answer; on 人工, tell the staff on duty with the context."""
-    talk = await faq.talk(clock, behaviour, dialogs)
-    reply = await talk.reply(event, lead, chat_kind="single", can_hand_over=True)
+    talk = await faq.talk()
+    reply = await talk.reply(event, lead, dialog, chat_kind="single", can_hand_over=True)
     if reply.kind == HANDOVER and not talk.options.notify_userids:
         reply.text = NOTED  # nobody to hand over to: do not promise a transfer
     await _say(responder, reply.text)
     if reply.kind == HANDOVER and wecom is not None and talk.options.notify_userids:
         history = await talk.recent_context(event.user_key)
         await wecom.send_app_text(list(talk.options.notify_userids), context_text(lead.name or event.sender, history, "公众号"))
-        await _handed_over(behaviour, event, lead)
+        await _handed_over(talk.behaviour, event, lead)
 
 
 # --- staff ---------------------------------------------------------------------------------
 
 
 @router.on(TextMessage, filters=[platform(Platform.WECOM, Platform.WECOM_BOT), chat(ChatKind.SINGLE), _staff_text])
-async def staff_question(event: TextMessage, responder, faq: Faq, clock, behaviour, dialogs) -> None:
+async def staff_question(event: TextMessage, responder, faq: Faq, dialog: DialogContext) -> None:
     """Staff asking the app or the 智能机器人 in a single chat."""
-    reply = await (await faq.talk(clock, behaviour, dialogs)).reply(event, None, chat_kind="single", can_hand_over=False)
+    reply = await (await faq.talk()).reply(event, None, dialog, chat_kind="single", can_hand_over=False)
     await _say(responder, reply.text)
 
 
 @router.on(TextMessage, filters=[platform(Platform.WECOM_BOT), chat(ChatKind.GROUP)])
-async def group_question(event: TextMessage, responder, faq: Faq, clock, behaviour, dialogs) -> None:
+async def group_question(event: TextMessage, responder, faq: Faq, dialog: DialogContext) -> None:
     """An internal group: answer when @-mentioned; without a mention only a keyword-rule hit,
     and only where the group allows it. Never more than the group's answers a minute."""
     setting = await FaqGroupSetting.get_or_none(chat_id=event.chat_id)
@@ -134,12 +133,12 @@ async def group_question(event: TextMessage, responder, faq: Faq, clock, behavio
         found = (await faq.store.index()).match(event.content, "group")
         if found.rule is None or found.outcome != ANSWER:
             return
-    talk = await faq.talk(clock, behaviour, dialogs)
-    if not faq.budget(clock).take(event.chat_id, per_minute):
+    talk = await faq.talk()
+    if not faq.budget.take(event.chat_id, per_minute):
         log.info("group %s: answer budget spent, staying quiet", event.chat_id)
         await talk.decide(event, None, chat_kind="group")
         return
-    reply = await talk.reply(event, None, chat_kind="group", can_hand_over=False)
+    reply = await talk.reply(event, None, dialog, chat_kind="group", can_hand_over=False)
     await _say(responder, reply.text)
 
 
@@ -147,10 +146,10 @@ async def group_question(event: TextMessage, responder, faq: Faq, clock, behavio
 
 
 @router.on(TextMessage, filters=[platform(Platform.ARCHIVE), customers_only])
-async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom, clock, behaviour, dialogs) -> None:
+async def archived_question(event: TextMessage, lead: Lead, faq: Faq, wecom) -> None:
     """A consenting customer's message in a customer group (or a 1:1 with staff): logged like
     any question; a hit becomes a one-click suggestion for the staff member."""
-    talk = await faq.talk(clock, behaviour, dialogs)
+    talk = await faq.talk()
     index = await faq.store.index()
     kind = "group" if event.chat == ChatKind.CUSTOMER_GROUP else "single"
     found, hit = await talk.decide(event, lead, chat_kind=kind, index=index)

@@ -80,7 +80,7 @@ def cmd_import(args: argparse.Namespace, settings) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     async def import_and_audit() -> dict:
-        from console.audit import record_cli
+        from console.access.audit import record_cli
 
         counts = await save_entries(entries, args.by)
         await record_cli("faq.import", target_type="faq", target_id=Path(args.file).name, after=counts)

@@ -9,19 +9,28 @@ from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.dialog import Dialogs
+from bot.dialogs import DialogContext, State, StatesGroup
 from bot.events import TextMessage
+from content.failures import record_failure
 from faq import ANSWER, CLARIFY, MISS, FaqIndex, FaqMatch, resolve_choice
 from handlers.faq import hits, texts
 from handlers.faq.hours import BusinessHours
-from handlers.faq.store import FaqStore
+from handlers.faq.store import FaqStore, answer_owner
 from models import FaqHit, FaqSettings, Lead
 from handlers.faq.ratelimit import GroupAnswerBudget
 
 log = logging.getLogger(__name__)
 
-CLARIFY_STATE = "faq.clarify"
-HUMAN_STATE = "faq.human"
+
+
+class FaqDialog(StatesGroup, flow="faq"):
+    """The FAQ's dialog states: the customer was offered choices (``您是想问…``), or a human
+    has the conversation (转人工)."""
+
+    clarify = State()
+    human = State()
+
+
 # What a reply is: an FAQ outcome, or one of these.
 HANDOVER, FEEDBACK, CHOICE, SILENT = "handover", "feedback", "choice", "silent"
 
@@ -55,19 +64,20 @@ class FaqReply:
 
 
 class FaqConversation:
-    """The FAQ for one message, bound to the app's clock, behaviour log and dialogs."""
+    """The FAQ for one message, bound to the app's clock and behaviour log."""
 
-    def __init__(self, store: FaqStore, dialogs: Dialogs, behaviour: Any, clock: Clock, options: FaqOptions) -> None:
+    def __init__(self, store: FaqStore, behaviour: Any, clock: Clock, options: FaqOptions) -> None:
         self.store = store
-        self.dialogs = dialogs
         self.behaviour = behaviour
         self.clock = clock
         self.options = options
 
     # --- the conversation -------------------------------------------------------------
 
-    async def reply(self, event: TextMessage, lead: Lead | None, *, chat_kind: str, can_hand_over: bool) -> FaqReply:
-        """Decide what to say to ``event``. ``chat_kind`` is single or group (entry scope)."""
+    async def reply(self, event: TextMessage, lead: Lead | None, dialog: DialogContext, *, chat_kind: str,
+                    can_hand_over: bool) -> FaqReply:
+        """Decide what to say to ``event``. ``chat_kind`` is single or group (entry scope);
+        ``dialog`` is the user's dialog (a clarify question waits there for its choice)."""
         now = self.clock.now()
         if can_hand_over and texts.asks_for_human(event.content):
             await self._signal(event.user_key, hits.ASKED_HUMAN)
@@ -76,16 +86,16 @@ class FaqConversation:
             await self._signal(event.user_key, hits.SAID_WRONG)
             return FaqReply(FEEDBACK, texts.negative_reply(can_hand_over=can_hand_over))
         index = await self.store.index()
-        picked = await self._clarify_choice(event, lead, index)
+        picked = await self._clarify_choice(event, lead, index, dialog)
         if picked is not None:
             return picked
         found, hit = await self.decide(event, lead, chat_kind=chat_kind, index=index)
         if found.outcome == ANSWER:
-            text = self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)
+            text = await self.answer_text(index, found.entry_id, lead) or texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over)
             return FaqReply(ANSWER, text, hit, found, found.entry_id)
         if found.outcome == CLARIFY:
-            await self.dialogs.set(event.user_key, CLARIFY_STATE,
-                                   {"choices": list(found.choices), "hit_id": hit.id, "asked_at": self.clock.time()})
+            await dialog.goto(FaqDialog.clarify, data={"choices": list(found.choices), "hit_id": hit.id},
+                              ttl=self.options.choice_window)
             questions = [index.entry(entry_id).question for entry_id in found.choices]
             return FaqReply(CLARIFY, texts.clarify_text(questions), hit, found)
         return FaqReply(MISS, texts.fallback_text(self.options.hours, now, can_hand_over=can_hand_over), hit, found)
@@ -108,28 +118,34 @@ class FaqConversation:
         await self._record_behaviour(event, lead, found, index)
         return found, hit
 
-    def answer_text(self, index: FaqIndex, entry_id: str | None, lead: Lead | None) -> str:
+    async def answer_text(self, index: FaqIndex, entry_id: str | None, lead: Lead | None) -> str:
+        """The entry's answer for ``lead``; a template that fails is answered with its plain
+        text, and the failure is shown to the entry's authors."""
         entry = index.entry(entry_id or "")
         if entry is None:
             return ""
         context = texts.answer_context(lead=lead, hours=self.options.hours, now=self.clock.now(), extra=self.options.template_extra)
-        return texts.render_answer(entry.answer, context)
+        problems: list[str] = []
+        text = texts.render_answer(entry.answer, context, entry_id=entry.id, report=problems.append)
+        if problems:
+            await record_failure(answer_owner(entry.id), problems[0], self.clock.now())
+        return text
 
-    async def _clarify_choice(self, event: TextMessage, lead: Lead | None, index: FaqIndex) -> FaqReply | None:
-        dialog = await self.dialogs.get(event.user_key)
-        if dialog is None or dialog.state != CLARIFY_STATE:
+    async def _clarify_choice(self, event: TextMessage, lead: Lead | None, index: FaqIndex,
+                              dialog: DialogContext) -> FaqReply | None:
+        """A reply to the choices, within the choice window (the state's expiry)."""
+        if await dialog.state() != FaqDialog.clarify.name:
             return None
-        await self.dialogs.clear(event.user_key)
-        if self.clock.time() - float(dialog.data.get("asked_at", 0)) > self.options.choice_window.total_seconds():
-            return None  # too late to be an answer to the choices
-        entry_id = resolve_choice(event.content, tuple(dialog.data.get("choices", ())))
+        data = await dialog.data()
+        await dialog.clear()
+        entry_id = resolve_choice(event.content, tuple(data.get("choices", ())))
         if entry_id is None or index.entry(entry_id) is None:
             return None  # not a choice: a new question
-        hit = await FaqHit.get_or_none(id=dialog.data.get("hit_id"))
+        hit = await FaqHit.get_or_none(id=data.get("hit_id"))
         if hit is not None:
             hit.chosen_entry_id = entry_id
             await hit.save(update_fields=["chosen_entry_id"])
-        text = self.answer_text(index, entry_id, lead) or texts.fallback_text(self.options.hours, self.clock.now(), can_hand_over=True)
+        text = await self.answer_text(index, entry_id, lead) or texts.fallback_text(self.options.hours, self.clock.now(), can_hand_over=True)
         return FaqReply(CHOICE, text, hit, None, entry_id)
 
     async def _signal(self, user_key: str, signal: str) -> None:
@@ -156,30 +172,29 @@ class FaqConversation:
 
 class Faq:
     """The FAQ feature's service (``faq``): the entry store, the options, the group answer
-    budget and the chat-archive source (None when the company has no chat archive)."""
+    budget and the chat-archive source (None when the company has no chat archive), bound
+    once to the app's clock and behaviour log."""
 
-    def __init__(self, options: FaqOptions | None = None, archive_source: Any = None) -> None:
+    def __init__(self, clock: Clock, behaviour: Any, options: FaqOptions | None = None, archive_source: Any = None) -> None:
+        self.clock = clock
+        self.behaviour = behaviour
         self.store = FaqStore()
         self.options = options or FaqOptions()
         self.archive_source = archive_source
-        self._budget: GroupAnswerBudget | None = None
+        self.budget = GroupAnswerBudget(clock)
         self._puller: Any = None
+        self.poller: Any = None  # the archive-polling task while the app runs
 
-    async def talk(self, clock: Clock, behaviour: Any, dialogs: Dialogs) -> FaqConversation:
+    async def talk(self) -> FaqConversation:
         """The conversation for one message, with the settings staff stored in the console."""
-        from handlers.faq.settings import options_with
+        from handlers.faq.options import options_with
 
         row = await FaqSettings.get_or_none(id=1)
-        return FaqConversation(self.store, dialogs, behaviour, clock, options_with(self.options, row))
-
-    def budget(self, clock: Clock) -> GroupAnswerBudget:
-        if self._budget is None:
-            self._budget = GroupAnswerBudget(clock)
-        return self._budget
+        return FaqConversation(self.store, self.behaviour, self.clock, options_with(self.options, row))
 
     async def pull_archive(self, pipeline: Any) -> int:
         """Deliver new archived messages through ``pipeline``; 0 without an archive source."""
-        from bot.archive import ArchivePuller
+        from bot.platforms.wecom.archive import ArchivePuller
 
         if self.archive_source is None:
             return 0

@@ -9,15 +9,21 @@ from typing import Iterable
 from tortoise.transactions import in_transaction
 
 from faq import FaqEntry, FaqIndex, entry_from_record, entry_to_record
+from content.failures import clear_failure
 from models import FaqEntryRecord
 
 log = logging.getLogger(__name__)
 RECORD_FIELDS = ("category", "question", "variants", "keywords", "rules", "answer", "scope", "active")
 
 
+def answer_owner(entry_id: str) -> str:
+    """How an entry's answer template is named in the template-failure record."""
+    return f"faq:{entry_id}"
+
+
 def record_entry(row: FaqEntryRecord) -> FaqEntry | None:
     """The FaqEntry a stored row describes (None, logged, if the row is invalid)."""
-    entry, problems = entry_from_record({"id": row.id, **{f: getattr(row, f) for f in RECORD_FIELDS}})
+    entry, problems = entry_from_record({"id": row.id, **{f: getattr(row, f) for f in RECORD_FIELDS}}, test_render=False)
     if problems:
         log.warning("FAQ entry %s left out of the index: %s", row.id, "; ".join(problems))
     return entry
@@ -49,10 +55,12 @@ async def save_entries(entries: Iterable[FaqEntry], by: str) -> dict[str, int]:
                 counts["created"] += 1
             elif {f: getattr(row, f) for f in RECORD_FIELDS} == fields:
                 counts["unchanged"] += 1
+                continue
             else:
                 row.update_from_dict({**fields, "updated_by": by})
                 await row.save()
                 counts["updated"] += 1
+            await clear_failure(answer_owner(entry.id))  # saved after passing its test-render
     return counts
 
 

@@ -62,7 +62,7 @@ async def create_suggestions(
     made = [
         await FaqSuggestion.create(
             hit=hit, chat_id=chat, chat_kind=str(event.chat), staff_userid=staff, customer=event.sender,
-            question=event.content[:2000], entry_id=entry_id, answer=service.answer_text(index, entry_id, lead),
+            question=event.content[:2000], entry_id=entry_id, answer=await service.answer_text(index, entry_id, lead),
             asked_at=asked, suggested_at=now, latency_ms=round(latency, 1),
         )
         for entry_id in ids

@@ -3,23 +3,17 @@ hand-over notice, and the answer itself rendered from its template. Also how a c
 reply reads as feedback (没用, 不对) or a request for a human. Pure."""
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
+from content.rendering import Report, render_safely, strip_syntax
 from handlers.faq.hours import BusinessHours, when_text
-
-log = logging.getLogger(__name__)
 
 MAX_REPLY_CHARS = 1500  # kf/send_msg text: 2048 bytes at most; leave room for the notice
 _HUMAN = re.compile(r"^(?:请|我要|我想|帮我)?(?:转|找|接|要)?(?:人工|真人)(?:客服|服务)?(?:吧|呢|啊)?$|转人工|找人工|人工客服|真人客服")
 _NEGATIVE = re.compile(r"^(?:没用|没有用|不对|不是|不是这个|答非所问|错了|不对吧|没帮助|没有帮助|看不懂|不是我要的|说的不对)(?:啊|呀|吧)?$")
-_TEMPLATES = SandboxedEnvironment(undefined=jinja2.Undefined, autoescape=False)
 
 
 def plain(text: str) -> str:
@@ -38,15 +32,13 @@ def is_negative_feedback(text: str) -> bool:
     return bool(_NEGATIVE.match(plain(text)))
 
 
-def render_answer(template: str, context: Mapping[str, Any]) -> str:
+def render_answer(template: str, context: Mapping[str, Any], *, entry_id: str = "", report: Report | None = None) -> str:
     """The entry's answer with the customer's name, business hours... filled in. A template
-    that fails to render answers with its text stripped of template syntax, never an error."""
-    try:
-        text = _TEMPLATES.from_string(template).render(**context)
-    except jinja2.TemplateError as exc:
-        log.warning("FAQ answer template failed (%s); sent without its placeholders", exc)
-        text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", template)
-    return text.strip()[:MAX_REPLY_CHARS]
+    that fails to render answers with its text stripped of template syntax, never an error;
+    ``report`` tells the entry's authors."""
+    text = render_safely(template, context, lambda: strip_syntax(template), what=f"FAQ answer {entry_id}".strip(),
+                         dialect="lenient", report=report)
+    return text[:MAX_REPLY_CHARS]
 
 
 def clarify_text(questions: Sequence[str]) -> str:

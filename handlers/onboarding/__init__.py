@@ -1,23 +1,38 @@
 """Onboarding: channel QR codes bring customers in attributed, tagged, welcomed and consented.
 
-Wiring (main.py): ``router`` first among the routers, ``onboarding_services(settings)`` among
-the services, ``privacy_setup`` among the setups (the /privacy page),
-``add_cli_parsers(subparsers)`` for the commands and ``register_console(console, bot)`` for the
-console pages and API endpoints.
+Plugged in by ``main.py`` through ``feature``. Modules by role:
 
-Modules: channels (spec, contact ways), contacts (add → attributed, welcomed), names (who a
-contact and a member are), welcome, tags,
-groups, consent, lost, receivers (daily caps), merge (unionid), referral, crm, report,
-setup_file (YAML), qr, console_pages / channel_api / privacy_page, cli.
+- chat handlers, tried in this order (``router`` below): ``consent`` (同意, 退订, 删除我的信息),
+  ``tags``, ``contacts`` (add → attributed, welcomed), ``groups``, ``lost``, ``names`` (who a
+  contact and a member are, read again on edit_external_contact);
+- use cases: ``channels`` (spec, contact ways), ``welcome``, ``receivers`` (daily caps),
+  ``referral``, ``report``, ``setup_file`` (YAML), ``qr``, ``retry`` (platform calls that
+  must happen eventually), ``service`` (what handlers share), ``seed`` (the demo channels),
+  and (moving to ``leads/``) ``profiles``, ``merge``, ``crm``;
+- console and API: ``web`` (``pages``, ``api``, ``privacy``: the public page);
+- command line: ``cli``.
 """
-from . import consent, contacts, groups, lost, names, tags  # noqa: F401 - handlers register on the router
+from bot.dispatcher import Router
+from bot.feature import Feature
+
+from . import consent, contacts, groups, lost, names, tags
 from .cli import add_cli_parsers
-from .console_pages import register_console
-from .privacy_page import privacy_setup
-from .router import router
+from .web.pages import register_console
+from .web.privacy import privacy_setup
+from .seed import seed_channels
 from .service import Onboarding, onboarding_services
 
-__all__ = [
-    "Onboarding", "add_cli_parsers", "onboarding_services", "privacy_setup", "register_console",
-    "router",
-]
+router = Router("onboarding").include_router(consent.router, tags.router, contacts.router, groups.router, lost.router,
+                                          names.router)
+
+feature = Feature(
+    name="onboarding",
+    router=router,
+    services=lambda bot: onboarding_services(bot.settings),
+    web=privacy_setup,
+    console=register_console,
+    cli=add_cli_parsers,
+    demo_seed=seed_channels,
+)
+
+__all__ = ["Onboarding", "feature", "onboarding_services", "privacy_setup", "register_console", "router"]

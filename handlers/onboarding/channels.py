@@ -16,9 +16,11 @@ from typing import Any, Mapping
 
 from tortoise.transactions import in_transaction
 
-from bot.api.wecom import JOIN_WAY_CHATS_MAX, STATE_MAX
-from content.templates import TemplateProblem, check_template
+from bot.platforms.wecom.client import JOIN_WAY_CHATS_MAX, STATE_MAX
+from content.failures import clear_failure
 from models import Channel, ChannelSettings, GroupJoinWay
+
+from .welcome import welcome_owner, welcome_problem
 
 KINDS = ("trade_show", "website", "whitepaper", "live_stream", "ad", "sales_rep", "referral", "other")
 PLATFORMS = ("wecom", "wechat")
@@ -141,10 +143,8 @@ def parse_spec(raw: Mapping[str, Any]) -> ChannelSpec:
     if len(staff) > MAX_STAFF:
         problems["staff"] = f"at most {MAX_STAFF} members"
     template = str(raw.get("welcome_template") or "")
-    try:
-        check_template(template)
-    except TemplateProblem as exc:
-        problems["welcome_template"] = str(exc)
+    if why := welcome_problem(template):
+        problems["welcome_template"] = why
     groups = tuple(str(g) for g in raw.get("groups") or ())
     if len(groups) > JOIN_WAY_CHATS_MAX:
         problems["groups"] = f"a group live code takes at most {JOIN_WAY_CHATS_MAX} groups, got {len(groups)}"
@@ -228,6 +228,7 @@ class ChannelService:
         async with in_transaction():
             await channel.save()
             await ChannelSettings.update_or_create(defaults=_settings_fields(spec), channel=channel)
+            await clear_failure(welcome_owner(channel.code))  # saved after passing its test-render
         if spec.groups and self.groups is not None:
             await self.groups.ensure_join_way(channel, spec)
         return channel

@@ -1,5 +1,5 @@
 """Onboarding commands: ``crm import FILE.csv``, ``import FILE.yaml`` and ``channels list|qr|archive``.
-The lead wires them with ``add_cli_parsers(subparsers)``."""
+The feature adds them with ``add_cli_parsers(subparsers)`` (its ``cli`` part)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +12,7 @@ import aiohttp
 
 from bot.clock import Clock
 from bot.config import Settings
-from console.audit import record_cli
+from console.access.audit import record_cli
 from leads.crm import CrmFileError, parse_crm_csv
 from models import Channel
 
@@ -29,8 +29,8 @@ ARCHIVED_QR_LIVES = ("its QR code was NOT revoked and still adds contacts (WeCom
 @asynccontextmanager
 async def _connected(settings: Settings):
     """The database and the platform clients the commands need (WeCom/WeChat when configured)."""
-    from bot.api.wechat import WeChatClient
-    from bot.api.wecom import WeComClient
+    from bot.platforms.wechat.client import WeChatClient
+    from bot.platforms.wecom.client import WeComClient
     from bot.database import connect, disconnect
 
     await connect(settings.database_url, tell=sys.stderr)
@@ -60,7 +60,7 @@ def _crm_problems(path: str, exc: CrmFileError) -> int:
 
 
 def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
-    from .crm import import_crm_csv
+    from leads.crm_store import import_crm_csv
 
     text = _read(args.file)
     try:

@@ -8,16 +8,16 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dispatcher import customers_only, platform, text
+from bot.dispatcher import Router, customers_only, platform, text
 from bot.events import Platform, TextMessage
 from content.privacy import POLICY_VERSION
+from leads.profiles import profile_of
 from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile, LeadTag
 
 from .names import refresh_contact
-from .profiles import profile_of
-from .router import router
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.consent")
 CHINA = ZoneInfo("Asia/Shanghai")
 
 AGREE = ("同意", "我同意")
@@ -97,7 +97,7 @@ async def store_profile(lead: Lead, **details: str) -> None:
         if k in details:
             setattr(profile, k, details[k])
     await profile.save()
-    from .crm import classify_lead
+    from leads.crm_store import classify_lead
 
     await classify_lead(lead)
 

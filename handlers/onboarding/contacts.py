@@ -17,21 +17,23 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from bot.api.errors import ApiError
+from bot.dispatcher import Router
 from bot.events import AccountEvent, ContactAdded
-from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, Staff
+from leads.behaviour import BehaviourLog
+from leads.merge import follower_unionid, merge_by_unionid
+from leads.profiles import profile_of
+from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
-from .merge import follower_unionid, merge_by_unionid
 from .names import keep_contact_details, name_member
-from .persist import persist
-from .profiles import profile_of
+from .retry import retry
 from .receivers import rotate_receivers
-from .router import router
 from .service import Onboarding
 from .tags import tag_lead
-from .welcome import SENT, group_invitation, send_welcome, template_values, welcome_text
+from .welcome import SENT, group_invitation, report_welcome_problems, send_welcome, template_values, welcome_text
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.contacts")
 PROFILE_BUDGET = 4.0  # seconds of the 20 s welcome window a name lookup may take
 
 
@@ -64,7 +66,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
     """First touch is kept; last touch and the receiving staff member follow the newest add."""
     fields = []
     if staff_userid:
-        staff, _ = await Staff.get_or_create(userid=staff_userid)
+        staff, _ = await WeComMember.get_or_create(userid=staff_userid)
         lead.owner_id = staff.id
         fields.append("owner_id")
     if channel is not None:
@@ -78,7 +80,7 @@ async def attribute(lead: Lead, channel: Channel | None, staff_userid: str = "")
 
 
 @router.on(ContactAdded)
-async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboarding: Onboarding) -> None:
+async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, behaviour: BehaviourLog, onboarding: Onboarding) -> None:
     channel = await channel_for_state(event.state)
     touch = await record_touch(lead, channel, state=event.state, platform="wecom", staff=event.user_id,
                                welcome_code=event.welcome_code, at=clock.now())
@@ -86,11 +88,11 @@ async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, onboardin
         return
     await attribute(lead, channel, event.user_id)
     settings = await ChannelSettings.get_or_none(channel_id=channel.id) if channel else None
-    contact = await _welcome(event, lead, channel, settings, wecom, onboarding, touch)
+    contact = await _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock)
     await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
 
 
-async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> dict | None:
+async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock) -> dict | None:
     if wecom is None:
         return None
     template = channel.welcome_template if channel else ""
@@ -98,15 +100,18 @@ async def _welcome(event, lead, channel, settings, wecom, onboarding, touch) -> 
     if "name" in template_values(template or "") and event.welcome_code:
         contact = await _profile(wecom, event.external_user_id, budget=PROFILE_BUDGET)
     name = ((contact or {}).get("external_contact") or {}).get("name", "")
+    problems: list[str] = []
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
-                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id))
+                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append)
     if event.welcome_code:
+        behaviour.expect_welcome(event.welcome_code, lead)  # send_welcome_msg names only the code
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
     elif settings is not None and settings.welcome_fallback:
         touch.welcome = await _fallback(wecom, event, text)
     else:
         touch.welcome = "none"
     await touch.save(update_fields=["welcome"])
+    await report_welcome_problems(channel, problems, clock.now())  # after sending: the 20 s count
     return contact
 
 
@@ -159,7 +164,7 @@ async def _after_welcome(event, lead, channel, settings, wecom, clock, onboardin
 async def _apply_tags(wecom, clock, onboarding, event, lead, names) -> None:
     await tag_lead(lead.id, names)
     try:
-        await persist(f"tags for {event.external_user_id}",
+        await retry(f"tags for {event.external_user_id}",
                       lambda: onboarding.tag_book.apply(wecom, event.user_id, event.external_user_id, names), clock)
     except ApiError as exc:
         log.error("tags %s not applied to %s: %s", names, event.external_user_id, exc)
@@ -199,8 +204,10 @@ async def account_scan(event: AccountEvent, lead: Lead, clock, responder, onboar
         await tag_lead(lead.id, settings.tags)
     if event.event_type == "subscribe" or touch.first_touch:
         name = channel.name if channel and channel.code != UNKNOWN_CODE else onboarding.company
+        problems: list[str] = []
         await responder.text(welcome_text(channel.welcome_template if channel else "", name="", channel_name=name,
-                                          privacy_url=onboarding.privacy_link(lead.id)))
+                                          privacy_url=onboarding.privacy_link(lead.id), report=problems.append))
         touch.welcome = SENT
         await touch.save(update_fields=["welcome"])
+        await report_welcome_problems(channel, problems, clock.now())
     await merge_by_unionid(lead, await follower_unionid(wechat, event.openid))

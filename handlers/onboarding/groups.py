@@ -16,17 +16,17 @@ import logging
 from tortoise.exceptions import IntegrityError
 
 from bot.api.errors import ApiError
-from bot.dispatcher import customers_only
+from bot.dispatcher import Router, customers_only
 from bot.events import (
     ExternalChatCreated, ExternalChatDismissed, ExternalChatUpdated, Identity, IdentityKind, Platform, TextMessage,
 )
-from bot.leads import resolve_lead
+from leads.identity import resolve_lead
 from models import Channel, ChannelSettings, CustomerGroup, GroupJoinWay, GroupMembership, Lead, LeadTag
 
 from .channels import ChannelSpec
-from .router import router
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.groups")
 GROUP_KEYWORD = "加群"
 ROOM_BASE_NAME_MAX = 40
 EXTERNAL_MEMBER = 2  # groupchat/get member type: 1 staff, 2 external contact
@@ -121,9 +121,9 @@ async def group_updated(event: ExternalChatUpdated, wecom, clock, behaviour) -> 
 
 
 async def _staff_member(userid: str) -> bool:
-    from models import Staff
+    from models import WeComMember
 
-    return await Staff.filter(userid=userid).exists()
+    return await WeComMember.filter(userid=userid).exists()
 
 
 @router.on(ExternalChatCreated)

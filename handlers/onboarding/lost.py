@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 
 from bot.api.errors import ApiError
-from bot.behaviour import BehaviourLog
+from bot.dispatcher import Router
 from bot.events import ContactDeleted, ContactEvent, FollowUserDeleted
+from leads.behaviour import BehaviourLog
+from leads.profiles import profile_of
 from models import Lead
 
-from .persist import persist
-from .profiles import profile_of
-from .router import router
+from .retry import retry
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.lost")
 TRANSFER = "DELETE_BY_TRANSFER"
 
 
@@ -36,7 +37,7 @@ async def alert(wecom, clock, userid: str, text: str) -> None:
     if wecom is None:
         return
     try:
-        await persist(f"lost alert to {userid}", lambda: wecom.send_app_text(userid, text), clock)
+        await retry(f"lost alert to {userid}", lambda: wecom.send_app_text(userid, text), clock)
     except ApiError as exc:
         log.error("lost alert to %s not sent: %s", userid, exc)
 

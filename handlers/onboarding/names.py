@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 
 from bot.api.errors import ApiError
+from bot.dispatcher import Router
 from bot.events import ContactEdited
-from models import Lead, LeadIdentity, Staff
-
-from .router import router
+from models import Lead, LeadIdentity, WeComMember
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.names")
 
 
 def contact_details(contact: dict | None) -> dict[str, str]:
@@ -65,7 +65,7 @@ async def name_member(wecom, userid: str) -> None:
     """Fill a staff member's empty name from user/get."""
     if wecom is None or not userid:
         return
-    staff, _ = await Staff.get_or_create(userid=userid)
+    staff, _ = await WeComMember.get_or_create(userid=userid)
     if staff.name:
         return
     try:

@@ -13,7 +13,7 @@ from tortoise.functions import Count
 from bot.api.errors import ApiError
 from models import Channel, ChannelSettings, ChannelTouch
 
-from .persist import persist
+from .retry import retry
 from .service import Onboarding
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def rotate_receivers(wecom, channel: Channel, settings: ChannelSettings, c
     if users == current or not channel.config_id:
         return
     try:
-        await persist(f"receivers of {channel.code}",
+        await retry(f"receivers of {channel.code}",
                       lambda: wecom.update_contact_way(channel.config_id, user=list(users)), clock)
         onboarding.receivers[channel.id] = users
         log.info("channel %s now goes to %s", channel.code, ", ".join(users))

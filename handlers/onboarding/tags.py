@@ -13,12 +13,13 @@ import asyncio
 import logging
 from typing import Iterable
 
+from bot.dispatcher import Router
 from bot.events import ExternalTagChanged
 from models import CorpTagRecord, LeadTag
 
-from .router import router
 
 log = logging.getLogger(__name__)
+router = Router("onboarding.tags")
 DEFAULT_GROUP = "渠道标签"
 
 

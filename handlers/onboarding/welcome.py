@@ -9,13 +9,13 @@ it; at most 9 attachments (image, link, miniprogram, video, file).
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-
-from jinja2 import Environment, meta
+from datetime import datetime
+from typing import Any
 
 from bot.api.errors import ApiError
+from content.failures import record_failure
 from content.privacy import POLICY_VERSION
-from content.templates import TemplateProblem, render_message
+from content.rendering import Report, render, render_safely, template_names, template_problem
 
 log = logging.getLogger(__name__)
 
@@ -29,28 +29,42 @@ SENT, OUTCOMES = "sent", {ALREADY_SENT: "already_sent", BEING_SENT: "being_sent"
 MAX_ATTACHMENTS = 9
 
 
-@lru_cache(maxsize=256)
+# What a welcome template is test-rendered with when a channel is saved.
+WELCOME_SAMPLE = {"name": "李工", "channel_name": "示例渠道", "channel": "示例渠道"}
+
+
 def template_values(source: str) -> frozenset[str]:
     """The names a template uses (so the profile is fetched only when ``name`` is wanted)."""
-    try:
-        return frozenset(meta.find_undeclared_variables(Environment().parse(source)))
-    except Exception:  # noqa: BLE001 - a broken template is reported when rendered
-        return frozenset()
+    return template_names(source)
+
+
+def welcome_problem(template: str) -> str | None:
+    """Why a channel's welcome template cannot be saved (test-rendered on sample data), or None."""
+    return template_problem(template, WELCOME_SAMPLE) if template else None
 
 
 def privacy_notice(url: str) -> str:
     return PRIVACY_NOTICE.format(version=POLICY_VERSION, url=url)
 
 
-def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: str) -> str:
-    """The channel's welcome (or the default when it is empty or broken) and the privacy notice."""
+def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: str, report: Report | None = None) -> str:
+    """The channel's welcome (or the default when it is empty or broken: the welcome still
+    goes out, and ``report`` tells the channel's authors) and the privacy notice."""
     values = {"name": name, "channel_name": channel_name, "channel": channel_name}
-    try:
-        body = render_message(template or DEFAULT_WELCOME, **values)
-    except TemplateProblem as exc:
-        log.error("welcome template of %s is broken, using the default: %s", channel_name, exc)
-        body = render_message(DEFAULT_WELCOME, **values)
+    body = render_safely(template or DEFAULT_WELCOME, values, lambda: render(DEFAULT_WELCOME, values),
+                         what=f"welcome of channel {channel_name}", report=report)
     return f"{body}\n\n{privacy_notice(privacy_url)}"
+
+
+def welcome_owner(code: str) -> str:
+    """How a channel's welcome template is named in the template-failure record."""
+    return f"channel:{code}"
+
+
+async def report_welcome_problems(channel: Any, problems: list[str], at: datetime) -> None:
+    """Show the first problem of a channel's welcome to the channel's editors."""
+    if problems and channel is not None:
+        await record_failure(welcome_owner(channel.code), problems[0], at)
 
 
 def group_invitation(qr_code: str, title: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import load_settings
 
-from .fake_platform import APP_ID, APP_SECRET, CONTACT_SECRET, CORP_ID, WECHAT_SECRET, FakePlatform
+from tests.support.scripted_api import APP_ID, APP_SECRET, CONTACT_SECRET, CORP_ID, WECHAT_SECRET, FakePlatform
 
 
 @pytest.fixture

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from aiohttp import web
 
-from bot.api import MemoryTokenStore, RateLimited, WeChatClient, WeComClient
-from bot.simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
+from bot.api import MemoryTokenStore, RateLimited
+from bot.platforms.wechat.client import WeChatClient
+from bot.platforms.wecom.client import WeComClient
+from simulator import CallbackUrls, Simulator, SimulatorCredentials, create_simulator_app
 
 
 @pytest.fixture

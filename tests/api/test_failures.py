@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import (
-    ApiError, MemoryTokenStore, PathRateLimiter, Rate, RateLimited, RetryPolicy, SystemBusy, TransportError,
-    WeComClient,
-)
+from bot.api import ApiError, MemoryTokenStore, PathRateLimiter, Rate, RateLimited, RetryPolicy, SystemBusy, TransportError
+from bot.platforms.wecom.client import WeComClient
 from bot.api.ratelimit import TokenBucket
 
 SEND = "/cgi-bin/message/send"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import ApiError, MemoryTokenStore, WeComClient
-from bot.simulator import SimulatorCredentials, create_simulator_app
-from bot.simulator.archive import SimulatorArchive
+from bot.api import ApiError, MemoryTokenStore
+from bot.platforms.wecom.client import WeComClient
+from simulator import SimulatorCredentials, create_simulator_app
+from simulator.archive import SimulatorArchive
 
-from tests.simulated_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.support.simulated import GROUP
 
 
 async def test_a_customer_who_agreed_is_reported_agree_for_a_one_to_one_chat(sim, wecom):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import ApiError, MemoryTokenStore, WeChatClient, WeComClient
+from bot.api import ApiError, MemoryTokenStore
+from bot.platforms.wechat.client import WeChatClient
+from bot.platforms.wecom.client import WeComClient
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.api import RedisTokenStore, WeComClient, token_store_for
+from bot.api import RedisTokenStore, token_store_for
+from bot.platforms.wecom.client import WeComClient
 from bot.api.tokens import AccessTokens, CachedToken, Credential
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -6,10 +6,12 @@ import asyncio
 
 import pytest
 
-from bot.api import ApiError, MemoryTokenStore, TokenExpired, WeChatClient, WeComClient
+from bot.api import ApiError, MemoryTokenStore, TokenExpired
+from bot.platforms.wechat.client import WeChatClient
+from bot.platforms.wecom.client import WeComClient
 from bot.config import ConfigError, load_settings
 
-from .fake_platform import APP_SECRET, CONTACT_SECRET
+from tests.support.scripted_api import APP_SECRET, CONTACT_SECRET
 
 GETTOKEN = "/cgi-bin/gettoken"
 SEND = "/cgi-bin/message/send"

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.api import MemoryTokenStore, WeChatClient
+from bot.api import MemoryTokenStore
+from bot.platforms.wechat.client import WeChatClient
 
 
 @pytest.fixture

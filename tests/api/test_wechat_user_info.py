@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import ApiError, MemoryTokenStore, WeChatClient
-from bot.simulator import Simulator, SimulatorCredentials, create_simulator_app
-from tests.simulated_platform import acknowledged_simulator
+from bot.api import ApiError, MemoryTokenStore
+from bot.platforms.wechat.client import WeChatClient
+from simulator import Simulator, SimulatorCredentials, create_simulator_app
+from tests.support.simulated import acknowledged_simulator
 
 
 @pytest.fixture

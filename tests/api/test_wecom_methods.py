@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.api import MemoryTokenStore, WeComClient
+from bot.api import MemoryTokenStore
+from bot.platforms.wecom.client import WeComClient
 
 
 @pytest.fixture

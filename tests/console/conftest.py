@@ -2,20 +2,19 @@
 and a signed-in browser-like client."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
-from console.i18n import DISPLAY_TZ
-from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, Staff
+from console.pages import setup_console
+from console.access.accounts import create_user
+from console.access.tokens import create_token
+from console.kit.i18n import DISPLAY_TZ
+from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
+from tests.support.console import PASSWORD
 
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +22,7 @@ def quick_password_hashing(monkeypatch):
     """argon2id with the smallest cost, so tests do not spend seconds hashing."""
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr("console.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    monkeypatch.setattr("console.access.passwords._HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
@@ -53,31 +52,13 @@ async def tokens(db, clock):
     return {role: (await create_token(f"{role}-token", role, clock=clock))[1] for role in ("admin", "marketer", "support")}
 
 
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
-
-
-async def sign_in(client, username: str, password: str = PASSWORD):
-    page = await client.get("/console/login")
-    token = csrf_of(await page.text())
-    return await client.post(
-        "/console/login",
-        data={"username": username, "password": password, "csrf_token": token, "next": ""},
-        allow_redirects=False,
-    )
-
-
 @pytest.fixture
 async def crm(db, clock):
     """Leads, channels and behaviour: 王工 scanned the expo booth code and is zhangsan's."""
     expo = await Channel.create(code="expo2026", name="2026 工业展展位")
     web_ = await Channel.create(code="site", name="官网")
-    zhangsan = await Staff.create(userid="zhangsan", name="张三")
-    lisi = await Staff.create(userid="lisi", name="李四")
+    zhangsan = await WeComMember.create(userid="zhangsan", name="张三")
+    lisi = await WeComMember.create(userid="lisi", name="李四")
     wang = await Lead.create(name="王工", company="华东精密机械", first_channel=expo, last_channel=expo, owner=zhangsan,
                              consent_at=datetime(2023, 11, 14, 2, 0, tzinfo=timezone.utc), consent_version="v1")
     await LeadIdentity.create(lead=wang, kind="external_userid", value="wmWANG")

@@ -3,7 +3,7 @@ one JSON error shape, and the OpenAPI document generated from the registered end
 from __future__ import annotations
 
 from models import ApiToken, AuditEntry, LeadTag
-from tests.console.conftest import bearer
+from tests.support.console import bearer
 
 
 async def test_no_token_is_a_401_in_the_one_error_shape(client, db):
@@ -30,6 +30,14 @@ async def test_listing_leads_pages_and_filters(client, tokens, crm):
     assert [i["name"] for i in by_tag["items"]] == ["王工"]
     by_channel = await (await client.get("/api/v1/leads", headers=bearer(tokens["marketer"]), params={"channel": "site"})).json()
     assert [i["name"] for i in by_channel["items"]] == ["李经理"]
+
+
+async def test_a_search_longer_than_any_channel_code_still_searches_names(client, tokens, crm):
+    long_term = "王" * 31  # channel codes have at most 30 characters
+    body = await (await client.get("/api/v1/leads", headers=bearer(tokens["marketer"]), params={"q": long_term})).json()
+    assert body["total"] == 0
+    by_name = await (await client.get("/api/v1/leads", headers=bearer(tokens["marketer"]), params={"q": "王工"})).json()
+    assert [i["name"] for i in by_name["items"]] == ["王工"]
 
 
 async def test_a_bad_parameter_is_a_400_naming_it(client, tokens, db):

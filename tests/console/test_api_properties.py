@@ -4,16 +4,16 @@ statuses, content types and response schemas, auth enforced)."""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from tests.conftest import POSTGRES_URL  # noqa: E402
-from tests.console.live_server import LiveConsole  # noqa: E402
+from tests.support.databases import fresh_postgres_url, postgres_configured  # noqa: E402
+from tests.support.live_console import LiveConsole  # noqa: E402
 
+pytestmark = [pytest.mark.property, pytest.mark.slow]
 EXAMPLES_PER_OPERATION = int(os.environ.get("SIYU_API_EXAMPLES", "50"))  # raise for a deeper run
 
 
@@ -21,9 +21,9 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("SIYU_API_EXAMPLES", "50"))  # raise
 def live(request, tmp_path_factory):
     url = ""
     if request.param == "postgres":
-        if not POSTGRES_URL.startswith(("postgres://", "asyncpg://")):
+        if not postgres_configured():
             pytest.skip("PostgreSQL tests need SIYU_TEST_DATABASE_URL")
-        url = f"{POSTGRES_URL.rsplit('/', 1)[0]}/siyu_live_{uuid.uuid4().hex[:12]}"
+        url = fresh_postgres_url("siyu_live")
     server = LiveConsole(tmp_path_factory.mktemp("api-properties"), url).start()
     yield server
     server.stop()

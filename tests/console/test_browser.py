@@ -11,12 +11,13 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from tests.console.live_server import PASSWORD, LiveConsole  # noqa: E402
+from tests.support.live_console import PASSWORD, LiveConsole  # noqa: E402
 
 CHROMIUM = os.environ.get("SIYU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "console"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")]
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from console.accounts import create_demo_admin
-from console.chart import bar_chart_svg
-from console.i18n import pick_language
-from console.passwords import verify_password
-from console.schemas import LEAD_PATCH, SchemaError, check_body
+from console.access.accounts import create_demo_admin
+from console.kit.chart import bar_chart_svg
+from console.kit.i18n import pick_language
+from console.access.passwords import verify_password
+from console.kit.schemas import SchemaError, check_body
+from console.pages.schemas import LEAD_PATCH
 from models import StaffUser
 
 
@@ -46,7 +47,7 @@ async def test_the_demo_admin_is_created_once_with_a_printable_password(db, cloc
 
 
 def test_a_final_dollar_means_the_very_end_as_in_json_schema():
-    from console.schemas import STAFF_USER_CREATE
+    from console.pages.schemas import STAFF_USER_CREATE
 
     body = {"username": "alice\n", "role": "admin", "password": "a long passphrase"}
     with pytest.raises(SchemaError, match="username"):

@@ -7,8 +7,8 @@ import io
 import pytest
 
 from console.cli import add_cli_parsers, run_cli
-from console.passwords import verify_password
-from console.tokens import token_actor
+from console.access.passwords import verify_password
+from console.access.tokens import token_actor
 from models import ApiToken, AuditEntry, StaffUser
 
 

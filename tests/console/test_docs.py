@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.permissions import matrix_markdown
+from console.access.permissions import matrix_markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "CONSOLE.md"
 

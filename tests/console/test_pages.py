@@ -6,8 +6,8 @@ import io
 import re
 from datetime import timedelta
 
-from models import ApiToken, AuditEntry, Lead, LeadTag, Staff, StaffUser
-from tests.console.conftest import csrf_of, sign_in
+from models import ApiToken, AuditEntry, Lead, LeadTag, WeComMember, StaffUser
+from tests.support.console import csrf_of, sign_in
 
 
 async def test_the_dashboard_counts_todays_new_leads_and_charts_events_per_day(client, users, crm, clock):
@@ -148,7 +148,7 @@ async def test_sales_cannot_hand_their_lead_to_someone_else(client, users, crm):
     assert 'name="owner"' not in page
     await client.post(f"/console/leads/{lead.id}/fields", data={"status": "sql", "owner": "lisi", "csrf_token": csrf_of(page)})
     await lead.refresh_from_db()
-    assert lead.status == "sql" and lead.owner_id == (await Staff.get(userid="zhangsan")).id
+    assert lead.status == "sql" and lead.owner_id == (await WeComMember.get(userid="zhangsan")).id
 
 
 async def test_admins_add_staff_users_and_change_roles_in_the_console(client, users):
@@ -219,7 +219,7 @@ async def test_a_long_timeline_pages_back_to_the_very_first_touch(client, users,
 async def test_people_without_a_name_are_shown_by_their_ids(client, users, db):
     from models import LeadIdentity
 
-    member = await Staff.create(userid="wangwu")
+    member = await WeComMember.create(userid="wangwu")
     lead = await Lead.create(owner=member)
     await LeadIdentity.create(lead=lead, kind="external_userid", value="wmNoNameYet01")
     await sign_in(client, "admin1")

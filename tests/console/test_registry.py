@@ -5,8 +5,9 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from console import ApiCall, Console, PageContext, Param, setup_console
-from tests.console.conftest import bearer, sign_in
+from console.kit import ApiCall, Console, PageContext, Param
+from console.pages import setup_console
+from tests.support.console import bearer, sign_in
 
 
 async def faq_page(request: web.Request, ctx: PageContext):
@@ -26,6 +27,8 @@ async def feature_client(db, clock, aiohttp_client, tmp_path):
     console = setup_console(app, Settings(), clock=clock)
     console.add_templates(tmp_path)
     console.catalogue.add({"zh": {"faq.greeting": "问答库"}, "en": {"faq.greeting": "FAQ library"}})
+    console.add_section("faq", "nav.faq", "faq.read")
+    console.add_section("surveys", "nav.surveys", "surveys.read")
     console.add_page("/faq", faq_page, template="faq.html", section="faq", title="nav.faq", permission="faq.read")
     console.add_page("/surveys", faq_page, template="faq.html", section="surveys", title="nav.surveys", permission="surveys.write")
     console.add_endpoint("GET", "/faq/count", faq_count, permission="faq.read", tag="faq", summary="Count",
@@ -40,6 +43,14 @@ async def test_a_feature_page_appears_in_its_section_with_its_own_messages(featu
     html = await (await client.get("/console/faq")).text()
     assert '<p id="g">问答库, support1</p>' in html and 'href="/console/faq"' in html
     assert "FAQ library" in await (await client.get("/console/faq?lang=en")).text()
+
+
+async def test_a_feature_section_joins_the_menu_before_settings(feature_client, users):
+    console, client = feature_client
+    await sign_in(client, "admin1")
+    html = await (await client.get("/console/")).text()
+    keys = ["dashboard", "leads", "faq", "surveys", "settings"]
+    assert sorted(keys, key=lambda key: html.index(f'data-section="{key}"')) == keys
 
 
 async def test_a_feature_page_is_closed_to_roles_without_its_permission(feature_client, users):
@@ -58,6 +69,7 @@ async def test_a_feature_endpoint_is_served_and_described(feature_client, tokens
 
 def test_a_misspelt_permission_or_section_is_caught_at_start_up(clock):
     console = setup_console(web.Application(), Settings(), clock=clock)
+    console.add_section("faq", "nav.faq", "faq.read")
     with pytest.raises(ValueError, match="permission"):
         console.add_page("/x", faq_page, template="x.html", section="faq", title="x", permission="faq.raed")
     with pytest.raises(ValueError, match="section"):
@@ -66,6 +78,6 @@ def test_a_misspelt_permission_or_section_is_caught_at_start_up(clock):
 
 
 def test_english_has_every_chinese_message():
-    from console.i18n import Catalogue
+    from console.kit.i18n import Catalogue
 
     assert Catalogue().missing("en") == set()

@@ -6,7 +6,7 @@ import pytest
 from bot.dispatcher import UNHANDLED, Dispatcher
 from bot.events import Platform, TextMessage
 from bot.responder import Responder
-from console.accounts import create_user
+from console.access.accounts import create_user
 from handlers.staff_commands import CommandCall, StaffCommand, staff_router
 
 CONSOLE = "https://siyu.example.com"
@@ -75,11 +75,14 @@ async def test_the_lead_link_in_the_app_as_wired_opens_the_lead_page(users, crm,
     """The link a rep taps in WeCom, from the staff router main.py wires, opens the lead."""
     from urllib.parse import urlsplit
 
+    from types import SimpleNamespace
+
     from bot.config import Settings
     from main import features
-    from tests.console.conftest import sign_in
+    from tests.support.console import sign_in
 
-    [router] = [r for r in features(Settings(public_url=CONSOLE))["routers"] if r.name == "staff_commands"]
+    [staff] = [f for f in features() if f.name == "staff_commands"]
+    router = staff.router_for(SimpleNamespace(settings=Settings(public_url=CONSOLE)))
     dispatcher = Dispatcher()
     dispatcher.include(router)
     responder = Responder(None, passive=True)

@@ -3,27 +3,15 @@ real HTTP: the simulator posts signed, encrypted callbacks to the bot, and the b
 simulator's API. Both share one fake clock."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import BOT, Bot, create_app
-from bot.simulator.app import create_simulator_app
-from bot.simulator.simulator import CallbackUrls, Simulator
+from bot.app import BOT, create_app
+from simulator.app import create_simulator_app
+from simulator.simulator import CallbackUrls, Simulator
 
-from main import features
-
-
-@dataclass
-class Harness:
-    sim: Simulator
-    bot: Bot
-    bot_url: str
-
-    async def settle(self) -> None:
-        """Let background work (slow handlers, kf pulls) finish."""
-        await self.bot.drain()
+from main import features, lead_wiring
+from tests.support.harness import Harness
 
 
 @pytest.fixture
@@ -41,7 +29,7 @@ async def make_harness(db, clock, aiohttp_server):
         if wechat_mode == "plain":
             overrides.setdefault("wechat_aes_key", "")
         settings = sim.credentials.bot_settings(str(sim_server.make_url("")).rstrip("/"), **overrides)
-        wiring = features(settings) if routers is None else {"routers": routers}
+        wiring = {"features": features(), **lead_wiring()} if routers is None else {**lead_wiring(), "routers": routers}
         app = await create_app(settings, clock=clock, manage_database=False, **wiring)
         bot_server: TestServer = await aiohttp_server(app)
         bot_url = str(bot_server.make_url("")).rstrip("/")

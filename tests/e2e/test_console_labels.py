@@ -9,20 +9,20 @@ import re
 import aiohttp
 import pytest
 
-from bot.behaviour import OUTBOUND_APIS
+from bot.api.deliveries import DELIVERING_APIS
 from bot import events as platform_events
-from console.accounts import create_user
-from console.i18n import Catalogue
+from console.access.accounts import create_user
+from console.kit.i18n import Catalogue
 from models import BehaviourEvent, Channel, Lead
-from tests.console.conftest import PASSWORD
-from tests.faq_chat.entries import store_test_faq
-from tests.onboarding.scenarios import make_channel
+from tests.support.console import PASSWORD
+from tests.support.faq import store_test_faq
+from tests.support.onboarding import make_channel
 
 KF = "wkKF0001"
 FEATURE_KINDS = ("faq.asked", "faq.handed_over", "group.joined", "group.left", "lead.lost")
 PLATFORM_KINDS = sorted({cls.kind for cls in vars(platform_events).values()
                          if isinstance(cls, type) and isinstance(getattr(cls, "kind", None), str)})
-EVERY_KIND = sorted(set(PLATFORM_KINDS) | {kind for kind, _, _ in OUTBOUND_APIS.values()} | set(FEATURE_KINDS)
+EVERY_KIND = sorted(set(PLATFORM_KINDS) | {kind for kind, _, _ in DELIVERING_APIS.values()} | set(FEATURE_KINDS)
                     | {"reply.message"})
 RAW_CODES = [*(k for k in EVERY_KIND if "." in k), "trade_show", "whitepaper", "live_stream", "sales_rep", "external_userid"]
 
@@ -36,7 +36,7 @@ def catalogues(monkeypatch) -> list[Catalogue]:
             super().__init__()
             made.append(self)
 
-    monkeypatch.setattr("console.app.Catalogue", Recording)
+    monkeypatch.setattr("console.kit.app.Catalogue", Recording)
     return made
 
 

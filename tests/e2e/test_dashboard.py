@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import aiohttp
 
-from console.accounts import create_user
+from console.access.accounts import create_user
 from demo.history import MISSED, seed_history
-from tests.console.conftest import PASSWORD
-from tests.onboarding.scenarios import make_channel
+from tests.support.console import PASSWORD
+from tests.support.onboarding import make_channel
 
 
 async def signed_in_page(harness, clock, path: str) -> str:

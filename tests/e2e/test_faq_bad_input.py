@@ -1,7 +1,7 @@
 """Odd messages get a clear outcome and nothing is lost."""
 
 from models import BehaviourEvent, FaqHit
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
 

@@ -3,7 +3,7 @@ a polite fallback, hand-over to a human with the context."""
 from dataclasses import replace
 
 from models import BehaviourEvent, FaqHit
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
 
@@ -32,41 +32,6 @@ async def test_a_customer_in_customer_service_gets_the_answer_at_once_and_it_is_
     event = await BehaviourEvent.get(kind="faq.asked")
     assert event.lead_id == hit.lead_id and event.payload["entry_id"] == "ship-lead-time"
     assert event.payload["category"] == "service_delivery"
-
-
-async def test_a_vague_question_gets_choices_and_the_number_picks_one(harness, clock):
-    await store_test_faq()
-    open_hours(clock)
-
-    question = await ask_kf(harness, "wmLI", "多少钱？")
-    answer = await ask_kf(harness, "wmLI", "2")
-
-    assert question == "您是想问：\n1. 有价格表吗？\n2. 运费怎么算？\n请回复序号，例如“1”。"
-    assert answer == "单笔满 3000 元包邮。"
-    hit = await FaqHit.get()
-    assert (hit.outcome, hit.chosen_entry_id) == ("clarify", "freight")
-    assert await FaqHit.all().count() == 1  # the choice is not a new question
-
-
-async def test_a_reply_that_is_not_a_number_is_a_new_question(harness, clock):
-    await store_test_faq()
-    open_hours(clock)
-
-    await ask_kf(harness, "wmLI", "多少钱？")
-    answer = await ask_kf(harness, "wmLI", "能开专票吗")
-
-    assert answer.startswith("可以开 13% 增值税专用发票")
-
-
-async def test_an_unknown_question_gets_a_polite_fallback_offering_a_human_and_is_flagged(harness, clock):
-    await store_test_faq()
-    open_hours(clock)
-
-    answer = await ask_kf(harness, "wmZHAO", "你们老板喜欢打高尔夫吗")
-
-    assert "抱歉" in answer and "人工" in answer
-    hit = await FaqHit.get()
-    assert hit.outcome == "miss" and hit.review == "open"
 
 
 async def test_asking_for_a_human_hands_the_conversation_over_with_its_context(harness, clock):
@@ -177,7 +142,7 @@ async def test_asking_for_a_human_twice_is_harmless(harness, clock):
 
 
 async def test_holidays_set_in_the_console_shape_the_fallback(harness, clock):
-    from handlers.faq.settings import save_settings
+    from handlers.faq.options import save_settings
 
     await store_test_faq()
     open_hours(clock)  # Wednesday 2023-11-15, 10:00 China time

@@ -2,9 +2,9 @@
 archive and answered by the group owner with one click."""
 from bot.events import ChatKind, Platform, TextMessage, UnknownEvent
 from bot.responder import Responder
-from bot.simulator.archive import SimulatorArchive
+from simulator.archive import SimulatorArchive
 from models import FaqGroupSetting, FaqHit, FaqSuggestion
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 GROUP = "wrInternal01"
 

@@ -2,7 +2,7 @@
 inbox, similar misses are one cluster, one action answers the next customer."""
 from handlers.faq import review
 from models import FaqEntryRecord, FaqHit
-from tests.faq_chat.entries import open_hours, store_test_faq
+from tests.support.faq import open_hours, store_test_faq
 
 KF = "wkKF0001"
 

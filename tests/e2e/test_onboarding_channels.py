@@ -5,7 +5,7 @@ import pytest
 from handlers.onboarding.channels import ChannelError, parse_spec
 from handlers.onboarding.qr import qr_png, qr_svg
 from models import Channel, ChannelSettings, Lead
-from tests.onboarding.scenarios import channel_service, make_channel
+from tests.support.onboarding import channel_service, make_channel
 
 
 async def test_creating_a_channel_creates_a_contact_way_whose_state_is_the_code(harness):

@@ -4,7 +4,7 @@ import pytest
 from content.privacy import POLICY_VERSION
 from handlers.onboarding.consent import ConsentRequired, may_push, store_profile
 from models import BehaviourEvent, ConsentRecord, Lead, LeadProfile
-from tests.onboarding.scenarios import make_channel
+from tests.support.onboarding import make_channel
 
 KF = "wkKF0001"
 

@@ -3,13 +3,13 @@ import pytest
 from aiohttp import FormData, web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
+from console.pages import setup_console
+from console.access.accounts import create_user
+from console.access.tokens import create_token
 from handlers.onboarding import privacy_setup, register_console
 from models import Channel, CrmAccount, Lead, LeadProfile
-from tests.console.conftest import PASSWORD, bearer, csrf_of, sign_in
-from tests.onboarding.scenarios import make_channel
+from tests.support.console import PASSWORD, bearer, csrf_of, sign_in
+from tests.support.onboarding import make_channel
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """People are shown by name: the customer's WeCom name and company are kept once they consent
 and refreshed when the member edits the contact; members get their WeCom names; a rep finds
 a lead by that name with /lead."""
-from console.accounts import create_user
-from models import Lead, Staff
-from tests.onboarding.scenarios import make_channel
+from console.access.accounts import create_user
+from models import Lead, WeComMember
+from tests.support.onboarding import make_channel
 
 KF = "wkKF0001"
 
@@ -45,7 +45,7 @@ async def test_a_wecom_user_brings_the_company_name(harness):
 async def test_the_receiving_member_gets_their_wecom_name(harness):
     await scanned(harness)
 
-    assert (await Staff.get(userid="zhangsan")).name == "张三"
+    assert (await WeComMember.get(userid="zhangsan")).name == "张三"
     assert harness.sim.state.calls("wecom/user/get")
 
 

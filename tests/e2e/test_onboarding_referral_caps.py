@@ -5,7 +5,7 @@ import pytest
 from handlers.onboarding.channels import ChannelError
 from handlers.onboarding.referral import invitation
 from models import Lead, LeadProfile
-from tests.onboarding.scenarios import channel_service, make_channel
+from tests.support.onboarding import channel_service, make_channel
 
 
 async def test_people_who_scan_a_leads_invitation_are_attributed_to_the_referrer(harness):

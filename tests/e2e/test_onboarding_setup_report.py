@@ -6,12 +6,12 @@ import pytest
 
 from content.privacy import POLICY_VERSION
 from handlers.onboarding.consent import store_profile
-from handlers.onboarding.crm import import_crm_csv
+from leads.crm_store import import_crm_csv
 from handlers.onboarding.report import channel_report, daily_adds, report_csv
 from handlers.onboarding.setup_file import SetupFileError, apply_setup, parse_setup
 from leads.crm import CrmFileError
 from models import Channel, CrmAccount, Lead, LeadProfile
-from tests.onboarding.scenarios import channel_service
+from tests.support.onboarding import channel_service
 
 SETUP = """
 channels:

@@ -4,7 +4,7 @@ import pytest
 
 from handlers.onboarding.channels import ChannelError
 from models import BehaviourEvent, CorpTagRecord, CustomerGroup, GroupJoinWay, GroupMembership, Lead, LeadTag
-from tests.onboarding.scenarios import make_channel, tag_event
+from tests.support.onboarding import make_channel, tag_event
 
 MARK = "wecom/externalcontact/mark_tag"
 

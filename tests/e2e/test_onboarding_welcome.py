@@ -1,7 +1,7 @@
 """Add → lead, attributed and welcomed once within WeCom's 20-second window, whatever the
 platform answers."""
-from models import BehaviourEvent, Channel, ChannelTouch, Lead, LeadIdentity
-from tests.onboarding.scenarios import (
+from models import BehaviourEvent, ChannelTouch, Lead, LeadIdentity
+from tests.support.onboarding import (
     WELCOME_API, add_again_with_same_code, add_without_welcome_code, make_channel,
 )
 
@@ -19,19 +19,6 @@ async def test_a_second_channel_keeps_the_first_touch_and_adds_a_touch(harness):
     assert (lead.first_channel_id, lead.last_channel_id, lead.owner.userid) == (expo.id, paper.id, "lisi")
     touches = await ChannelTouch.filter(lead=lead).order_by("id").values_list("channel_id", "first_touch", "staff_userid")
     assert touches == [(expo.id, True, "zhangsan"), (paper.id, False, "lisi")]
-
-
-async def test_a_state_no_channel_has_is_attributed_to_unknown_and_still_welcomed(harness):
-    way = await harness.bot.wecom.add_contact_way(type=1, scene=2, state="old-flyer-2024", user=["zhangsan"])
-
-    scan = await harness.sim.scan_contact_way(way["config_id"])
-    await harness.settle()
-
-    unknown = await Channel.get(code="unknown")
-    lead = await Lead.get()
-    assert lead.first_channel_id == unknown.id
-    assert (await ChannelTouch.get()).state == "old-flyer-2024"
-    assert len(harness.sim.received(scan.info["external_userid"])) == 1
 
 
 async def test_the_welcome_uses_the_contacts_name_and_goes_out_within_20_seconds(harness):

@@ -3,11 +3,11 @@ import pytest
 from aiohttp import web
 
 from bot.config import Settings
-from console import setup_console
-from console.accounts import create_user
-from console.tokens import create_token
+from console.pages import setup_console
+from console.access.accounts import create_user
+from console.access.tokens import create_token
 from handlers.faq import register_console
-from tests.console.conftest import PASSWORD
+from tests.support.console import PASSWORD
 
 
 @pytest.fixture
@@ -27,3 +27,4 @@ async def staff(db, clock):
     }
     tokens = {"support": (await create_token("support-token", "support", clock=clock))[1]}
     return users, tokens
+

@@ -1,6 +1,6 @@
 """The chat-archive puller: only consenting customers' text messages go through, from the
 persisted seq on, with one consent check per chat and pull."""
-from bot.archive import ArchivedMessage, ArchivePuller
+from bot.platforms.wecom.archive import ArchivedMessage, ArchivePuller
 from bot.events import ChatKind, Platform
 from models import ArchiveCursor
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.api import ApiError
-from bot.archive import ApiConsent, ArchivedMessage, ArchivePuller, ConsentCheck
-from bot.simulator.archive import SimulatorArchive
+from bot.platforms.wecom.archive import ApiConsent, ArchivedMessage, ArchivePuller, ConsentCheck
+from simulator.archive import SimulatorArchive
 
-from tests.simulated_platform import GROUP, sim, wecom  # noqa: F401 - shared fixtures
+from tests.support.simulated import GROUP
 
 
 class RecordingPipeline:

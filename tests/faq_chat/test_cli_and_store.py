@@ -8,7 +8,7 @@ import main
 from handlers.faq.store import FaqStore, save_entries
 from faq import parse_faq_file
 from models import FaqEntryRecord
-from tests.faq_chat.entries import FAQ_YAML, store_test_faq
+from tests.support.faq import FAQ_YAML, store_test_faq
 
 GOOD_JSONL = (
     '{"id": "pay", "question": "怎么付款？", "answer": "支持对公转账。", "variants": ["能刷卡吗"], "keywords": ["付款"], "category": "customer_service"}\n'
@@ -31,6 +31,7 @@ def run(argv, monkeypatch, capsys, stdin=""):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_import_is_idempotent_by_id_and_export_writes_the_same_format(cli_db, tmp_path, monkeypatch, capsys):
     file = tmp_path / "faq.jsonl"
     file.write_text(GOOD_JSONL, encoding="utf-8")
@@ -46,6 +47,7 @@ def test_import_is_idempotent_by_id_and_export_writes_the_same_format(cli_db, tm
     assert records[1]["variants"] == ["能刷卡吗"] and records[1]["category"] == "customer_service"
 
 
+@pytest.mark.slow
 def test_a_broken_import_file_changes_nothing_and_names_every_problem(cli_db, tmp_path, monkeypatch, capsys):
     good, broken = tmp_path / "good.jsonl", tmp_path / "broken.jsonl"
     good.write_text(GOOD_JSONL, encoding="utf-8")
@@ -69,6 +71,7 @@ def test_an_unreadable_import_file_is_refused_clearly(cli_db, tmp_path, monkeypa
     assert code == 1 and "no such file" in err
 
 
+@pytest.mark.slow
 def test_match_reads_lines_or_jsonl_and_writes_the_bots_decision(cli_db, tmp_path, monkeypatch, capsys):
     file = tmp_path / "faq.jsonl"
     file.write_text(GOOD_JSONL, encoding="utf-8")
@@ -83,6 +86,7 @@ def test_match_reads_lines_or_jsonl_and_writes_the_bots_decision(cli_db, tmp_pat
     assert results[2]["outcome"] == "miss" and "error" in results[2]
 
 
+@pytest.mark.slow
 def test_group_rules_export_the_keyword_faq_for_the_admin_console(cli_db, tmp_path, monkeypatch, capsys):
     file = tmp_path / "faq.yaml"
     file.write_text(FAQ_YAML, encoding="utf-8")

@@ -7,8 +7,8 @@ from handlers.faq import review
 from handlers.faq.hits import log_hit
 from handlers.faq.store import FaqStore
 from models import AuditEntry, FaqEntryRecord, FaqHit, FaqSuggestion
-from tests.console.conftest import bearer, csrf_of, sign_in
-from tests.faq_chat.entries import store_test_faq
+from tests.support.console import bearer, csrf_of, sign_in
+from tests.support.faq import store_test_faq
 
 
 async def asked(clock, *queries, user="wmA"):

@@ -1,6 +1,6 @@
 """The chat-toolbar page's JS-SDK config: the documented signature, a cached ticket."""
 from bot.api.errors import ApiError
-from handlers.faq.jssdk import AgentTicket, agent_config, js_signature
+from handlers.faq.web.jssdk import AgentTicket, agent_config, js_signature
 
 
 def test_the_signature_matches_the_documented_example():

@@ -1,7 +1,7 @@
 """The chat archive is pulled every 15 seconds, and a failed pull does not stop the polling."""
 import asyncio
 
-from handlers.faq.polling import poll
+from handlers.faq.lifecycle import poll
 
 
 class CountingFaq:
@@ -29,16 +29,15 @@ async def test_the_archive_is_pulled_every_15_seconds_even_after_a_failure(clock
 
 
 async def test_the_index_is_built_when_the_app_starts(db, aiohttp_client):
-    from aiohttp import web
-
-    from handlers.faq import Faq, faq_setup
-    from tests.faq_chat.entries import store_test_faq
+    from bot.app import BOT, create_app
+    from main import lead_wiring
+    from bot.config import Settings
+    from handlers import faq
+    from tests.support.faq import store_test_faq
 
     await store_test_faq()
-    faq = Faq()
-    bot = type("Bot", (), {"services": {"faq": faq}, "pipeline": None, "clock": None})()
-    app = web.Application()
-    faq_setup(app, bot)
+    app = await create_app(Settings(), features=[faq.feature], manage_database=False, **lead_wiring())
     await aiohttp_client(app)
 
-    assert faq.store._index is not None and faq.store._index.entry("freight") is not None
+    store = app[BOT].services["faq"].store
+    assert store._index is not None and store._index.entry("freight") is not None

@@ -4,9 +4,9 @@ from datetime import date
 import pytest
 
 from handlers.faq.service import FaqOptions
-from handlers.faq.settings import SettingsError, clean_settings, options_with, save_settings
+from handlers.faq.options import SettingsError, clean_settings, options_with, save_settings
 from models import FaqGroupSetting, FaqSettings
-from tests.console.conftest import bearer, csrf_of, sign_in
+from tests.support.console import bearer, csrf_of, sign_in
 
 
 def test_settings_are_checked_before_anything_is_saved():

@@ -18,14 +18,15 @@ sync_api = pytest.importorskip("playwright.sync_api")
 from bot.clock import Clock  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.database import tortoise_config  # noqa: E402
-from console import setup_console  # noqa: E402
-from console.accounts import create_user  # noqa: E402
+from console.pages import setup_console  # noqa: E402
+from console.access.accounts import create_user  # noqa: E402
 from handlers.faq import register_console  # noqa: E402
 from models import FaqSuggestion  # noqa: E402
-from tests.console.live_server import PASSWORD, LiveConsole  # noqa: E402
+from tests.support.live_console import PASSWORD, LiveConsole  # noqa: E402
 
 CHROMIUM = os.environ.get("SIYU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")]
 
 FAKE_WX = """
 window.wx = {

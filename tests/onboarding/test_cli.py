@@ -121,10 +121,12 @@ def test_an_unknown_crm_column_is_refused_like_any_other_importer(tmp_path, caps
 
 async def _audit_sentences(url: str) -> list[tuple[str, str]]:
     from bot.database import connect, disconnect
-    from console.audit import entry_json, summary, who
-    from console.i18n import Catalogue
-    from handlers.faq.console_messages import MESSAGES as FAQ
-    from handlers.onboarding.console_pages import MESSAGES as ONBOARDING
+    from console.access.audit import summary, who
+    from console.kit.i18n import Catalogue
+    from console.kit.schemas import to_json
+    from console.pages.schemas import AUDIT_ENTRY
+    from handlers.faq.web.messages import MESSAGES as FAQ
+    from handlers.onboarding.web.pages import MESSAGES as ONBOARDING
     from models import AuditEntry
 
     catalogue = Catalogue()
@@ -133,7 +135,7 @@ async def _audit_sentences(url: str) -> list[tuple[str, str]]:
     t = lambda msgid, **values: catalogue.translate("zh", msgid, **values)  # noqa: E731
     await connect(url)
     try:
-        return [(who(e.actor, t), summary(entry_json(e), t, lambda m: catalogue.sentence("zh", m, {})))
+        return [(who(e.actor, t), summary(to_json(AUDIT_ENTRY, e), t, lambda m: catalogue.sentence("zh", m, {})))
                 for e in await AuditEntry.all().order_by("id")]
     finally:
         await disconnect()

@@ -6,8 +6,8 @@ import json
 
 from aiohttp import web
 
-from bot.crypto import CallbackCrypto, sha1_signature
-from bot.transports.payloads import parse_xml
+from bot.platforms.crypto import CallbackCrypto, sha1_signature
+from bot.platforms.payloads import parse_xml
 
 
 def _settings(credentials, fake_bot):
@@ -75,7 +75,7 @@ async def test_wechat_aes_callbacks_carry_both_signatures(sim, platform, fake_bo
 
 
 async def test_wechat_plaintext_mode_posts_the_message_itself(clock, fake_bot, credentials):
-    from bot.simulator import CallbackUrls, Simulator
+    from simulator import CallbackUrls, Simulator
 
     plain = Simulator(clock, CallbackUrls.under(fake_bot.base_url), credentials, wechat_mode="plain")
     await plain.wechat_follow("oUser2")
@@ -153,7 +153,7 @@ async def test_url_verification_expects_the_decrypted_echostr(sim, aiohttp_serve
     app.router.add_get("/wecom/bot/callback", lazy)
     app.router.add_get("/wechat/callback", lazy)
     server = await aiohttp_server(app)
-    from bot.simulator import CallbackUrls
+    from simulator import CallbackUrls
     sim.urls = CallbackUrls.under(str(server.make_url("")))
     results = await sim.verify_urls()
     assert results["wecom_app"].delivered

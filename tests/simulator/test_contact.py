@@ -1,9 +1,9 @@
 """Contact ways, the add event, the once-only welcome message, customers and tags."""
 from __future__ import annotations
 
-from bot.crypto import CallbackCrypto
-from bot.simulator.state import Relation
-from bot.transports.payloads import parse_xml
+from bot.platforms.crypto import CallbackCrypto
+from bot.platforms.payloads import parse_xml
+from simulator.state import Relation
 
 
 def way(**fields):

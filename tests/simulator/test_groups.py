@@ -2,8 +2,8 @@
 tasks (≤ 10,000 recipients), and group messages that reach no bot."""
 from __future__ import annotations
 
-from bot.crypto import CallbackCrypto
-from bot.transports.payloads import parse_xml
+from bot.platforms.crypto import CallbackCrypto
+from bot.platforms.payloads import parse_xml
 
 
 async def _groups(sim, n):

@@ -71,7 +71,7 @@ async def test_robot_response_url_answers_once_within_an_hour(api, sim, clock):
 
 
 async def test_the_demo_corp_is_seeded_for_the_browser_page(aiohttp_client, clock):
-    from bot.simulator import CallbackUrls, Simulator, create_simulator_app, seed_demo
+    from simulator import CallbackUrls, Simulator, create_simulator_app, seed_demo
 
     demo = Simulator(clock, CallbackUrls.under("http://127.0.0.1:1"))
     seed_demo(demo)
