@@ -1,4 +1,4 @@
-"""Every enum and event kind the console shows has a label in Chinese and in English: a page
+"""Every enum, role and event kind the console shows has a label in Chinese and in English: a page
 that looks up a message only one catalogue has, or prints a raw code, fails here. The data is
 a real customer's tour (scan, questions, consent, group, hand-over) plus one event of every
 kind the platform and the features record."""
@@ -12,6 +12,8 @@ import pytest
 from bot.api.deliveries import DELIVERING_APIS
 from bot import events as platform_events
 from console.access.accounts import create_user
+from console.access.permissions import Role
+from console.access.tokens import create_token, revoke_token
 from console.kit.i18n import Catalogue
 from models import BehaviourEvent, Channel, Lead
 from tests.support.console import PASSWORD
@@ -24,7 +26,8 @@ PLATFORM_KINDS = sorted({cls.kind for cls in vars(platform_events).values()
                          if isinstance(cls, type) and isinstance(getattr(cls, "kind", None), str)})
 EVERY_KIND = sorted(set(PLATFORM_KINDS) | {kind for kind, _, _ in DELIVERING_APIS.values()} | set(FEATURE_KINDS)
                     | {"reply.message"})
-RAW_CODES = [*(k for k in EVERY_KIND if "." in k), "trade_show", "whitepaper", "live_stream", "sales_rep", "external_userid"]
+RAW_CODES = [*(k for k in EVERY_KIND if "." in k), "trade_show", "whitepaper", "live_stream", "sales_rep", "external_userid",
+             *(role.value for role in Role)]
 
 
 @pytest.fixture
@@ -73,22 +76,31 @@ async def test_console_pages_show_labels_never_keys(catalogues, make_harness, cl
     from models import StaffUser
 
     await StaffUser.filter(username="boss").update(language=language)
+    for i, role in enumerate(Role):  # every role shown on the users and tokens pages
+        await create_user(f"staff{i}", role.value, PASSWORD, clock=clock)
+        if role != Role.SALES:  # a token acts for no one person: no own-leads role
+            await create_token(f"key{i}", role.value, clock=clock, created_by="user:boss")
+    await revoke_token((await create_token("old key", "marketer", clock=clock))[0].id, clock=clock)
     [catalogue] = catalogues
     pages = ["/console/", "/console/leads", f"/console/leads/{lead.id}", "/console/channels",
              "/console/channels/expo", "/console/channels/crm", "/console/faq", "/console/faq/entries",
+             f"/console/faq/entries/{answered.payload['entry_id']}",
              "/console/faq/stats", "/console/faq/settings", "/console/settings/users", "/console/settings/tokens",
              "/console/settings/audit"]
     async with aiohttp.ClientSession(harness.bot_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
         login = await (await browser.get("/console/login")).text()
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', login).group(1)
         await browser.post("/console/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token})
-        shown = {path: visible(await (await browser.get(path)).text()) for path in pages}
+        html = {path: await (await browser.get(path)).text() for path in pages}
+    shown = {path: visible(page) for path, page in html.items()}
 
     lead_page = shown[f"/console/leads/{lead.id}"]
     assert "王工" in lead_page and ("转人工" if language == "zh" else "Handed to a person") in lead_page
     assert sorted(msgid for lang, msgid in catalogue.misses if lang == language) == []
     weekdays = shown["/console/faq/settings"]
     assert ("Mon" in weekdays and "周一" not in weekdays) if language == "en" else "周一" in weekdays
+    assert answered.payload["question"] in html[f"/console/faq/entries/{answered.payload['entry_id']}"]
+    assert "staff3" in shown["/console/settings/users"] and "key0" in shown["/console/settings/tokens"]
     stats = shown["/console/faq/stats"]
     assert "下单后多久发货？" in stats and answered.payload["entry_id"] not in stats  # questions, not entry ids
     for path, text in shown.items():
