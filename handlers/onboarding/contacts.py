@@ -92,6 +92,13 @@ async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, behaviour
     await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
 
 
+async def _member_name(wecom, userid: str) -> str:
+    """The receiving member's name for ``{{ staff }}`` (user/get once; never the bare userid)."""
+    await name_member(wecom, userid)
+    member = await WeComMember.get_or_none(userid=userid)
+    return member.name if member else ""
+
+
 async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock) -> dict | None:
     if wecom is None:
         return None
@@ -100,9 +107,11 @@ async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding,
     if "name" in template_values(template or "") and event.welcome_code:
         contact = await _profile(wecom, event.external_user_id, budget=PROFILE_BUDGET)
     name = ((contact or {}).get("external_contact") or {}).get("name", "")
+    staff = await _member_name(wecom, event.user_id) if "staff" in template_values(template or "") else ""
     problems: list[str] = []
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
-                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append)
+                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append,
+                        staff=staff)
     if event.welcome_code:
         behaviour.expect_welcome(event.welcome_code, lead)  # send_welcome_msg names only the code
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
