@@ -1,4 +1,6 @@
 """A marketer works with channels in the console and through the API."""
+import re
+
 import pytest
 from aiohttp import FormData, web
 
@@ -144,3 +146,18 @@ async def test_receiving_members_are_listed_by_name(console_client, harness):
     listing = await (await console_client.get("/console/channels")).text()
 
     assert "<td>张三 </td>" in listing  # the WeCom name user/get gave, not the userid
+
+
+async def test_the_channel_page_offers_welcome_fields_saves_with_save_and_archives_apart(console_client, harness):
+    """A marketer inserts 客户名称/渠道/员工 instead of typing template syntax; 保存 saves, and
+    归档 is a separate, confirmed, danger-styled action."""
+    await make_channel(harness, code="expo")
+    await sign_in(console_client, "marketer1")
+
+    page = await (await console_client.get("/console/channels/expo")).text()
+
+    inserts = {label: field for field, label in re.findall(r'data-insert="\{\{ (\w+) \}\}">([^<]+)</button>', page)}
+    assert inserts == {"客户名称": "name", "渠道": "channel_name", "员工": "staff"}
+    form, archive = page.split('id="channel-form"')[1].split("</form>")[:2]
+    assert '<button type="submit">保存</button>' in form and "归档" not in form
+    assert 'data-confirm="确定归档此渠道？二维码将失效。"' in archive and 'class="danger">归档</button>' in archive
