@@ -55,9 +55,15 @@ def console_feature(product: list):
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import replace
+
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.listening import ensure_free
+
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    ensure_free(settings.host, settings.port)
 
     async def build() -> web.Application:
         app = await create_app(settings, features=features(), **lead_wiring())
@@ -86,8 +92,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.listening import ensure_free
     from simulator.app import run_simulator
 
+    ensure_free(args.host, args.port)
     run_simulator(args.host, args.port, args.bot_url)
     return 0
 
@@ -135,7 +143,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     since = _parse_since(args.since)
 
     async def run() -> int:
-        await connect(settings.database_url)
+        await connect(settings.database_url, tell=sys.stderr)
         try:
             return await export_events(sys.stdout, since=since, fmt=args.format)
         finally:
@@ -172,13 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the bot's callback server (and console)")
+    serve.add_argument("--host", help="listen here instead of SIYU_HOST")
+    serve.add_argument("--port", type=int, help="listen on this port instead of SIYU_PORT")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="run the bot and the simulator together with sample data (SQLite)")
     demo.add_argument("--port", type=int, default=8080, help="the bot's port (the simulator takes the next one)")
     demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--database", default="sqlite://data/demo.db", help="database URL for the demo")
-    demo.add_argument("--check", action="store_true", help="start, run the scripted tour once, print it and exit")
+    demo.add_argument("--database", help="database URL for the demo (default: demo.db in the data directory; "
+                      "emptied and re-seeded at each start)")
+    demo.add_argument("--check", action="store_true",
+                      help="start, run the scripted tour once on a throw-away database, print it and exit")
     demo.set_defaults(func=cmd_demo)
 
     sim = sub.add_parser("simulator", help="run the WeCom/WeChat simulator on its own")
@@ -214,12 +226,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        logging.getLogger("tortoise").setLevel(logging.WARNING)  # "Tortoise-ORM shutdown" after every command
     try:
         settings = load_settings(config_file=args.config)
     except ConfigError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    return args.func(args, settings) or 0
+    from bot.listening import PortInUse
+
+    try:
+        return args.func(args, settings) or 0
+    except PortInUse as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import binascii
 import ipaddress
 import os
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlparse
@@ -15,6 +15,18 @@ from urllib.parse import urlparse
 from models.encrypted import DataKeyError, DataKeys
 
 PREFIX = "SIYU_"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where SQLite databases live unless told otherwise: ``$SIYU_DATA_DIR``, else ``data/`` in
+    the project directory (never the current directory, so every command finds the same one)."""
+    environ = os.environ if environ is None else environ
+    return Path(environ.get(PREFIX + "DATA_DIR") or PROJECT_DIR / "data")
+
+
+def default_database_url(name: str = "siyu.db", environ: Mapping[str, str] | None = None) -> str:
+    return f"sqlite://{data_dir(environ) / name}"
 
 
 class ConfigError(ValueError):
@@ -23,13 +35,14 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite://data/siyu.db"
+    database_url: str = field(default_factory=default_database_url)
     redis_url: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str = ""
     data_keys: str = ""  # <id>:<key>,… newest first: personal data and shared access tokens are encrypted with them
     public_url: str = ""  # how staff reach this server (console links); default http://host:port
+    company_name: str = ""  # the company customers talk to (welcome, privacy policy title)
     callback_max_skew: int = 300
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks),
     # so that per-address limits see the real client; empty: the peer address is the client.
@@ -187,4 +200,5 @@ def load_settings(
         if name not in types:
             raise ConfigError(f"unknown setting {name!r}")
         values[name] = _coerce(name, raw, types[name])
+    values.setdefault("database_url", default_database_url(environ=environ))
     return validate(Settings(**values))

@@ -11,7 +11,7 @@ import asyncio
 import contextvars
 import logging
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Generic, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Generic, Sequence, TextIO, TypeVar
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
@@ -71,12 +71,35 @@ async def migrate(database_url: str) -> None:
     await Tortoise.close_connections()
 
 
-async def connect(database_url: str, *, upgrade: bool = True) -> None:
-    """Connect (process-wide, so every request task sees it), migrating first by default."""
+async def connect(database_url: str, *, upgrade: bool = True, tell: TextIO | None = None) -> None:
+    """Connect (process-wide, so every request task sees it), migrating first by default.
+    With ``tell`` (a command's stderr), say which database is used when it is new or empty."""
+    path = _sqlite_file(database_url)
+    new = path is not None and not path.exists()
     if upgrade:
         await migrate(database_url)
     _ensure_sqlite_dir(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    if tell is not None and (new or await _is_empty()):
+        where = path if path is not None else database_url.split("@")[-1]
+        print(f"note: using {'a new' if new else 'an empty'} database, {where} (set SIYU_DATABASE_URL or "
+              f"--config FILE to use another; the demo writes demo.toml next to its database)", file=tell)
+
+
+def _sqlite_file(database_url: str) -> Path | None:
+    if not database_url.startswith("sqlite://") or ":memory:" in database_url:
+        return None
+    return Path(database_url.removeprefix("sqlite://").split("?", 1)[0]).resolve()
+
+
+async def _is_empty() -> bool:
+    """No channel, lead or FAQ entry yet: what a command run against the wrong database sees."""
+    from models import Channel, FaqEntryRecord, Lead
+
+    for model in (Channel, Lead, FaqEntryRecord):
+        if await model.exists():
+            return False
+    return True
 
 
 async def disconnect() -> None:

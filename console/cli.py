@@ -79,7 +79,7 @@ def command_main(args: argparse.Namespace, settings: Settings, *, upgrade: bool 
     command with the process's standard streams, disconnect."""
 
     async def run() -> int:
-        await database.connect(settings.database_url, upgrade=upgrade)
+        await database.connect(settings.database_url, upgrade=upgrade, tell=sys.stderr)
         try:
             return await run_cli(args, stdin=sys.stdin, stdout=sys.stdout, stderr=sys.stderr)
         finally:

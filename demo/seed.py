@@ -8,11 +8,14 @@ from typing import Iterable
 from bot.app import Bot
 from bot.feature import Feature, seed_demo
 from console.access.accounts import create_demo_admin
+from models import Channel, WeComMember
 from simulator.simulator import Simulator
-from models import Channel
+
+from .history import seed_history
 
 KF_ACCOUNT = "wkHuacaiKf0001"
-STAFF = {"zhangsan": "张三（销售）", "lisi": "李四（客服）", "wangwu": "王五（市场）"}
+COMPANY = "华材新材料"
+STAFF = {"zhangsan": "张三", "lisi": "李四", "wangwu": "王五"}  # sales, support, marketing
 GROUPS = {"wrHuacaiPackaging01": "华材·包装行业客户群", "wrHuacaiAuto0001": "华材·汽车零部件客户群"}
 
 
@@ -30,5 +33,8 @@ async def seed_company(bot: Bot, features: Iterable[Feature]) -> tuple[list[Chan
     the FAQ...) and a console admin; returns the channels and the admin's credentials."""
     await seed_demo(bot, features)
     admin = await create_demo_admin(bot.clock)
-    channels = await Channel.filter(archived=False).exclude(config_id="").order_by("id")
-    return list(channels), admin
+    channels = list(await Channel.filter(archived=False).exclude(config_id="").order_by("id"))
+    for userid, name in STAFF.items():
+        await WeComMember.update_or_create(userid=userid, defaults={"name": name})
+    await seed_history(bot.clock.now(), channels)
+    return channels, admin

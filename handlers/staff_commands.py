@@ -36,7 +36,7 @@ class CommandCall:
     event: TextMessage
     args: str
     actor: Actor
-    console_url: str
+    console_url: str  # the server's base URL; links add /console/...
     commands: tuple["StaffCommand", ...]
     clock: Clock = field(default_factory=Clock)
 
@@ -75,7 +75,7 @@ async def lead_command(call: CommandCall) -> str:
         return await lead_summary(leads[0], call.console_url, call.now())
     items = await leads_json(leads)
     lines = [f"找到 {total} 条线索，发送 /lead 编号 查看："]
-    lines += [f"#{i['id']} {i['name'] or '（未命名）'} {i['company']}".rstrip() for i in items]
+    lines += [f"#{i['id']} {i['display_name']} {i['company']}".rstrip() for i in items]
     return "\n".join(lines)
 
 
@@ -87,7 +87,7 @@ async def lead_summary(lead, console_url: str, now: datetime | None = None) -> s
     stage = standing["stage_label"]
     channel = (item["last_channel"] or item["first_channel"] or {}).get("name", "未知")
     lines = [
-        f"#{item['id']} {item['name'] or '（未命名）'}" + (f"｜{item['company']}" if item["company"] else ""),
+        f"#{item['id']} {item['display_name']}" + (f"｜{item['company']}" if item["company"] else ""),
         f"阶段：{stage}　渠道：{channel}",
     ]
     lines.append(f"评分：{standing['total']} 分（等级 {standing['grade']}）")
@@ -97,7 +97,7 @@ async def lead_summary(lead, console_url: str, now: datetime | None = None) -> s
     if item["tags"]:
         lines.append("标签：" + "、".join(item["tags"]))
     if item["owner"]:
-        lines.append(f"负责人：{item['owner']['name'] or item['owner']['userid']}")
+        lines.append(f"负责人：{item['owner']['name']}")
     last = await timeline(lead).first()
     if last is not None:
         lines.append(f"最近行为：{last.kind}（{last.occurred_at.astimezone(DISPLAY_TZ):%m-%d %H:%M}）")
@@ -140,7 +140,7 @@ async def reply_to(event: TextMessage, by_name: dict[str, StaffCommand], command
     name, args = COMMAND.match(event.content).groups()
     user = await StaffUser.get_or_none(wecom_userid=event.sender, active=True)
     if user is None:
-        return "你还没有开通思域控制台账号，请联系管理员开通并绑定你的企业微信账号。"
+        return "你还没有开通私域控制台账号，请联系管理员开通并绑定你的企业微信账号。"
     actor = user_actor(user)
     command = by_name.get(name.lower())
     if command is None:

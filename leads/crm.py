@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from bot.import_files import unknown_keys
 from leads.companies import best_company_match
 
 COLUMNS = ("account", "contact", "phone", "email", "owner")
@@ -100,6 +101,11 @@ def parse_crm_csv(text: str) -> list[CrmRow]:
     if not table or not any(c.strip() for c in table[0]):
         raise CrmFileError([(1, "the file is empty: expected a header row with an account column")])
     cols = _columns(table[0])
+    known = [alias for aliases in HEADER_ALIASES.values() for alias in aliases]
+    named = [c.strip().lstrip("\ufeff") for c in table[0] if c.strip()]
+    unknown = unknown_keys([c for c in named if c.casefold() not in known], known, "column")
+    if unknown:
+        raise CrmFileError([(1, message) for message in unknown])
     if "account" not in cols:
         raise CrmFileError([(1, f"no account column in the header {table[0]!r}; expected one of {HEADER_ALIASES['account']}")])
     rows, problems = [], []

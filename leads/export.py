@@ -56,11 +56,13 @@ async def event_rows(since: datetime | None = None) -> AsyncIterator[dict[str, A
 
 
 async def export_events(out: IO[str], *, since: datetime | None = None, fmt: str = "jsonl") -> int:
-    """Write events as JSON lines or CSV; returns the number of rows."""
+    """Write events as JSON lines or CSV (UTF-8 with a BOM, as Excel on Chinese Windows needs
+    to read it; the columns are the JSON keys); returns the number of rows."""
     if fmt not in ("jsonl", "csv"):
         raise ValueError(f"unknown format {fmt!r}: use jsonl or csv")
     writer = csv.DictWriter(out, fieldnames=COLUMNS) if fmt == "csv" else None
     if writer:
+        out.write("\ufeff")
         writer.writeheader()
     count = 0
     async for row in event_rows(since):

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any, Iterable, Protocol, cast
+from typing import Any, Callable, Iterable, Protocol, cast
 
 from tortoise.expressions import Q, Subquery
 from tortoise.fields import CharField
@@ -136,7 +136,17 @@ async def leads_json(leads: list[Lead]) -> list[dict[str, Any]]:
     """List items: the lead's own fields, tags, channels and owner."""
     await Lead.fetch_for_list(leads, "first_channel", "last_channel", "owner")
     tags = await tags_of(leads)
-    return [_lead_fields(lead, tags[lead.id]) for lead in leads]
+    ids = await _first_identities(leads)
+    return [{**_lead_fields(lead, tags[lead.id]), "display_name": lead.name or ids.get(lead.id, f"#{lead.id}")}
+            for lead in leads]
+
+
+async def _first_identities(leads: list[Lead]) -> dict[int, str]:
+    """Each lead's oldest platform id: what a person without a name is shown as."""
+    from models import LeadIdentity
+
+    rows = await LeadIdentity.filter(lead_id__in=[lead.id for lead in leads]).order_by("-id").values_list("lead_id", "value")
+    return dict(rows)
 
 
 def _channel_json(channel) -> dict[str, Any] | None:
@@ -152,7 +162,7 @@ def _lead_fields(lead: Lead, tags: list[str]) -> dict[str, Any]:
         "tags": tags,
         "first_channel": _channel_json(lead.first_channel),
         "last_channel": _channel_json(lead.last_channel),
-        "owner": {"userid": lead.owner.userid, "name": lead.owner.name} if lead.owner else None,
+        "owner": {"userid": lead.owner.userid, "name": lead.owner.name or lead.owner.userid} if lead.owner else None,
         "consent": {"given": lead.consent_at is not None, "at": _iso(lead.consent_at), "version": lead.consent_version},
         "created_at": _iso(lead.created_at),
         "updated_at": _iso(lead.updated_at),
@@ -175,15 +185,17 @@ def timeline(lead: Lead) -> QuerySet[BehaviourEvent]:
 CSV_COLUMNS = ("id", "name", "company", "status", "tags", "first_channel", "last_channel", "owner", "consent_at", "created_at")
 
 
-def leads_csv(items: list[dict[str, Any]]) -> str:
-    """A CSV (UTF-8 with BOM, so spreadsheet programs read Chinese right) of list items."""
+def leads_csv(items: list[dict[str, Any]], t: Callable[[str], str]) -> str:
+    """A CSV (UTF-8 with BOM, so spreadsheet programs read Chinese right) of list items, its
+    headers and stages in the reader's language (``t`` translates a message id)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([t(f"lead.{column}") for column in CSV_COLUMNS])
     for item in items:
         writer.writerow([
-            item["id"], _cell(item["name"]), _cell(item["company"]), item["status"], _cell(";".join(item["tags"])),
+            item["id"], _cell(item["name"]), _cell(item["company"]), t(f"status.{item['status']}"),
+            _cell(";".join(item["tags"])),
             _cell((item["first_channel"] or {}).get("name", "")), _cell((item["last_channel"] or {}).get("name", "")),
             _cell((item["owner"] or {}).get("name", "")), item["consent"]["at"] or "", item["created_at"],
         ])

@@ -50,6 +50,18 @@ class ContactActors(SimulatorCore):
                                        external_userid, Source="DELETE_BY_TRANSFER" if by_transfer else "")
         return ActorResult(await self._post(self.app_channel, plain))
 
+    async def staff_edits_customer(self, userid: str, external_userid: str, remark: str | None = None) -> ActorResult:
+        """The staff member edits the customer's remark (or anything on the customer's
+        profile page): edit_external_contact."""
+        relation = self.state.relations.get((userid, external_userid))
+        if relation is None:
+            raise KeyError(f"{userid!r} and {external_userid!r} have no relation")
+        if remark is not None:
+            relation.remark = remark
+        plain = payloads.contact_event(self.credentials.corp_id, self.now(), "edit_external_contact", userid,
+                                       external_userid)
+        return ActorResult(await self._post(self.app_channel, plain))
+
     def _drop_relation(self, userid: str, external_userid: str) -> None:
         if self.state.relations.pop((userid, external_userid), None) is None:
             raise KeyError(f"{userid!r} and {external_userid!r} have no relation")

@@ -50,6 +50,7 @@ def _routes(api: "PlatformApi") -> dict[str, Route]:
         "wecom/externalcontact/del_contact_way": post(c.del_contact_way),
         "wecom/externalcontact/send_welcome_msg": post(c.send_welcome_msg),
         "wecom/externalcontact/get": Route("GET", c.get_external_contact, CUSTOMER_CONTACT),
+        "wecom/user/get": Route("GET", wecom_app.user_get, CUSTOMER_CONTACT),
         "wecom/externalcontact/get_corp_tag_list": post(c.get_corp_tag_list),
         "wecom/externalcontact/add_corp_tag": post(c.add_corp_tag),
         "wecom/externalcontact/mark_tag": post(c.mark_tag),

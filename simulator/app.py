@@ -79,6 +79,8 @@ ACTORS: dict[str, ActorHandler] = {
     "scan_contact_way": lambda s, d: s.scan_contact_way(
         _need(d, "config_id"), d.get("external_userid"), d.get("name", "微信用户"), d.get("unionid", ""),
         bool(d.get("half", False))),
+    "staff_edits_customer": lambda s, d: s.staff_edits_customer(
+        _need(d, "userid"), _need(d, "external_userid"), d.get("remark")),
     "customer_deletes_staff": lambda s, d: s.customer_deletes_staff(_need(d, "external_userid"), _need(d, "userid")),
     "staff_deletes_customer": lambda s, d: s.staff_deletes_customer(_need(d, "userid"), _need(d, "external_userid")),
     "join_group": lambda s, d: s.join_group(

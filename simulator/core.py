@@ -135,8 +135,10 @@ class SimulatorCore:
 
     def received(self, user: str) -> list[dict[str, Any]]:
         """Everything one customer, follower or staff member received from the bot
-        (welcome, kf, app, custom and group mass-send messages), in order."""
-        return [{"channel": d.channel, "text": d.text, "time": d.time, "api": d.api}
+        (welcome, kf, app, custom and group mass-send messages), in order; link cards and
+        other attachments under ``attachments`` when there are any."""
+        return [{"channel": d.channel, "text": d.text, "time": d.time, "api": d.api,
+                 **({"attachments": list(d.attachments)} if d.attachments else {})}
                 for d in self.state.messages_to(user)]
 
     @property

@@ -52,6 +52,7 @@ DATA_FORMAT_ERROR = 47001
 API_NOT_FOUND = 48001  # api unauthorized / no such api
 NO_API_PERMISSION = 48002
 NO_VALID_RECIPIENT = 81013  # UserID、部门ID、标签ID全部非法或无权限
+USERID_NOT_FOUND = 60111  # UserID不存在 (读取成员 user/get)
 RELATION_NOT_FOUND = 84061  # 不存在外部联系人的关系
 KF_INVALID_OPEN_KFID = 95000
 KF_SEND_LIMIT = 95001  # at most 5 messages per customer message
@@ -112,6 +113,7 @@ MESSAGES = {
     REQUIRE_POST: "require POST method",
     DATA_FORMAT_ERROR: "data format error",
     API_NOT_FOUND: "api unauthorized",
+    USERID_NOT_FOUND: "userid not found",
     RELATION_NOT_FOUND: "external contact relation not found",
     KF_INVALID_OPEN_KFID: "invalid open_kfid",
     KF_SEND_LIMIT: "send msg count out of limit",

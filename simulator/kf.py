@@ -120,7 +120,8 @@ def send_msg(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     if current.sent_since_customer_msg >= SEND_PER_CUSTOMER_MSG:
         raise PlatformError(E.KF_SEND_LIMIT)
     current.sent_since_customer_msg += 1
-    state.deliver(touser, "kf", content, call.api)
+    card = [{"msgtype": msgtype, msgtype: call.get(msgtype)}] if msgtype in ("link", "miniprogram") else []
+    state.deliver(touser, "kf", content, call.api, card)
     return ok(msgid=msgid)
 
 

@@ -22,6 +22,10 @@ class Customer:
     unionid: str = ""
     avatar: str = ""
     gender: int = 0
+    type: int = 1  # 1 a WeChat user, 2 a WeCom user (only those show corp_name and position)
+    corp_name: str = ""
+    corp_full_name: str = ""
+    position: str = ""
 
 
 @dataclass
@@ -282,6 +286,7 @@ class Delivery:
     text: str
     time: float
     api: str
+    attachments: tuple[dict[str, Any], ...] = ()  # link cards, images... as the API took them
 
 
 class IdFactory:
@@ -328,8 +333,9 @@ class PlatformState:
     def record(self, api: str, payload: dict[str, Any]) -> None:
         self.outbox.append(OutboxEntry(api, dict(payload), self.clock.time()))
 
-    def deliver(self, recipient: str, channel: str, text: str, api: str) -> None:
-        self.deliveries.append(Delivery(recipient, channel, text, self.clock.time(), api))
+    def deliver(self, recipient: str, channel: str, text: str, api: str,
+                attachments: list[dict[str, Any]] | tuple[dict[str, Any], ...] = ()) -> None:
+        self.deliveries.append(Delivery(recipient, channel, text, self.clock.time(), api, tuple(attachments)))
 
     def tag(self, tag_id: str) -> CorpTag | None:
         for group in self.tag_groups.values():

@@ -162,3 +162,17 @@ def aibot_response(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     code.used = True
     state.deliver(code.recipient, "bot", content, call.api)
     return ok()
+
+
+def user_get(state: PlatformState, call: ApiCall) -> dict[str, Any]:
+    """读取成员 (document/path/90196): since 2022-06-20 an app that is not the contacts-sync
+    app gets no avatar, gender, mobile, email or address; name, department and position stay.
+    An unknown userid is 60111."""
+    userid = call.query.get("userid", "")
+    if not userid:
+        raise PlatformError(E.EMPTY_PARAMETER, "userid is required")
+    staff = state.staff.get(userid)
+    if staff is None:
+        raise PlatformError(E.USERID_NOT_FOUND)
+    return ok(userid=staff.userid, name=staff.name, department=[1], order=[0], position="", status=1,
+              main_department=1, is_leader_in_dept=[0], direct_leader=[], alias="", telephone="")

@@ -128,7 +128,7 @@ def send_welcome_msg(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     if not content and not attachments:
         raise PlatformError(E.EMPTY_PARAMETER, "text or attachments required")
     code.used = True
-    state.deliver(code.external_userid, "welcome", content or "[attachments]", call.api)
+    state.deliver(code.external_userid, "welcome", content or "[attachments]", call.api, attachments)
     return ok()
 
 
@@ -142,8 +142,12 @@ def get_external_contact(state: PlatformState, call: ApiCall) -> dict[str, Any]:
     relations = state.relations_of(external_userid)
     if not relations:
         raise PlatformError(E.RELATION_NOT_FOUND)
-    contact = {"external_userid": customer.external_userid, "name": customer.name, "type": 1,
+    contact = {"external_userid": customer.external_userid, "name": customer.name, "type": customer.type,
                "avatar": customer.avatar, "gender": customer.gender}
+    if customer.type == 2:  # corp and position are a WeCom user's; hidden ones are left out
+        contact.update({k: v for k, v in (("corp_name", customer.corp_name),
+                                          ("corp_full_name", customer.corp_full_name),
+                                          ("position", customer.position)) if v})
     if customer.unionid:
         contact["unionid"] = customer.unionid
     return ok(external_contact=contact, follow_user=[_follow_user(state, r) for r in relations])

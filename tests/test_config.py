@@ -2,7 +2,7 @@
 start-up with a message naming the variable."""
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import PROJECT_DIR, ConfigError, load_settings
 from main import main
 
 GOOD_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
@@ -10,8 +10,9 @@ GOOD_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 
 def test_defaults_need_nothing():
     s = load_settings({})
-    assert s.database_url == "sqlite://data/siyu.db"
+    assert s.database_url == f"sqlite://{PROJECT_DIR / 'data' / 'siyu.db'}"
     assert s.port == 8080 and s.callback_max_skew == 300
+    assert load_settings({"SIYU_DATA_DIR": "/srv/siyu"}).database_url == "sqlite:///srv/siyu/siyu.db"
     assert s.wecom_api_base == "https://qyapi.weixin.qq.com"
     assert s.wechat_api_base == "https://api.weixin.qq.com"
     assert not (s.wecom_enabled or s.wecom_bot_enabled or s.wechat_enabled)

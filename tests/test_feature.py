@@ -40,7 +40,8 @@ def test_onboarding_handlers_are_tried_in_the_declared_order():
     from handlers import onboarding
 
     assert [r.name for r in onboarding.router.tree()] == [
-        "onboarding", "onboarding.consent", "onboarding.tags", "onboarding.contacts", "onboarding.groups", "onboarding.lost"]
+        "onboarding", "onboarding.consent", "onboarding.tags", "onboarding.contacts", "onboarding.groups", "onboarding.lost",
+        "onboarding.names"]
 
 
 async def hello(request):

@@ -18,7 +18,7 @@ from console.kit.api import ApiError, api_route, endpoint_view
 from console.kit.i18n import Catalogue
 from console.kit.openapi import openapi_document
 from console.access.permissions import PERMISSIONS
-from console.kit.registry import Endpoint, EndpointHandler, Page, PageHandler, Param, Section
+from console.kit.registry import DashboardPanel, Endpoint, EndpointHandler, Page, PageHandler, Param, Section
 from console.kit.web import console_route, page_view, render_message, section_view
 
 HERE = Path(__file__).parent
@@ -37,6 +37,7 @@ class Console:
         self.sections: list[Section] = []  # the navigation, as the pages' owners add it
         self.pages: list[Page] = []
         self.endpoints: list[Endpoint] = []
+        self.dashboard_panels: list[DashboardPanel] = []
         self._loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(HERE / "templates")])
         self.templates = jinja2.Environment(loader=self._loader, autoescape=True)
 
@@ -78,6 +79,11 @@ class Console:
         for method in page.methods:
             self.app.router.add_route(method, "/console" + path, view)
         return page
+
+    def add_dashboard_panel(self, template: str, provide, *, permission: str) -> None:
+        """A feature's card on the dashboard, after the ones registered before it."""
+        _check_permission(permission)
+        self.dashboard_panels.append(DashboardPanel(template, provide, permission))
 
     def add_route(self, method: str, path: str, handler) -> None:
         """A console route outside the page registry (sign-in), with sessions and CSRF."""

@@ -11,7 +11,7 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 BASE_MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
-        "app.name": "思域",
+        "app.name": "私域",
         "nav.dashboard": "概览",
         "nav.leads": "线索",
         "nav.settings": "设置",
@@ -42,6 +42,8 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "leads.none": "没有符合条件的线索。",
         "leads.prev": "上一页",
         "leads.next": "下一页",
+        "lead.id": "编号",
+        "lead.consent_at": "同意时间",
         "lead.name": "姓名",
         "lead.company": "公司",
         "lead.status": "阶段",
@@ -89,6 +91,43 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "stage.lost": "已流失",
         "direction.inbound": "客户",
         "direction.outbound": "我方",
+        "timeline.details": "原始记录",
+        "identity.external_userid": "企业微信客户 ID",
+        "identity.openid": "公众号 openid",
+        "identity.unionid": "unionid",
+        "event.contact.added": "添加了企业微信",
+        "event.contact.edited": "员工编辑了客户资料",
+        "event.contact.deleted": "被员工删除",
+        "event.contact.follow_user_deleted": "删除了员工",
+        "event.contact.transfer_failed": "客户接替失败",
+        "event.contact": "客户联系变更",
+        "event.group.created": "客户群已创建",
+        "event.group.dismissed": "客户群已解散",
+        "event.group.updated": "客户群有变更",
+        "event.group": "客户群事件",
+        "event.message.text": "发来消息",
+        "event.message.media": "发来图片或文件",
+        "event.message": "发来消息",
+        "event.kf.event": "微信客服事件",
+        "event.kf.notify": "微信客服有新消息",
+        "event.account.event": "公众号事件",
+        "event.tag.changed": "标签变更",
+        "event.event": "平台事件",
+        "event.unknown": "未识别的事件",
+        "event.app.message": "收到应用消息",
+        "event.kf.message": "微信客服回复",
+        "event.welcome.message": "收到欢迎语",
+        "event.mass.message": "收到群发消息",
+        "event.account.message": "收到公众号客服消息",
+        "event.reply.message": "自动回复",
+        "timeline.contact.added": "扫描“{channel}”的二维码，添加了企业微信",
+        "timeline.message.text": "“{text}”",
+        "timeline.welcome.message": "“{text}”",
+        "timeline.kf.message": "“{text}”",
+        "timeline.reply.message": "“{text}”",
+        "timeline.app.message": "“{text}”",
+        "timeline.account.message": "“{text}”",
+        "timeline.mass.message": "“{text}”",
         "settings.users": "员工账号",
         "settings.tokens": "API 令牌",
         "settings.audit": "操作日志",
@@ -106,6 +145,38 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "audit.before": "修改前",
         "audit.after": "修改后",
         "audit.at": "时间",
+        "audit.summary": "内容",
+        "weekday.0": "周一",
+        "weekday.1": "周二",
+        "weekday.2": "周三",
+        "weekday.3": "周四",
+        "weekday.4": "周五",
+        "weekday.5": "周六",
+        "weekday.6": "周日",
+        "audit.by_token": "API 令牌 {name}",
+        "audit.by_cli": "命令行",
+        "audit.changes": "：{changes}",
+        "audit.action.lead.update": "修改线索",
+        "audit.action.lead.erase": "删除客户个人信息",
+        "audit.action.user.create": "新建员工账号",
+        "audit.action.user.update": "修改员工账号",
+        "audit.action.user.passwd": "重设密码",
+        "audit.action.token.create": "创建 API 令牌",
+        "audit.action.token.revoke": "吊销 API 令牌",
+        "audit.target.lead": "线索",
+        "audit.target.staff_user": "员工账号",
+        "audit.target.token": "API 令牌",
+        "audit.field.name": "姓名",
+        "audit.field.company": "公司",
+        "audit.field.status": "阶段",
+        "audit.field.tags": "标签",
+        "audit.field.owner": "负责人",
+        "audit.field.role": "角色",
+        "audit.field.active": "启用",
+        "audit.field.username": "用户名",
+        "audit.field.display_name": "显示名",
+        "audit.field.language": "语言",
+        "audit.field.wecom_userid": "企业微信账号",
         "role.admin": "管理员",
         "role.marketer": "市场",
         "role.support": "客服",
@@ -164,6 +235,8 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "leads.none": "No leads match.",
         "leads.prev": "Previous",
         "leads.next": "Next",
+        "lead.id": "ID",
+        "lead.consent_at": "Consent given at",
         "lead.name": "Name",
         "lead.company": "Company",
         "lead.status": "Stage",
@@ -211,6 +284,43 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "stage.lost": "Lost",
         "direction.inbound": "Customer",
         "direction.outbound": "Us",
+        "timeline.details": "Raw record",
+        "identity.external_userid": "WeCom customer ID",
+        "identity.openid": "Official-account openid",
+        "identity.unionid": "unionid",
+        "event.contact.added": "Added us on WeCom",
+        "event.contact.edited": "Contact edited in WeCom",
+        "event.contact.deleted": "Removed by the member",
+        "event.contact.follow_user_deleted": "Removed the member",
+        "event.contact.transfer_failed": "Hand-over to another member failed",
+        "event.contact": "Contact change",
+        "event.group.created": "Customer group created",
+        "event.group.dismissed": "Customer group dismissed",
+        "event.group.updated": "Customer group changed",
+        "event.group": "Customer group event",
+        "event.message.text": "Sent a message",
+        "event.message.media": "Sent an image or file",
+        "event.message": "Sent a message",
+        "event.kf.event": "Customer-service event",
+        "event.kf.notify": "New customer-service messages",
+        "event.account.event": "Official-account event",
+        "event.tag.changed": "Tags changed",
+        "event.event": "Platform event",
+        "event.unknown": "Unrecognised event",
+        "event.app.message": "Got an app message",
+        "event.kf.message": "Customer-service reply",
+        "event.welcome.message": "Got the welcome message",
+        "event.mass.message": "Got a mass message",
+        "event.account.message": "Got an official-account message",
+        "event.reply.message": "Automatic reply",
+        "timeline.contact.added": "Scanned the “{channel}” QR code and added us on WeCom",
+        "timeline.message.text": "“{text}”",
+        "timeline.welcome.message": "“{text}”",
+        "timeline.kf.message": "“{text}”",
+        "timeline.reply.message": "“{text}”",
+        "timeline.app.message": "“{text}”",
+        "timeline.account.message": "“{text}”",
+        "timeline.mass.message": "“{text}”",
         "settings.users": "Staff users",
         "settings.tokens": "API tokens",
         "settings.audit": "Audit log",
@@ -228,6 +338,38 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
         "audit.before": "Before",
         "audit.after": "After",
         "audit.at": "When",
+        "audit.summary": "What",
+        "weekday.0": "Mon",
+        "weekday.1": "Tue",
+        "weekday.2": "Wed",
+        "weekday.3": "Thu",
+        "weekday.4": "Fri",
+        "weekday.5": "Sat",
+        "weekday.6": "Sun",
+        "audit.by_token": "API token {name}",
+        "audit.by_cli": "command line",
+        "audit.changes": ": {changes}",
+        "audit.action.lead.update": "Changed lead",
+        "audit.action.lead.erase": "Erased the personal details of lead",
+        "audit.action.user.create": "Created staff user",
+        "audit.action.user.update": "Changed staff user",
+        "audit.action.user.passwd": "Reset the password of staff user",
+        "audit.action.token.create": "Created API token",
+        "audit.action.token.revoke": "Revoked API token",
+        "audit.target.lead": "lead",
+        "audit.target.staff_user": "staff user",
+        "audit.target.token": "API token",
+        "audit.field.name": "name",
+        "audit.field.company": "company",
+        "audit.field.status": "stage",
+        "audit.field.tags": "tags",
+        "audit.field.owner": "owner",
+        "audit.field.role": "role",
+        "audit.field.active": "active",
+        "audit.field.username": "username",
+        "audit.field.display_name": "display name",
+        "audit.field.language": "language",
+        "audit.field.wecom_userid": "WeCom account",
         "role.admin": "Admin",
         "role.marketer": "Marketer",
         "role.support": "Support",
@@ -257,11 +399,17 @@ BASE_MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 class Catalogue:
     """Messages per language. A missing translation falls back to Chinese, then to the id."""
 
     def __init__(self) -> None:
         self._messages: dict[str, dict[str, str]] = {lang: dict(msgs) for lang, msgs in BASE_MESSAGES.items()}
+        self.misses: set[tuple[str, str]] = set()  # (language, id) looked up without a message: shown raw or in Chinese
 
     def add(self, messages: Mapping[str, Mapping[str, str]]) -> None:
         """Add a feature's messages, ``{"zh": {...}, "en": {...}}``."""
@@ -271,8 +419,20 @@ class Catalogue:
             self._messages[lang].update(msgs)
 
     def translate(self, lang: str, msgid: str, **values: object) -> str:
+        if msgid not in self._messages.get(lang, {}):
+            self.misses.add((lang, msgid))
         text = self._messages.get(lang, {}).get(msgid) or self._messages[DEFAULT_LANGUAGE].get(msgid) or msgid
         return text.format(**values) if values else text
+
+    def sentence(self, lang: str, msgid: str, values: Mapping[str, object]) -> str | None:
+        """``msgid`` filled from ``values`` (a value it lacks is left empty), or None when no
+        language has ``msgid``: for optional texts such as a timeline row's sentence."""
+        text = self._messages.get(lang, {}).get(msgid) or self._messages[DEFAULT_LANGUAGE].get(msgid)
+        if text is None:
+            return None
+        if msgid not in self._messages.get(lang, {}):
+            self.misses.add((lang, msgid))
+        return text.format_map(_Blank(values))
 
     def refusal(self, lang: str, error: Exception) -> str:
         """The message of a refused request in ``lang`` (English text without a msgid)."""

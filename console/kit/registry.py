@@ -37,6 +37,17 @@ class Page:
 
 
 @dataclass(frozen=True)
+class DashboardPanel:
+    """A card on the dashboard (the marketer's first screen): ``provide(ctx)`` returns the
+    template's context, ``template`` renders it (a fragment, not a page); shown to actors
+    holding ``permission``."""
+
+    template: str
+    provide: Callable[..., Awaitable[Mapping[str, Any]]]
+    permission: str
+
+
+@dataclass(frozen=True)
 class Param:
     """A query or path parameter of an API endpoint."""
 

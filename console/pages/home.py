@@ -157,9 +157,12 @@ async def dashboard(request: web.Request, ctx: PageContext) -> dict[str, Any]:
         count = await events.filter(occurred_at__gte=_day_start(day), occurred_at__lt=_day_start(day + timedelta(days=1))).count()
         points.append((day.strftime("%m-%d"), count))
     title = ctx.t("dashboard.events_chart", days=CHART_DAYS)
+    panels = [(panel.template, await panel.provide(ctx)) for panel in ctx.console.dashboard_panels
+              if ctx.actor.can(panel.permission)]
     return {
         "new_count": await new_today.count(),
         "new_leads": await leads_json(leads),
         "chart": bar_chart_svg(points, title=title),
         "chart_title": title,
+        "panels": panels,
     }

@@ -58,7 +58,7 @@ async def lead_list(request: web.Request, ctx: PageContext) -> dict[str, Any]:
 
 async def lead_export(request: web.Request, ctx: PageContext) -> web.StreamResponse:
     qs = filtered_leads(ctx.actor, lead_filter(request.query))
-    body = leads_csv(await leads_json(await qs.limit(MAX_EXPORT)))
+    body = leads_csv(await leads_json(await qs.limit(MAX_EXPORT)), ctx.t)
     stamp = ctx.clock.now().astimezone(DISPLAY_TZ).strftime("%Y%m%d-%H%M")
     return web.Response(
         body=body.encode("utf-8"),
@@ -93,10 +93,15 @@ async def lead_context(lead, request: web.Request, ctx: PageContext, error: str 
     page = page_number(request.query)
     events = await timeline(lead).offset((page - 1) * TIMELINE_PAGE).limit(TIMELINE_PAGE + 1)
     rules = rules_from(await current_rule_set())
+    item = await lead_json(lead)
+    channels = dict(await Channel.filter(id__in={e.channel_id for e in events if e.channel_id}).values_list("id", "name"))
+    own = {i["value"] for i in item["identities"]}
     return {
-        "lead": await lead_json(lead),
+        "lead": item,
         "standing": await standing_json(lead, rules, ctx.clock.now()),
         "events": events[:TIMELINE_PAGE],
+        "rows": [timeline_row(e, ctx, channels, item["display_name"] if e.actor in own else e.actor)
+                 for e in events[:TIMELINE_PAGE]],
         "timeline_page": page,
         "older": len(events) > TIMELINE_PAGE,
         "can_edit": ctx.actor.can("leads.write"),
@@ -107,6 +112,19 @@ async def lead_context(lead, request: web.Request, ctx: PageContext, error: str 
         "saved": request.query.get("saved") == "1",
         "error": error,
     }
+
+
+def timeline_row(event, ctx: PageContext, channels: dict[int, str], who: str) -> dict[str, Any]:
+    """One timeline row as a salesperson reads it: what happened (a label), the details in
+    words where the kind has a sentence (``timeline.<kind>.<outcome>`` or ``timeline.<kind>``,
+    filled from the payload), who; the raw record stays one click away."""
+    values = {k: (round(v, 1) if isinstance(v, float) else v) for k, v in (event.payload or {}).items()
+              if isinstance(v, (str, int, float))}
+    values["channel"] = channels.get(event.channel_id, values.get("state", ""))
+    catalogue = ctx.console.catalogue
+    sentence = (catalogue.sentence(ctx.lang, f"timeline.{event.kind}.{values.get('outcome', '')}", values)
+                or catalogue.sentence(ctx.lang, f"timeline.{event.kind}", values))
+    return {"event": event, "label": ctx.t(f"event.{event.kind}"), "sentence": sentence, "who": who}
 
 
 async def refused(lead, request: web.Request, ctx: PageContext, error: LeadChangeError) -> web.Response:

@@ -18,6 +18,7 @@ LEAD = {
     "properties": {
         "id": {"type": "integer"},
         "name": {"type": "string"},
+        "display_name": {"type": "string"},  # the name, else the platform id
         "company": {"type": "string"},
         "status": {"type": "string"},
         "tags": {"type": "array", "items": {"type": "string"}},

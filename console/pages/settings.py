@@ -6,6 +6,7 @@ from typing import Any
 from aiohttp import web
 
 from console.access.accounts import AccountError, create_user, update_user
+from console.access.audit import summary, who
 from console.access.passwords import WeakPassword
 from console.access.permissions import Role, sees_own_leads_only
 from console.access.tokens import TokenError, create_token, revoke_token
@@ -82,7 +83,10 @@ async def audit_log(request: web.Request, ctx: PageContext) -> dict[str, Any]:
     page = page_number(request.query)
     qs = AuditEntry.all().order_by("-at", "-id")
     total = await qs.count()
+    label = lambda msgid: ctx.console.catalogue.sentence(ctx.lang, msgid, {})  # noqa: E731
     entries = [to_json(AUDIT_ENTRY, e) | {"at_dt": e.at} for e in await qs.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)]
+    for entry in entries:
+        entry["who"], entry["summary"] = who(entry["actor"], ctx.t), summary(entry, ctx.t, label)
     return {
         "entries": entries, "page": page, "has_prev": page > 1, "has_next": page * PAGE_SIZE < total,
     }

@@ -10,7 +10,7 @@ Plugged in by ``main.py`` through ``feature``. Modules by role:
   ``seed`` (the demo FAQ);
 - the optional semantic scorer: ``encoder`` (the ONNX model), ``embeddings`` (stored entry
   vectors, the per-question budget);
-- console and API: ``web`` (registration, pages, api, jssdk, messages);
+- console and API: ``web`` (registration, dashboard panel; ``pages``, ``api``, ``jssdk``, ``messages``);
 - command line: ``cli``.
 """
 from bot.feature import Feature

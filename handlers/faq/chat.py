@@ -70,6 +70,13 @@ async def kf_question(event: TextMessage, lead: Lead, responder, faq: Faq, wecom
         return
     if reply.kind == HANDOVER:
         await _kf_hand_over(event, lead, talk, wecom, dialog)
+        await _handed_over(talk.behaviour, event, lead)
+
+
+async def _handed_over(behaviour, event: TextMessage, lead: Lead) -> None:
+    """The hand-over on the lead's timeline, so sales see the customer asked for a person."""
+    await behaviour.record_behaviour(lead=lead, kind="faq.handed_over", direction="outbound",
+                                     platform=str(event.platform), actor=event.sender, payload={"text": event.content[:200]})
 
 
 async def _kf_hand_over(event: TextMessage, lead: Lead, faq: FaqConversation, wecom: Any, dialog: DialogContext) -> None:
@@ -101,6 +108,7 @@ async def account_question(event: TextMessage, lead: Lead, responder, faq: Faq, 
     if reply.kind == HANDOVER and wecom is not None and talk.options.notify_userids:
         history = await talk.recent_context(event.user_key)
         await wecom.send_app_text(list(talk.options.notify_userids), context_text(lead.name or event.sender, history, "公众号"))
+        await _handed_over(talk.behaviour, event, lead)
 
 
 # --- staff ---------------------------------------------------------------------------------

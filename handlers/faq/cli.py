@@ -49,7 +49,7 @@ def _run(settings, job):
     from bot.database import connect, disconnect
 
     async def run():
-        await connect(settings.database_url)
+        await connect(settings.database_url, tell=sys.stderr)
         try:
             return await job()
         finally:
@@ -86,7 +86,14 @@ def cmd_import(args: argparse.Namespace, settings) -> int:
         for problem in exc.errors:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    counts = _run(settings, lambda: save_entries(entries, args.by))
+    async def import_and_audit() -> dict:
+        from console.access.audit import record_cli
+
+        counts = await save_entries(entries, args.by)
+        await record_cli("faq.import", target_type="faq", target_id=Path(args.file).name, after=counts)
+        return counts
+
+    counts = _run(settings, import_and_audit)
     print(f"imported {len(entries)} entries: {counts['created']} created, {counts['updated']} updated, "
           f"{counts['unchanged']} unchanged")
     return 0

@@ -50,13 +50,13 @@ class BusinessHours:
         return local
 
     def describe(self) -> str:
-        """Like ``周一至周五 09:00–18:00（法定节假日除外）``."""
+        """Like ``周一至周五 09:00–18:00，法定节假日除外`` (no brackets: callers put it in theirs)."""
         days = sorted(self.weekdays)
         if days and days == list(range(days[0], days[-1] + 1)):
             span = f"周{WEEKDAY_NAMES[days[0]]}至周{WEEKDAY_NAMES[days[-1]]}" if len(days) > 1 else f"周{WEEKDAY_NAMES[days[0]]}"
         else:
             span = "、".join(f"周{WEEKDAY_NAMES[d]}" for d in days)
-        return f"{span} {self.opens:%H:%M}–{self.closes:%H:%M}（法定节假日除外）"
+        return f"{span} {self.opens:%H:%M}–{self.closes:%H:%M}，法定节假日除外"
 
     def upcoming_holidays(self, moment: datetime, limit: int = 5) -> list[str]:
         today = moment.astimezone(self.zone).date()

@@ -245,7 +245,8 @@ async def statistics(now: datetime, days: int = 30, viewer: Viewer | None = None
     clusters over the last ``days`` days, of the questions ``viewer`` may read."""
     since = now - timedelta(days=days)
     rows = await FaqHit.filter(_scoped(viewer), asked_at__gte=since).order_by("id")
-    categories = {e.id: e.category for e in await all_entries()}
+    entries = await all_entries()
+    categories, questions = {e.id: e.category for e in entries}, {e.id: e.question for e in entries}
     per_day: dict[str, list[FaqHit]] = defaultdict(list)
     per_category: dict[str, list[FaqHit]] = defaultdict(list)
     for row in rows:
@@ -259,7 +260,7 @@ async def statistics(now: datetime, days: int = 30, viewer: Viewer | None = None
         "days": days, "total": _counts(rows), "suggestions": await suggestion_stats(since, viewer),
         "per_day": [{"day": d, **_counts(per_day.get(d, []))} for d in day_list],
         "per_category": {c: _counts(r) for c, r in sorted(per_category.items())},
-        "top_entries": [{"entry_id": e, "count": n} for e, n in top.most_common(10)],
+        "top_entries": [{"entry_id": e, "question": questions.get(e, e), "count": n} for e, n in top.most_common(10)],
         "top_unanswered": [{"key": c.key, "size": c.size, "queries": c.as_dict()["queries"][:3]} for c in unanswered],
     }
 

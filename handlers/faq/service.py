@@ -164,7 +164,8 @@ class FaqConversation:
         await self.behaviour.record_behaviour(
             lead=lead, kind="faq.asked", direction="inbound", platform=str(event.platform), actor=event.sender,
             payload={"query": found.query[:200], "outcome": found.outcome, "entry_id": found.entry_id,
-                     "category": entry.category if entry else "", "score": found.score},
+                     "question": entry.question if entry else "", "category": entry.category if entry else "",
+                     "score": found.score},
         )
 
     async def recent_context(self, user_key: str, limit: int = 5) -> list[FaqHit]:

@@ -111,6 +111,11 @@ def _check_code(code: str, problems: dict[str, str]) -> None:
         problems["code"] = f"{code!r} is reserved for contacts whose channel is not known"
 
 
+SPEC_FIELDS = ("code", "name", "kind", "platform", "cost", "start_date", "end_date", "staff", "backup", "tags",
+               "welcome_template", "groups", "auto_create_room", "room_base_name", "group_keyword", "attachments",
+               "welcome_fallback")
+
+
 def parse_spec(raw: Mapping[str, Any]) -> ChannelSpec:
     """A ChannelSpec from form, JSON or YAML fields, or ChannelError naming every problem."""
     problems: dict[str, str] = {}
@@ -204,11 +209,11 @@ class ChannelService:
     async def _platform_code(self, spec: ChannelSpec) -> tuple[str, str, str]:
         if spec.platform == "wechat":
             if self.wechat is None:
-                raise ChannelError({"platform": "no official account is configured"})
+                raise ChannelError({"platform": NO_WECHAT})
             answer = await self.wechat.create_qrcode(spec.code, permanent=True)
             return "", self.wechat.showqrcode_url(answer["ticket"]), answer["ticket"]
         if self.wecom is None:
-            raise ChannelError({"platform": "WeCom is not configured"})
+            raise ChannelError({"platform": NO_WECOM})
         answer = await self.wecom.add_contact_way(**way_fields(spec))
         return answer["config_id"], answer.get("qr_code", ""), ""
 
@@ -254,6 +259,11 @@ async def _gone_is_deleted(deleting: Awaitable[Any]) -> None:
     except PlatformApiError as exc:
         if exc.errcode != INVALID_CONFIG_ID:
             raise
+
+
+NO_WECOM = ("WeCom is not configured: set SIYU_WECOM_CORP_ID and SIYU_WECOM_CONTACT_SECRET (or SIYU_WECOM_SECRET), "
+            "or pass --config FILE (the demo writes demo.toml next to its database)")
+NO_WECHAT = "no official account is configured: set SIYU_WECHAT_APP_ID and SIYU_WECHAT_SECRET, or pass --config FILE"
 
 
 def _settings_fields(spec: ChannelSpec) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import aiohttp
 
 from bot.clock import Clock
 from bot.config import Settings
+from console.access.audit import record_cli
 from leads.crm import CrmFileError, parse_crm_csv
 from models import Channel
 
@@ -21,6 +22,10 @@ from .qr import qr_png, qr_svg
 from .setup_file import SetupFileError, apply_setup, parse_setup
 
 
+ARCHIVED_QR_LIVES = ("its QR code was NOT revoked and still adds contacts (WeCom is not configured here: "
+                     "set SIYU_WECOM_* or pass --config FILE, then archive again)")
+
+
 @asynccontextmanager
 async def _connected(settings: Settings):
     """The database and the platform clients the commands need (WeCom/WeChat when configured)."""
@@ -28,7 +33,7 @@ async def _connected(settings: Settings):
     from bot.platforms.wecom.client import WeComClient
     from bot.database import connect, disconnect
 
-    await connect(settings.database_url)
+    await connect(settings.database_url, tell=sys.stderr)
     session = aiohttp.ClientSession()
     try:
         clock = Clock()
@@ -65,7 +70,9 @@ def cmd_crm_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run():
         async with _connected(settings):
-            return await import_crm_csv(text)
+            result = await import_crm_csv(text)
+            await record_cli("crm.import", target_type="crm", target_id=Path(args.file).name, after=result.__dict__)
+            return result
 
     try:
         result = asyncio.run(run())
@@ -86,7 +93,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     async def run():
         async with _connected(settings) as service:
-            return await apply_setup(text, service)
+            result = await apply_setup(text, service)
+            if result.created or result.updated:
+                await record_cli("channel.import", target_type="channel", target_id=Path(args.file).name,
+                                 after={"created": result.created, "updated": result.updated})
+            return result
 
     try:
         result = asyncio.run(run())
@@ -106,13 +117,15 @@ def cmd_channels(args: argparse.Namespace, settings: Settings) -> int:
                 for c in await Channel.all().order_by("id"):
                     print(f"{c.code}\t{c.name}\t{c.kind}\t{'archived' if c.archived else c.qr_url}")
                 return 0
-            channel = await Channel.get_or_none(code=args.code or "")
+            channel = await Channel.get_or_none(code=args.code)
             if channel is None:
                 print(f"no channel with code {args.code!r}", file=sys.stderr)
                 return 1
             if args.action == "archive":
+                revoked = bool(channel.config_id) and service.wecom is not None
                 await service.archive(channel)
-                print(f"archived {channel.code}: its QR code no longer works")
+                await record_cli("channel.archive", target_type="channel", target_id=channel.code)
+                print(f"archived {channel.code}: " + ("its QR code no longer works" if revoked else ARCHIVED_QR_LIVES))
                 return 0
             data = (qr_svg(channel.qr_url, channel.name) if args.format == "svg"
                     else qr_png(channel.qr_url, channel.name, channel.code))
@@ -137,8 +150,16 @@ def add_cli_parsers(subparsers) -> None:
     setup.set_defaults(func=cmd_import)
 
     channels = subparsers.add_parser("channels", help="list channels, download a QR code, archive a channel")
-    channels.add_argument("action", choices=("list", "qr", "archive"))
-    channels.add_argument("code", nargs="?", help="the channel's code (for qr and archive)")
-    channels.add_argument("--format", choices=("png", "svg"), default="png")
-    channels.add_argument("--out", metavar="FILE", help="where to write the QR code (default CODE.png)")
+    actions = channels.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="every channel: code, name, kind and QR code URL (or archived)",
+                       description="List every channel: code, name, kind and QR code URL (or archived).")
+    qr = actions.add_parser("qr", help="write a channel's QR code as PNG or SVG, its name under it",
+                            description="Write a channel's QR code (PNG or SVG) with the channel's name under it.")
+    qr.add_argument("code", help="the channel's code (see `channels list`)")
+    qr.add_argument("--format", choices=("png", "svg"), default="png")
+    qr.add_argument("--out", metavar="FILE", help="where to write the QR code (default CODE.png or CODE.svg)")
+    archive = actions.add_parser("archive", help="archive a channel: its WeCom QR code stops working, data stays",
+                                 description="Archive a channel: its WeCom contact way is deleted (the QR code "
+                                             "stops working); its leads and reports stay.")
+    archive.add_argument("code", help="the channel's code (see `channels list`)")
     channels.set_defaults(func=cmd_channels)

@@ -14,6 +14,8 @@ from content.privacy import POLICY_VERSION
 from leads.consent import agree, erase, unsubscribe
 from models import Lead
 
+from .names import refresh_contact
+
 log = logging.getLogger(__name__)
 router = Router("onboarding.consent")
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -31,9 +33,10 @@ CUSTOMER_CHATS = platform(Platform.WECOM_KF, Platform.WECHAT)
 
 
 @router.on(TextMessage, filters=[CUSTOMER_CHATS, customers_only, text(equals=AGREE)])
-async def agree_reply(event: TextMessage, lead: Lead, clock, responder) -> None:
+async def agree_reply(event: TextMessage, lead: Lead, clock, responder, wecom) -> None:
     if await agree(lead, clock.now(), "keyword"):
         await responder.text(ANSWERS["agree"].format(version=POLICY_VERSION))
+        await refresh_contact(wecom, lead)  # the name and company WeCom shows may be kept now
     else:
         date = lead.consent_at.astimezone(CHINA).strftime("%Y-%m-%d") if lead.consent_at else ""
         await responder.text(ANSWERS["agree_again"].format(version=lead.consent_version, date=date))

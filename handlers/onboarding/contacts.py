@@ -25,6 +25,7 @@ from leads.profiles import profile_of
 from models import Channel, ChannelSettings, ChannelTouch, GroupJoinWay, Lead, LeadProfile, WeComMember
 
 from .channels import UNKNOWN_CODE
+from .names import keep_contact_details, name_member
 from .retry import retry
 from .receivers import rotate_receivers
 from .service import Onboarding
@@ -91,6 +92,13 @@ async def contact_added(event: ContactAdded, lead: Lead, wecom, clock, behaviour
     await _after_welcome(event, lead, channel, settings, wecom, clock, onboarding, touch, contact)
 
 
+async def _member_name(wecom, userid: str) -> str:
+    """The receiving member's name for ``{{ staff }}`` (user/get once; never the bare userid)."""
+    await name_member(wecom, userid)
+    member = await WeComMember.get_or_none(userid=userid)
+    return member.name if member else ""
+
+
 async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding, touch, clock) -> dict | None:
     if wecom is None:
         return None
@@ -99,9 +107,11 @@ async def _welcome(event, lead, channel, settings, wecom, behaviour, onboarding,
     if "name" in template_values(template or "") and event.welcome_code:
         contact = await _profile(wecom, event.external_user_id, budget=PROFILE_BUDGET)
     name = ((contact or {}).get("external_contact") or {}).get("name", "")
+    staff = await _member_name(wecom, event.user_id) if "staff" in template_values(template or "") else ""
     problems: list[str] = []
     text = welcome_text(template, name=name, channel_name=channel.name if channel and channel.code != UNKNOWN_CODE
-                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append)
+                        else onboarding.company, privacy_url=onboarding.privacy_link(lead.id), report=problems.append,
+                        staff=staff)
     if event.welcome_code:
         behaviour.expect_welcome(event.welcome_code, lead)  # send_welcome_msg names only the code
         touch.welcome = await send_welcome(wecom, event.welcome_code, text, await _attachments(channel, settings))
@@ -152,6 +162,8 @@ async def _after_welcome(event, lead, channel, settings, wecom, clock, onboardin
     contact = contact or await _profile(wecom, event.external_user_id)
     if contact:
         lead = await merge_by_unionid(lead, (contact.get("external_contact") or {}).get("unionid", ""))
+        await keep_contact_details(lead, contact)
+    await name_member(wecom, event.user_id)
     if settings is not None and settings.tags:
         await _apply_tags(wecom, clock, onboarding, event, lead, settings.tags)
     if settings is not None and any(r.get("daily_cap") for r in settings.staff):

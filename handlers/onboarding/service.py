@@ -41,8 +41,10 @@ class Onboarding:
         return self.privacy_url + (f"?c={self.consent_token(lead_id)}" if lead_id else "")
 
 
-def onboarding_services(settings: Settings, company: str = "我们", public_url: str = "") -> dict:
-    """The services onboarding handlers ask for by name."""
+def onboarding_services(settings: Settings, company: str = "", public_url: str = "") -> dict:
+    """The services onboarding handlers ask for by name (the company named as in
+    SIYU_COMPANY_NAME unless ``company`` says otherwise)."""
+    company = company or settings.company_name or "我们"
     secret = hashlib.sha256(b"siyu-consent:" + settings.secret_key.encode()).digest() if settings.secret_key else None
     onboarding = Onboarding(company=company, public_url=public_url or f"http://{settings.host}:{settings.port}",
                             **({"secret": secret} if secret else {}))

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from models import Channel
 
-from .channels import ChannelError, ChannelService, ChannelSpec, channel_spec_of, parse_spec
+from bot.import_files import FileProblem, key_lines, unknown_keys, yaml_items
+
+from .channels import SPEC_FIELDS, ChannelError, ChannelService, ChannelSpec, channel_spec_of, parse_spec
 
 
 class SetupFileError(ValueError):
@@ -41,32 +41,30 @@ class SetupResult:
 
 
 def parse_setup(text: str) -> list[ChannelSpec]:
-    """The channels of a set-up file, or SetupFileError naming every problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SetupFileError([f"not valid YAML: {exc}"]) from None
-    except RecursionError:
-        raise SetupFileError(["not valid YAML: nested too deeply"]) from None
-    if not isinstance(data, dict) or not isinstance(data.get("channels"), list):
-        raise SetupFileError(["expected a mapping with a 'channels' list at the top"])
-    specs, problems, seen = [], [], set()
-    for i, raw in enumerate(data["channels"], start=1):
+    """The channels of a set-up file, or SetupFileError naming every problem with its line."""
+    items, problems = yaml_items(text, "channels")
+    specs, seen = [], set()
+    for i, (node, raw) in enumerate(items, start=1):
+        line = node.start_mark.line + 1
         where = f"channel {i} ({raw.get('code', '?') if isinstance(raw, dict) else '?'})"
         if not isinstance(raw, dict):
-            problems.append(f"{where}: expected a mapping of fields")
+            problems.append(FileProblem(line, f"{where}: expected a mapping of fields"))
             continue
+        lines = key_lines(node)
+        problems += [FileProblem(lines.get(str(key), line), f"{where}: {message}")
+                     for key in raw for message in unknown_keys([key], SPEC_FIELDS)]
         try:
             spec = parse_spec(raw)
         except ChannelError as exc:
-            problems += [f"{where}: {field} {message}" for field, message in exc.problems.items()]
+            problems += [FileProblem(lines.get(field, line), f"{where}: {field} {message}")
+                         for field, message in exc.problems.items()]
             continue
         if spec.code in seen:
-            problems.append(f"{where}: code {spec.code!r} appears twice")
+            problems.append(FileProblem(lines.get("code", line), f"{where}: code {spec.code!r} appears twice"))
         seen.add(spec.code)
         specs.append(spec)
     if problems:
-        raise SetupFileError(problems)
+        raise SetupFileError([str(p) for p in sorted(problems, key=lambda p: p.line)])
     return specs
 
 

@@ -30,7 +30,7 @@ MAX_ATTACHMENTS = 9
 
 
 # What a welcome template is test-rendered with when a channel is saved.
-WELCOME_SAMPLE = {"name": "李工", "channel_name": "示例渠道", "channel": "示例渠道"}
+WELCOME_SAMPLE = {"name": "李工", "channel_name": "示例渠道", "channel": "示例渠道", "staff": "张三"}
 
 
 def template_values(source: str) -> frozenset[str]:
@@ -47,10 +47,12 @@ def privacy_notice(url: str) -> str:
     return PRIVACY_NOTICE.format(version=POLICY_VERSION, url=url)
 
 
-def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: str, report: Report | None = None) -> str:
+def welcome_text(template: str, *, name: str, channel_name: str, privacy_url: str, report: Report | None = None,
+                 staff: str = "") -> str:
     """The channel's welcome (or the default when it is empty or broken: the welcome still
-    goes out, and ``report`` tells the channel's authors) and the privacy notice."""
-    values = {"name": name, "channel_name": channel_name, "channel": channel_name}
+    goes out, and ``report`` tells the channel's authors) and the privacy notice. ``staff`` is
+    the receiving member's name."""
+    values = {"name": name, "channel_name": channel_name, "channel": channel_name, "staff": staff}
     body = render_safely(template or DEFAULT_WELCOME, values, lambda: render(DEFAULT_WELCOME, values),
                          what=f"welcome of channel {channel_name}", report=report)
     return f"{body}\n\n{privacy_notice(privacy_url)}"

@@ -67,7 +67,10 @@ def test_a_marketer_signs_in_finds_the_expo_visitor_and_reads_the_timeline(page)
     page.click("#lead-list a:has-text('王工')")
     assert page.inner_text("#lead-name").startswith("王工")
     kinds = page.locator("#timeline .kind").all_inner_texts()
-    assert kinds == ["faq.answered", "message.text", "contact.added"]  # newest first
+    assert kinds == ["提问", "发来消息", "添加了企业微信"]  # newest first, as labels
+    sentences = page.locator("#timeline .sentence").all_inner_texts()
+    assert sentences[0] == "问“你们的交期是多久”，机器人用条目“交期是多久？”回答（匹配度 92.5）"
+    assert sentences[1] == "“你们的交期是多久？”"
     assert "已同意" in page.inner_text("#consent")
     shot(page, "04-lead-timeline")
 
@@ -117,7 +120,7 @@ def test_an_admin_changes_a_lead_and_reads_it_in_the_audit_log(page):
     shot(page, "09-api-tokens")
     page.click("a[href='/console/settings/audit']")
     audit = page.inner_text("#audit")
-    assert "lead.update" in audit and "token.create" in audit and "user:admin" in audit
+    assert "修改线索" in audit and "创建 API 令牌" in audit and "admin" in audit and "lead.update" not in audit
     shot(page, "10-audit-log")
     page.goto("/api/docs")
     assert "GET /leads" in page.inner_text("main")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from models import ApiToken, AuditEntry, Lead, LeadTag, WeComMember, StaffUser
@@ -55,7 +56,16 @@ async def test_the_csv_export_has_the_filtered_leads_and_opens_in_spreadsheets(c
     body = (await response.read()).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(body[1:])))
-    assert [(r["name"], r["company"], r["tags"], r["first_channel"]) for r in rows] == [("王工", "华东精密机械", "制造业", "2026 工业展展位")]
+    assert [(r["姓名"], r["公司"], r["标签"], r["首次来源渠道"], r["阶段"]) for r in rows] == [
+        ("王工", "华东精密机械", "制造业", "2026 工业展展位", "新线索")]
+
+
+async def test_the_csv_speaks_the_readers_language(client, users, crm):
+    await StaffUser.filter(username="marketer1").update(language="en")
+    await sign_in(client, "marketer1")
+    body = (await (await client.get("/console/leads.csv", params={"channel": "expo2026"})).read()).decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(body[1:])))
+    assert (row["Name"], row["Stage"], row["Owner"]) == ("王工", "New", "张三")
 
 
 async def test_csv_cells_cannot_smuggle_spreadsheet_formulas(client, users, db):
@@ -101,7 +111,10 @@ async def test_admins_read_the_audit_log_in_the_console(client, users, crm):
     client.session.cookie_jar.clear()
     await sign_in(client, "admin1")
     html = await (await client.get("/console/settings/audit")).text()
-    assert "user:support1" in html and "lead.update" in html and "VIP" in html
+    row = re.search(r"<tr><td class=\"nowrap\">.*?</tr>", html, re.S).group(0)
+    text = re.sub(r"<details.*?</details>|<[^>]+>", " ", row, flags=re.S)
+    assert "support1" in text and f"修改线索 #{crm['wang'].id}：标签：制造业 → VIP" in text
+    assert "lead.update" not in text and "null" not in text
 
 
 async def test_an_unknown_lead_is_a_friendly_404(client, users, db):
@@ -201,3 +214,19 @@ async def test_a_long_timeline_pages_back_to_the_very_first_touch(client, users,
     assert "contact.added" in first and "touch.249" in first and "touch.049" not in first and 'id="older"' in first
     second = await (await client.get(f"/console/leads/{crm['li'].id}", params={"page": "2"})).text()
     assert "touch.000" in second and 'id="older"' not in second
+
+
+async def test_people_without_a_name_are_shown_by_their_ids(client, users, db):
+    from models import LeadIdentity
+
+    member = await WeComMember.create(userid="wangwu")
+    lead = await Lead.create(owner=member)
+    await LeadIdentity.create(lead=lead, kind="external_userid", value="wmNoNameYet01")
+    await sign_in(client, "admin1")
+
+    listing = await (await client.get("/console/leads")).text()
+    page = await (await client.get(f"/console/leads/{lead.id}")).text()
+
+    assert "wmNoNameYet01" in listing and "<td>wangwu</td>" in listing
+    assert "wmNoNameYet01" in page and "wangwu" in page
+    assert "（未命名）" not in listing + page

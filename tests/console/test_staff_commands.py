@@ -69,3 +69,26 @@ def test_two_commands_with_one_name_are_refused():
 
     with pytest.raises(ValueError, match="lead"):
         staff_router(StaffCommand("lead", "leads.read", "/lead", "", run), console_url=CONSOLE)
+
+
+async def test_the_lead_link_in_the_app_as_wired_opens_the_lead_page(users, crm, client):
+    """The link a rep taps in WeCom, from the staff router main.py wires, opens the lead."""
+    from urllib.parse import urlsplit
+
+    from types import SimpleNamespace
+
+    from bot.config import Settings
+    from main import features
+    from tests.support.console import sign_in
+
+    [staff] = [f for f in features() if f.name == "staff_commands"]
+    router = staff.router_for(SimpleNamespace(settings=Settings(public_url=CONSOLE)))
+    dispatcher = Dispatcher()
+    dispatcher.include(router)
+    responder = Responder(None, passive=True)
+    await dispatcher.feed(staff_says("/lead 王工"), responder=responder, raise_errors=True)
+    link = responder.close_passive().splitlines()[-1]
+    assert link.startswith(CONSOLE + "/console/leads/")
+    await sign_in(client, "sales1")
+    page = await client.get(urlsplit(link).path)
+    assert page.status == 200 and "王工" in await page.text()

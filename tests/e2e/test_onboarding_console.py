@@ -1,4 +1,6 @@
 """A marketer works with channels in the console and through the API."""
+import re
+
 import pytest
 from aiohttp import FormData, web
 
@@ -132,3 +134,30 @@ async def test_the_api_shows_a_leads_touches_and_crm_match(console_client, harne
     body = await answer.json()
     assert [t["channel"] for t in body["touches"]] == ["expo"] and body["touches"][0]["welcome"] == "sent"
     assert body["crm_match"] == "new" and body["consent_at"] is None
+
+
+async def test_receiving_members_are_listed_by_name(console_client, harness):
+    await make_channel(harness, code="expo", staff=["zhangsan"])
+    customer = harness.sim.add_customer(None, "王工")
+    await harness.sim.scan_contact_way((await Channel.get(code="expo")).config_id, customer.external_userid)
+    await harness.settle()
+    await sign_in(console_client, "marketer1")
+
+    listing = await (await console_client.get("/console/channels")).text()
+
+    assert "<td>张三 </td>" in listing  # the WeCom name user/get gave, not the userid
+
+
+async def test_the_channel_page_offers_welcome_fields_saves_with_save_and_archives_apart(console_client, harness):
+    """A marketer inserts 客户名称/渠道/员工 instead of typing template syntax; 保存 saves, and
+    归档 is a separate, confirmed, danger-styled action."""
+    await make_channel(harness, code="expo")
+    await sign_in(console_client, "marketer1")
+
+    page = await (await console_client.get("/console/channels/expo")).text()
+
+    inserts = {label: field for field, label in re.findall(r'data-insert="\{\{ (\w+) \}\}">([^<]+)</button>', page)}
+    assert inserts == {"客户名称": "name", "渠道": "channel_name", "员工": "staff"}
+    form, archive = page.split('id="channel-form"')[1].split("</form>")[:2]
+    assert '<button type="submit">保存</button>' in form and "归档" not in form
+    assert 'data-confirm="确定归档此渠道？二维码将失效。"' in archive and 'class="danger">归档</button>' in archive

@@ -32,6 +32,17 @@ async def test_the_welcome_uses_the_contacts_name_and_goes_out_within_20_seconds
     assert welcome["time"] - harness.sim.state.welcome_codes[scan.info["welcome_code"]].issued_at <= 20
 
 
+async def test_the_welcome_names_the_receiving_member_by_their_wecom_name(harness):
+    """The console offers 员工 as an insertable field: the member's name from user/get."""
+    channel = await make_channel(harness, code="expo", welcome_template="您好，我是{{ staff }}，欢迎来到{{ channel_name }}")
+
+    scan = await harness.sim.scan_contact_way(channel.config_id, name="王工")
+    await harness.settle()
+
+    [welcome] = harness.sim.received(scan.info["external_userid"])
+    assert welcome["text"].startswith("您好，我是张三，欢迎来到")
+
+
 async def test_the_same_welcome_code_in_a_second_event_sends_no_second_welcome(harness):
     channel = await make_channel(harness, code="expo")
     scan = await harness.sim.scan_contact_way(channel.config_id)

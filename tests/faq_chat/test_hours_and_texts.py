@@ -31,7 +31,7 @@ def test_next_opening_skips_evenings_weekends_and_holidays():
 
 def test_outside_hours_the_customer_is_told_when_a_human_replies():
     now = at(2026, 9, 29, 20).astimezone(timezone.utc)
-    assert outside_hours_note(HOURS, now) == "现在是非工作时间（周一至周五 09:00–18:00（法定节假日除外）），人工客服将于明天 09:00起回复您。"
+    assert outside_hours_note(HOURS, now) == "现在是非工作时间（周一至周五 09:00–18:00，法定节假日除外），人工客服将于明天 09:00起回复您。"
     assert outside_hours_note(HOURS, at(2026, 9, 29, 10)) == ""
     assert "人工" in fallback_text(HOURS, at(2026, 9, 29, 10), can_hand_over=True)
     assert "同事会尽快回复" in fallback_text(HOURS, at(2026, 9, 29, 10), can_hand_over=False)
@@ -60,4 +60,4 @@ def test_answer_templates_fill_in_the_customer_and_never_fail():
 
 def test_the_clarify_question_numbers_the_choices():
     assert clarify_text(["发货时间", "运费"]) == "您是想问：\n1. 发货时间\n2. 运费\n请回复序号，例如“1”。"
-    assert BusinessHours(opens=time(8, 30), weekdays=frozenset({0, 2, 4})).describe() == "周一、周三、周五 08:30–18:00（法定节假日除外）"
+    assert BusinessHours(opens=time(8, 30), weekdays=frozenset({0, 2, 4})).describe() == "周一、周三、周五 08:30–18:00，法定节假日除外"

@@ -28,7 +28,7 @@ async def test_stored_settings_become_the_hours_the_bot_answers_with(db):
 
     options = options_with(FaqOptions(), await FaqSettings.get(id=1))
 
-    assert options.hours.describe() == "周一至周六 08:30–17:30（法定节假日除外）"
+    assert options.hours.describe() == "周一至周六 08:30–17:30，法定节假日除外"
     assert date(2026, 10, 1) in options.hours.holidays and options.hours.holiday_names[date(2026, 10, 1)] == "国庆节"
     assert options.kf_servicers == {"wkKF0001": "zhangsan"} and options.notify_userids == ("lisi",)
     assert options_with(FaqOptions(), None) == FaqOptions()

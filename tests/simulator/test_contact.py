@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.platforms.crypto import CallbackCrypto
 from bot.platforms.payloads import parse_xml
+from simulator.state import Relation
 
 
 def way(**fields):
@@ -111,3 +112,24 @@ async def test_deleting_either_way_ends_the_relation_and_posts_the_event(platfor
     await sim.staff_deletes_customer("zhangsan", ext)
     assert "del_external_contact" in sim.callbacks[-1][1] and "Source" not in sim.callbacks[-1][1]
     assert sim.state.relations == {}
+
+
+async def test_customer_details_show_corp_and_position_only_for_wecom_users(platform, sim):
+    wechat_user = sim.add_customer("wmWeChat01", "王工")
+    wecom_user = sim.add_customer("wmWeCom01", "李经理")
+    wecom_user.type, wecom_user.corp_name, wecom_user.corp_full_name = 2, "南化", "南方化工有限公司"
+    for customer in (wechat_user, wecom_user):
+        sim.state.relations[("zhangsan", customer.external_userid)] = Relation("zhangsan", customer.external_userid,
+                                                                              sim.now())
+    plain = (await platform.get("wecom/externalcontact/get", {"external_userid": "wmWeChat01"}))["external_contact"]
+    corp = (await platform.get("wecom/externalcontact/get", {"external_userid": "wmWeCom01"}))["external_contact"]
+    assert plain["type"] == 1 and "corp_name" not in plain
+    assert (corp["type"], corp["corp_name"], corp["corp_full_name"]) == (2, "南化", "南方化工有限公司")
+    assert "position" not in corp  # hidden by the user: not returned
+
+
+async def test_reading_a_member_gives_the_name_and_60111_for_an_unknown_userid(platform, sim):
+    member = await platform.get("wecom/user/get", {"userid": "zhangsan"})
+    assert member["errcode"] == 0 and member["name"] == sim.state.staff["zhangsan"].name
+    assert "mobile" not in member and "avatar" not in member  # not for our apps since 2022-06-20
+    assert (await platform.get("wecom/user/get", {"userid": "nobody"}))["errcode"] == 60111

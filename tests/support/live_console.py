@@ -19,6 +19,7 @@ from bot.database import tortoise_config
 from console.pages import setup_console
 from console.access.accounts import create_user
 from console.access.tokens import create_token
+from handlers.faq.web.messages import MESSAGES as FAQ_MESSAGES
 from models import BehaviourEvent, Channel, Lead, LeadIdentity, LeadTag, WeComMember
 
 PASSWORD = "correct horse battery"
@@ -38,7 +39,7 @@ async def seed(clock: Clock) -> None:
     li = await Lead.create(name="李经理", company="南方化工", first_channel=site, last_channel=site)
     now = clock.now()
     for minutes, kind, payload in ((30, "contact.added", {"state": "expo2026"}), (20, "message.text", {"text": "你们的交期是多久？"}),
-                                   (10, "faq.answered", {"text": "标准交期为 4 周。"})):
+                                   (10, "faq.asked", {"query": "你们的交期是多久", "outcome": "answer", "question": "交期是多久？", "score": 92.5})):
         await BehaviourEvent.create(lead=wang, channel=expo, kind=kind, direction="outbound" if kind.startswith("faq") else "inbound",
                                     platform="wecom", actor="wmWANG", occurred_at=now - timedelta(minutes=minutes), payload=payload)
     await BehaviourEvent.create(lead=li, channel=site, kind="contact.added", direction="inbound", platform="wecom", actor="wmLI", occurred_at=now, payload={})
@@ -87,6 +88,7 @@ class LiveConsole:
         await seed(clock)
         app = web.Application()
         console = setup_console(app, Settings(secret_key="live-secret"), clock=clock)
+        console.catalogue.add(FAQ_MESSAGES)  # the FAQ's timeline labels, as the app registers them
         if self.features:
             mount_features(console, clock)
         self._runner = web.AppRunner(app)

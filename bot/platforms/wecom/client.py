@@ -194,6 +194,11 @@ class WeComClient(ApiTransport):
         params = compact(external_userid=external_userid, cursor=cursor or None)
         return await self.call("GET", "/cgi-bin/externalcontact/get", self.contact, params=params)
 
+    # 通讯录 (document/path/90196): a member's name (no avatar, mobile or email for our apps since 2022-06-20)
+
+    async def get_user(self, userid: str) -> dict:
+        return await self.call("GET", "/cgi-bin/user/get", self.contact, params={"userid": userid})
+
     # 企业客户标签 (document/path/92117, 92118)
 
     async def get_corp_tag_list(

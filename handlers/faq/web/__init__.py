@@ -15,6 +15,26 @@ from handlers.faq.web.jssdk import AgentTicket
 from handlers.faq.web.pages import FaqPages
 
 HERE = Path(__file__).parent
+DASHBOARD_DAYS = 7
+TOP_MISSES = 5
+
+
+async def answers_panel(ctx: Any) -> dict[str, Any]:
+    """The dashboard's card: the last week's answer rate and the questions asked most often
+    without an answer (still open in the review inbox)."""
+    from datetime import timedelta
+
+    from tortoise.functions import Count
+
+    from models import FaqHit
+
+    hits = FaqHit.filter(asked_at__gte=ctx.clock.now() - timedelta(days=DASHBOARD_DAYS), chat_kind="single")
+    asked = await hits.count()
+    answered = await hits.filter(outcome="answer").count()
+    misses = await (hits.filter(outcome="miss", review="open").annotate(n=Count("id")).group_by("normalised_query")
+                    .order_by("-n").limit(TOP_MISSES).values_list("normalised_query", "n"))
+    return {"days": DASHBOARD_DAYS, "asked": asked, "answer_rate": answered / asked if asked else None,
+            "misses": misses}
 
 
 def register_console(console: Console, bot: Any = None) -> None:
@@ -23,6 +43,7 @@ def register_console(console: Console, bot: Any = None) -> None:
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
     console.add_section("faq", "nav.faq", "faq.read")
+    console.add_dashboard_panel("faq_dashboard.html", answers_panel, permission="faq.read")
     pages, page = FaqPages(bot, AgentTicket(console.clock)), console.add_page
     console.app.router.add_static("/console/faq/static", HERE / "static")
     common = dict(section="faq")

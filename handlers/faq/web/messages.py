@@ -79,7 +79,7 @@ MESSAGES = {
         "faq.settings.hours": "Business hours (China time)", "faq.settings.opens": "Opens", "faq.settings.closes": "Closes",
         "faq.settings.holidays": "Holidays (one per line: 2026-10-01 National Day)",
         "faq.settings.workdays": "Extra working days (one per line)",
-        "faq.settings.servicers": "微信客服 receptionists for hand-over (one per line: open_kfid:userid)",
+        "faq.settings.servicers": "WeChat Customer Service receptionists for hand-over (one per line: open_kfid:userid)",
         "faq.settings.notify": "Tell about official-account hand-overs (userids, comma-separated)",
         "faq.settings.groups": "Internal groups (one per line: chat_id answers-a-minute [unmentioned: keyword answers without an @-mention])",
         "faq.toolbar.no_chat": "Open this page from the chat toolbar of a customer group or 1:1 chat.",
@@ -98,3 +98,49 @@ MESSAGES = {
         "faq.suggested": "Likely new wordings", "faq.suggested.help": "Questions the bot missed that came close to this entry; attach them with one click.",
     },
 }
+
+# The FAQ's behaviour events on a lead's timeline: a label, and a sentence per outcome.
+MESSAGES["zh"].update({
+    "event.faq.asked": "提问",
+    "event.faq.handed_over": "转人工",
+    "timeline.faq.asked.answer": "问“{query}”，机器人用条目“{question}”回答（匹配度 {score}）",
+    "timeline.faq.asked.clarify": "问“{query}”，机器人请客户在几个相近的问题中选择",
+    "timeline.faq.asked.miss": "问“{query}”，机器人没有找到答案（已进入待处理问题）",
+    "timeline.faq.handed_over": "客户说“{text}”，对话已转给人工客服",
+})
+MESSAGES["en"].update({
+    "event.faq.asked": "Asked a question",
+    "event.faq.handed_over": "Handed to a person",
+    "timeline.faq.asked.answer": "Asked “{query}”; the bot answered with the entry “{question}” (score {score})",
+    "timeline.faq.asked.clarify": "Asked “{query}”; the bot offered a few close questions to choose from",
+    "timeline.faq.asked.miss": "Asked “{query}”; the bot found no answer (now in the review inbox)",
+    "timeline.faq.handed_over": "Said “{text}”; the conversation was handed to a person",
+})
+
+MESSAGES["zh"].update({
+    "dashboard.faq_answer_rate": "近 {days} 天问答回答率", "dashboard.faq_asked": "客户共提问 {n} 次",
+    "dashboard.faq_top_misses": "答不上的高频问题",
+})
+MESSAGES["en"].update({
+    "dashboard.faq_answer_rate": "FAQ answer rate, last {days} days", "dashboard.faq_asked": "{n} questions asked",
+    "dashboard.faq_top_misses": "Most asked questions without an answer",
+})
+
+# Audit entries of FAQ changes, as sentences.
+MESSAGES["zh"].update({
+    "audit.action.faq.import": "导入问答文件", "audit.action.faq.entry.save": "保存问答条目",
+    "audit.action.faq.settings": "修改工作时间与转人工", "audit.action.faq.group": "修改客户群问答设置",
+    "audit.action.faq.review.attach": "把待处理问题加为条目问法", "audit.action.faq.review.create": "根据待处理问题新建条目",
+    "audit.action.faq.review.correct": "确认机器人回答正确", "audit.action.faq.review.ignore": "忽略待处理问题",
+    "audit.field.unchanged": "未变", "audit.field.question": "问题", "audit.field.answer": "回答",
+    "audit.field.variants": "问法", "audit.field.keywords": "关键词", "audit.field.category": "分类",
+})
+MESSAGES["en"].update({
+    "audit.action.faq.import": "Imported the FAQ file", "audit.action.faq.entry.save": "Saved FAQ entry",
+    "audit.action.faq.settings": "Changed hours and hand-over", "audit.action.faq.group": "Changed the FAQ settings of group",
+    "audit.action.faq.review.attach": "Added review questions as variants", "audit.action.faq.review.create":
+        "Created an entry from review questions", "audit.action.faq.review.correct": "Marked answers correct",
+    "audit.action.faq.review.ignore": "Ignored review questions",
+    "audit.field.unchanged": "unchanged", "audit.field.question": "question", "audit.field.answer": "answer",
+    "audit.field.variants": "variants", "audit.field.keywords": "keywords", "audit.field.category": "category",
+})

@@ -128,7 +128,7 @@ class FaqPages:
         points = [(d["day"][5:], d["asked"]) for d in data["per_day"]]
         missed = [(d["day"][5:], d["missed"]) for d in data["per_day"]]
         return {"stats": data, "chart": bar_chart_svg(points, title=ctx.t("faq.stats")),
-                "miss_chart": bar_chart_svg(missed, title="miss")}
+                "miss_chart": bar_chart_svg(missed, title=ctx.t("faq.chart.missed"))}
 
     async def hits_csv(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         since = ctx.clock.now() - timedelta(days=365)

@@ -20,7 +20,7 @@ from content.failures import failure_of
 from leads.crm import CrmFileError
 from leads.crm_store import import_crm_csv
 from leads.queries import visible_lead
-from models import Channel, ChannelSettings
+from models import Channel, ChannelSettings, WeComMember
 
 from ..channels import KINDS, PLATFORMS, ChannelError, ChannelService, parse_spec
 from leads.consent import erase
@@ -35,13 +35,109 @@ REPORT_DAYS = 30
 MAX_CSV = 5 * 1024 * 1024
 MESSAGES = {
     "zh": {"nav.channels": "渠道", "channels.title": "渠道", "channels.new": "新建渠道", "channels.report": "渠道报表", "channels.crm": "导入 CRM 客户",
-           "channels.edit": "编辑渠道", "channels.archive": "归档", "channels.archived": "已归档",
+           "channels.edit": "编辑渠道", "channels.save": "保存", "channels.archive": "归档", "channels.archived": "已归档",
+           "channels.from": "开始", "channels.to": "结束",
+           "channels.col.channel": "渠道", "channels.col.adds": "添加", "channels.col.new_leads": "新线索",
+           "channels.col.group_joins": "入群", "channels.col.losses": "流失", "channels.col.net_growth": "净增长",
+           "channels.col.consent_rate": "同意率", "channels.col.existing_accounts": "老客户",
+           "channels.col.known_contacts": "已知联系人", "channels.col.new_to_crm": "全新", "channels.col.cost": "费用",
+           "channels.col.cost_per_new_lead": "单个新线索成本", "channels.col.code": "代码", "channels.col.name": "名称",
+           "channels.col.kind": "类型", "channels.col.staff": "接待成员", "channels.col.tags": "标签",
+           "channels.col.qr": "二维码", "channels.daily_cap": "（每日 {cap}）",
+           "channels.field.code": "代码（二维码 state，最多 30 个字符）", "channels.field.platform": "平台",
+           "channels.field.cost": "费用（元）", "channels.field.start_date": "开始日期", "channels.field.end_date": "结束日期",
+           "channels.field.staff": "接待成员（userid:每日上限，逗号分隔）", "channels.field.backup": "备用成员",
+           "channels.field.tags": "标签（逗号分隔）", "channels.field.groups": "客户群 chat_id（最多 5 个）",
+           "channels.field.group_keyword": "加群关键词", "channels.field.welcome": "欢迎语", "channels.insert": "插入：", "channels.insert.name": "客户名称",
+           "channels.insert.channel_name": "渠道", "channels.insert.staff": "员工",
+           "channels.archive.help": "归档后二维码失效，渠道的历史数据保留。", "channels.archive.confirm": "确定归档此渠道？二维码将失效。",
+           "channel.kind.trade_show": "展会", "channel.kind.website": "官网", "channel.kind.whitepaper": "白皮书",
+           "channel.kind.live_stream": "直播", "channel.kind.ad": "广告", "channel.kind.sales_rep": "销售名片",
+           "channel.kind.referral": "转介绍", "channel.kind.other": "其他",
+           "platform.wecom": "企业微信", "platform.wechat": "微信公众号", "platform.wecom_kf": "微信客服",
+           "platform.wecom_bot": "智能机器人",
+           "event.group.joined": "加入客户群", "event.group.left": "退出客户群", "event.lead.lost": "流失",
+           "channels.crm.help": "CSV 列：account（客户名称）, contact（联系人）, phone（电话，多个用 ; 分隔）, email（邮箱）, "
+                                "owner（负责人）。有任何错误行时整个文件不导入。",
+           "channels.crm.result": "新增 {created} 个客户、更新 {updated} 个，新增 {contacts} 个联系人；{classified} 条线索匹配到 CRM。",
+           "channels.crm.nothing": "没有导入任何数据：", "channels.crm.line": "第 {line} 行：{message}",
+           "dashboard.new_by_channel": "近 {days} 天新线索（按渠道）", "dashboard.consent_rate": "个人信息授权同意率",
+           "dashboard.consented": "同意 {rate}",
            "channels.template_failed": "欢迎语模板在 {when} 发送时出错（共 {n} 次），客户收到的是默认欢迎语：{message}。修改并保存后此提示消失。"},
     "en": {"nav.channels": "Channels", "channels.title": "Channels", "channels.new": "New channel", "channels.report": "Channel report",
-           "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.archive": "Archive",
-           "channels.archived": "Archived",
+           "channels.crm": "Import CRM customers", "channels.edit": "Edit channel", "channels.save": "Save",
+           "channels.archive": "Archive", "channels.archived": "Archived", "channels.from": "From", "channels.to": "To",
+           "channels.col.channel": "Channel", "channels.col.adds": "Adds", "channels.col.new_leads": "New leads",
+           "channels.col.group_joins": "Group joins", "channels.col.losses": "Lost", "channels.col.net_growth": "Net growth",
+           "channels.col.consent_rate": "Consent rate", "channels.col.existing_accounts": "Existing accounts",
+           "channels.col.known_contacts": "Known contacts", "channels.col.new_to_crm": "New to CRM",
+           "channels.col.cost": "Cost", "channels.col.cost_per_new_lead": "Cost per new lead", "channels.col.code": "Code",
+           "channels.col.name": "Name", "channels.col.kind": "Kind", "channels.col.staff": "Receiving members",
+           "channels.col.tags": "Tags", "channels.col.qr": "QR code", "channels.daily_cap": " ({cap} a day)",
+           "channels.field.code": "Code (the QR code's state, at most 30 characters)", "channels.field.platform": "Platform",
+           "channels.field.cost": "Cost (CNY)", "channels.field.start_date": "Start date", "channels.field.end_date": "End date",
+           "channels.field.staff": "Receiving members (userid:daily cap, comma-separated)",
+           "channels.field.backup": "Backup member", "channels.field.tags": "Tags (comma-separated)",
+           "channels.field.groups": "Customer group chat_ids (at most 5)", "channels.field.group_keyword": "Group keyword",
+           "channels.field.welcome": "Welcome message", "channels.insert": "Insert:", "channels.insert.name": "Customer name",
+           "channels.insert.channel_name": "Channel", "channels.insert.staff": "Staff member",
+           "channels.archive.help": "Archiving stops the QR code; the channel's history is kept.",
+           "channels.archive.confirm": "Archive this channel? Its QR code will stop working.",
+           "channel.kind.trade_show": "Trade show", "channel.kind.website": "Website", "channel.kind.whitepaper": "Whitepaper",
+           "channel.kind.live_stream": "Live stream", "channel.kind.ad": "Advertising", "channel.kind.sales_rep": "Sales rep card",
+           "channel.kind.referral": "Referral", "channel.kind.other": "Other",
+           "platform.wecom": "WeCom", "platform.wechat": "Official account", "platform.wecom_kf": "WeChat Customer Service",
+           "platform.wecom_bot": "WeCom smart bot",
+           "event.group.joined": "Joined a customer group", "event.group.left": "Left a customer group",
+           "event.lead.lost": "Lost",
+           "channels.crm.help": "CSV columns: account, contact, phone (several separated by ;), email, owner. "
+                                "A file with any bad row is not imported at all.",
+           "channels.crm.result": "{created} new and {updated} updated accounts, {contacts} new contacts; "
+                                  "{classified} leads match the CRM.",
+           "channels.crm.nothing": "Nothing was imported:", "channels.crm.line": "line {line}: {message}",
+           "dashboard.new_by_channel": "New leads by channel, last {days} days", "dashboard.consent_rate": "Consent rate",
+           "dashboard.consented": "{rate} consented",
            "channels.template_failed": "The welcome template failed when sent at {when} ({n} times); the customer got the default welcome: {message}. Save a fixed version to clear this."},
 }
+
+DASHBOARD_DAYS = 7
+
+
+async def new_leads_panel(ctx: PageContext) -> dict[str, Any]:
+    """The dashboard's card: the last week's new leads per channel and their consent rate."""
+    end = ctx.clock.now().astimezone(CHINA).date()
+    start = end - timedelta(days=DASHBOARD_DAYS - 1)
+    rows = sorted((r for r in await channel_report(start, end) if r.new_leads), key=lambda r: -r.new_leads)
+    total = sum(r.new_leads for r in rows)
+    consented = sum(round((r.consent_rate or 0) * r.new_leads) for r in rows)
+    return {"days": DASHBOARD_DAYS, "start": start, "end": end, "rows": rows[:6], "total": total,
+            "consent_rate": consented / total if total else None}
+
+
+MESSAGES["zh"].update({
+    "audit.action.channel.create": "新建渠道", "audit.action.channel.update": "修改渠道",
+    "audit.action.channel.archive": "归档渠道", "audit.action.channel.import": "导入渠道文件",
+    "audit.action.crm.import": "导入 CRM 客户", "audit.field.created": "新建", "audit.field.updated": "更新",
+    "audit.field.accounts_created": "新增客户", "audit.field.accounts_updated": "更新客户",
+    "audit.field.contacts": "新增联系人", "audit.field.leads_classified": "匹配到 CRM 的线索",
+    "audit.field.code": "代码", "audit.field.kind": "类型", "audit.field.cost": "费用", "audit.field.staff": "接待成员",
+    "audit.field.backup": "备用成员", "audit.field.welcome_template": "欢迎语", "audit.field.groups": "客户群",
+    "audit.field.group_keyword": "加群关键词", "audit.field.platform": "平台", "audit.field.start_date": "开始日期",
+    "audit.field.end_date": "结束日期",
+})
+MESSAGES["en"].update({
+    "audit.action.channel.create": "Created channel", "audit.action.channel.update": "Changed channel",
+    "audit.action.channel.archive": "Archived channel", "audit.action.channel.import": "Imported the channel file",
+    "audit.action.crm.import": "Imported CRM customers from", "audit.field.created": "created",
+    "audit.field.updated": "updated", "audit.field.accounts_created": "new accounts",
+    "audit.field.accounts_updated": "updated accounts", "audit.field.contacts": "new contacts",
+    "audit.field.leads_classified": "leads matching the CRM", "audit.field.code": "code", "audit.field.kind": "kind",
+    "audit.field.cost": "cost", "audit.field.staff": "receiving members", "audit.field.backup": "backup member",
+    "audit.field.welcome_template": "welcome message", "audit.field.groups": "customer groups",
+    "audit.field.group_keyword": "group keyword", "audit.field.platform": "platform",
+    "audit.field.start_date": "start date", "audit.field.end_date": "end date",
+})
+
 
 def channel_service(bot) -> ChannelService:
     return ChannelService(bot.wecom, bot.wechat, GroupService(bot.wecom) if bot.wecom else None)
@@ -127,7 +223,8 @@ class ChannelPages:
         return {"rows": rows, "channels": [await channel_json(c) for c in await Channel.all().order_by("-id")],
                 "chart": bar_chart_svg(await daily_adds(None, start, end), title=title), "chart_title": title,
                 "start": start, "end": end, "kinds": KINDS, "platforms": PLATFORMS, "error": error,
-                "can_edit": ctx.actor.can("channels.write"), "notice": request.query.get("notice", "")[:300]}
+                "can_edit": ctx.actor.can("channels.write"), "notice": request.query.get("notice", "")[:300],
+                "staff_names": dict(await WeComMember.exclude(name="").values_list("userid", "name"))}
 
     async def create(self, request: web.Request, ctx: PageContext) -> web.StreamResponse:
         fields = form_fields(await ctx.form())
@@ -221,6 +318,7 @@ def register_console(console: Console, bot) -> None:
     common = dict(section="channels", title="channels.title")
     page("/channels", pages.list, template="onboarding_channels.html", permission="channels.read", **common)
     page("/channels", pages.create, template="", permission="channels.write", methods=("POST",), **common)
+    console.add_dashboard_panel("onboarding_dashboard.html", new_leads_panel, permission="channels.read")
     page("/channels/report.csv", pages.report_csv, template="", permission="channels.read", **common)
     page("/channels/crm", pages.crm_form, template="onboarding_crm.html", permission="channels.write", **common)
     page("/channels/crm", pages.crm_import, template="onboarding_crm.html", permission="channels.write",
