@@ -44,8 +44,9 @@ def test_every_operation_keeps_the_promises_of_the_served_document(live):
 # Bodies whose rules go beyond what JSON Schema can say, so that a schema-valid body may rightly
 # be refused with 400: passwords (nothing derived from the username, nothing guessable), channels
 # (codes, receivers and dates checked together), FAQ entries and files (templates test-rendered,
-# file contents parsed), CRM files, answering settings and report periods (from before to).
-DOMAIN_CHECKED = ("/staff-users", "/channels", "/faq/", "/crm/")
+# file contents parsed), CRM files, answering settings, report periods (from before to) and deals
+# (their leads must exist: a reference no schema can check).
+DOMAIN_CHECKED = ("/staff-users", "/channels", "/faq/", "/crm/", "/deals")
 
 
 def excluded_checks(operation) -> list:

@@ -82,7 +82,9 @@ async def test_the_lead_link_in_the_app_as_wired_opens_the_lead_page(users, crm,
     from tests.support.console import sign_in
 
     [staff] = [f for f in features() if f.name == "staff_commands"]
-    router = staff.router_for(SimpleNamespace(settings=Settings(public_url=CONSOLE)))
+    from bot.clock import Clock
+
+    router = staff.router_for(SimpleNamespace(settings=Settings(public_url=CONSOLE), services={}, clock=Clock()))
     dispatcher = Dispatcher()
     dispatcher.include(router)
     responder = Responder(None, passive=True)

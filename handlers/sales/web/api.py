@@ -11,12 +11,13 @@ from leads.deals import DealFileError, check_rows, import_deals
 from .pages import _period
 
 DEAL = {"type": "object", "required": ["deal_id", "lead", "amount"], "properties": {
-    "deal_id": {"type": "string", "maxLength": 64}, "lead": {"type": "string", "description": "lead id or identity"},
-    "amount": {"type": "string", "description": "a number ≥ 0, e.g. 180000.00"},
+    "deal_id": {"type": "string", "minLength": 1, "maxLength": 64},
+    "lead": {"type": "string", "minLength": 1, "description": "lead id or identity"},
+    "amount": {"type": "string", "pattern": "^[0-9]{1,12}(\\.[0-9]{1,2})?$", "description": "a number ≥ 0, e.g. 180000.00"},
     "status": {"type": "string", "enum": ["open", "won", "lost"]}, "close_date": {"type": "string", "format": "date"},
     "name": {"type": "string"},
 }}
-DEALS_BODY = {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": DEAL, "maxItems": 5000}}}
+DEALS_BODY = {"type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": DEAL, "minItems": 1, "maxItems": 5000}}}
 MAX_DEALS = 5000
 PERIOD = (Param("from", type="date", description="leads created on or after this date (YYYY-MM-DD)"),
           Param("to", type="date", description="leads created on or before this date (YYYY-MM-DD)"))
