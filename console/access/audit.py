@@ -1,4 +1,5 @@
-"""The audit log: every change made by a staff user or API token."""
+"""The audit log: every change made by a staff user, an API token, the command line or a
+WeCom member in the chat (commands, card buttons)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -37,13 +38,24 @@ async def record_cli(action: str, *, target_type: str = "", target_id: str | int
                         target_id=target_id, before=before, after=after)
 
 
+async def record_chat(userid: str, name: str, action: str, *, at: datetime, target_type: str = "",
+                      target_id: str | int = "", before: Any = None, after: Any = None) -> AuditEntry:
+    """A change a WeCom member made in the chat (actor ``wecom:USERID:NAME``)."""
+    return await AuditEntry.create(actor=f"wecom:{userid}:{name}", action=action, target_type=target_type,
+                                   target_id=str(target_id), before=before, after=after, at=at)
+
+
 def who(label: str, t: Callable[..., str]) -> str:
-    """An actor label as a person reads it: the user's name, the API token's name, 命令行."""
+    """An actor label as a person reads it: the user's name, the API token's name, 命令行,
+    the WeCom member's name and userid."""
     kind, _, rest = label.partition(":")
     if kind == "user":
         return rest
     if kind == "token":
         return t("audit.by_token", name=rest.partition(":")[2] or rest)
+    if kind == "wecom":
+        userid, _, name = rest.partition(":")
+        return t("audit.by_wecom", name=name or userid, userid=userid)
     return t("audit.by_cli") if kind == "cli" else label
 
 
@@ -69,8 +81,14 @@ def _changes(before: Any, after: Any, label: Callable[[str], str | None]) -> lis
         if key in before and before[key] == value:
             continue
         name = label(f"audit.field.{key}") or key
-        out.append(f"{name}：{_shown(before[key])} → {_shown(value)}" if key in before else f"{name}：{_shown(value)}")
+        shown = _labelled(key, value, label)
+        out.append(f"{name}：{_labelled(key, before[key], label)} → {shown}" if key in before else f"{name}：{shown}")
     return out[:8]
+
+
+def _labelled(key: str, value: Any, label: Callable[[str], str | None]) -> str:
+    """A coded value by its label where the catalogue has one (``stage.sql`` → SQL（销售认可）)."""
+    return (isinstance(value, str) and value and label(f"{key}.{value}")) or _shown(value)
 
 
 def _shown(value: Any) -> str:

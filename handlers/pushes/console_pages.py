@@ -27,6 +27,7 @@ from .schedule import CHINA
 HERE = Path(__file__).parent
 EXAMPLE = (HERE.parents[1] / "content" / "demo" / "campaign.yaml").read_text(encoding="utf-8")
 PREVIEW = 10
+DASHBOARD_CAMPAIGNS = 3
 STATE_KEYS = ("scheduled", "running", "paused", "cancelled", "finished")
 
 MESSAGES = {
@@ -44,6 +45,7 @@ MESSAGES = {
         "content.state.cancelled": "已取消", "content.state.finished": "已完成",
         "content.import_hint": "用 python main.py content import 文件 导入内容（见 content/demo/library.yaml）。",
         "content.read_time": "阅读时长",
+        "dashboard.pushes": "最近的推送", "dashboard.open_rate": "打开率",
     },
     "en": {
         "nav.content": "Content & pushes",
@@ -59,14 +61,27 @@ MESSAGES = {
         "content.state.cancelled": "Cancelled", "content.state.finished": "Finished",
         "content.import_hint": "Import items with python main.py content import FILE (see content/demo/library.yaml).",
         "content.read_time": "Read time",
+        "dashboard.pushes": "Recent pushes", "dashboard.open_rate": "Open rate",
     },
 }
+
+
+async def pushes_panel(ctx: Any) -> dict[str, Any]:
+    """The dashboard's card: the latest campaigns with their progress and open rate (opened
+    links over messages members sent)."""
+    rows = []
+    for campaign in await Campaign.filter(sequence=None).order_by("-id").limit(DASHBOARD_CAMPAIGNS):
+        status = await campaign_status(campaign.id)
+        rate = status["opened"] / status["confirmed"] if status["confirmed"] else None
+        rows.append({"name": campaign.name, "status": status, "open_rate": rate})
+    return {"rows": rows}
 
 
 def register_console(console: Console, bot: Any = None) -> None:
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
     console.add_section("content", "nav.content", "content.read")
+    console.add_dashboard_panel("push_dashboard.html", pushes_panel, permission="content.read")
     pages, page = PushPages(), console.add_page
     common = dict(section="content")
     page("/content", pages.library, template="push_library.html", title="content.library",

@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 
 from bot.clock import Clock
 from bot.events import TemplateCardClicked
+from console.access.audit import record_chat
 from leads.assignment import AssignmentRules, LeadFacts, Rep, assign
 from leads.lifecycle import StageError
 from leads.sla import add_working_hours
@@ -147,6 +148,7 @@ class Handoffs:
             return "拒绝时请写明原因，例如：/reject 12 暂无预算"
         now = self.clock.now()
         standing = await standing_of(handoff.lead_id)
+        before = standing.stage
         try:
             if accept:
                 await move_stage(standing, "sql", by=userid, reason="销售接受 MQL", at=now)
@@ -159,6 +161,9 @@ class Handoffs:
         await handoff.save()
         if not accept:
             await Lead.filter(id=handoff.lead_id).update(owner_id=None)
+        after = {"stage": standing.stage} if accept else {"stage": standing.stage, "reason": reason.strip()}
+        await record_chat(userid, await _member_name(userid), "handoff.accept" if accept else "handoff.reject",
+                          at=now, target_type="lead", target_id=handoff.lead_id, before={"stage": before}, after=after)
         await self._grey_out(handoff, "已接受" if accept else f"已拒绝：{reason.strip()}"[:20])
         return (f"已接受线索 #{handoff.lead_id}，阶段变为 SQL。" if accept
                 else f"已拒绝线索 #{handoff.lead_id}（{reason.strip()}），它回到培育池。")
@@ -237,3 +242,10 @@ class Handoffs:
 
 STATUS_LABELS = {"waiting": "待分配", "offered": "待处理", "accepted": "已接受", "rejected": "已拒绝",
                  "returned": "已退回公海"}
+
+
+async def _member_name(userid: str) -> str:
+    """The rep's name as the audit log shows it: the sales roster's, else the member's."""
+    rep = await SalesRep.get_or_none(userid=userid)
+    member = None if rep and rep.name else await WeComMember.get_or_none(userid=userid)
+    return (rep.name if rep else "") or (member.name if member else "")

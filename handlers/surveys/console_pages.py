@@ -30,6 +30,7 @@ MESSAGES = {
         "surveys.answered": "回答 {answered} · 跳过 {skipped}", "surveys.mean": "平均 {mean} 分",
         "surveys.texts": "文字回答（最新）", "surveys.csv": "导出全部回复（CSV）", "surveys.preview": "聊天预览",
         "surveys.contact_hidden": "联系方式只计数，不在此列出。", "surveys.no_answers": "还没有回答。",
+        "dashboard.survey_nps": "最新 NPS：{title}", "dashboard.survey_responses": "共 {n} 份回复，完成 {completed} 份",
     },
     "en": {
         "nav.surveys": "Surveys", "surveys.list": "Surveys", "surveys.results": "Survey results", "surveys.import": "Import a survey (YAML)",
@@ -42,15 +43,26 @@ MESSAGES = {
         "surveys.answered": "Answered {answered} · skipped {skipped}", "surveys.mean": "Mean {mean}",
         "surveys.texts": "Written answers (latest)", "surveys.csv": "Export every response (CSV)", "surveys.preview": "Chat preview",
         "surveys.contact_hidden": "Contact details are counted, not listed here.", "surveys.no_answers": "No answers yet.",
+        "dashboard.survey_nps": "Latest NPS: {title}", "dashboard.survey_responses": "{n} responses, {completed} completed",
     },
 }
 
 
+async def nps_panel(ctx: Any) -> dict[str, Any]:
+    """The dashboard's card: the NPS of the latest survey that asks for one, with its split
+    and response count (None when no survey has an NPS question)."""
+    for survey in await Survey.all().order_by("-id"):
+        if definition_of(survey).nps_question is not None:
+            return {"results": await survey_results(survey)}
+    return {"results": None}
+
+
 def register_console(console: Any, bot: Any = None) -> None:
-    """Add the 问卷 pages (section surveys)."""
+    """Add the 问卷 pages (section surveys) and the NPS card on the dashboard."""
     console.catalogue.add(MESSAGES)
     console.add_templates(HERE / "templates")
     console.add_section("surveys", "nav.surveys", "surveys.read")
+    console.add_dashboard_panel("survey_dashboard.html", nps_panel, permission="surveys.read")
     console.app.router.add_static("/console/surveys/static", HERE / "static")
     page, common = console.add_page, dict(section="surveys")
     page("/surveys", survey_list, template="surveys_list.html", title="surveys.list", permission="surveys.read", **common)

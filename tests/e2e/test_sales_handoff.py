@@ -157,3 +157,41 @@ async def test_lead_shows_score_grade_stage_and_why(harness, sales, clock):
     assert f"#{lead.id} 王工｜苏州华创材料有限公司" in summary
     assert "阶段：MQL　渠道：未知\n评分：27 分（等级 D3）" in summary
     assert "MQL 依据：高意向行为：询价" in summary and "· +25 询价" in summary
+
+
+async def audit_rows(harness, clock) -> list[tuple[str, str]]:
+    """(who, summary) of the console's audit log, newest first, as an admin reads it."""
+    import html
+    import re
+
+    import aiohttp
+
+    from console.access.accounts import create_user
+    from tests.support.console import PASSWORD, csrf_of
+
+    await create_user("boss", "admin", PASSWORD, clock=clock)
+    async with aiohttp.ClientSession(harness.bot_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+        token = csrf_of(await (await browser.get("/console/login")).text())
+        await browser.post("/console/login", data={"username": "boss", "password": PASSWORD, "csrf_token": token})
+        page = await (await browser.get("/console/settings/audit")).text()
+    rows = re.findall(r'<td>([^<]*)</td>\s*<td><span class="summary">([^<]*)</span>', page)
+    return [(html.unescape(who), html.unescape(text)) for who, text in rows]
+
+
+async def test_each_answer_from_the_chat_is_audited_as_a_sentence_naming_the_rep(harness, sales, clock):
+    from console.access.accounts import create_user
+
+    await create_user("zhangsan", "sales", "correct horse battery", clock=clock, wecom_userid="zhangsan")
+    by_command, by_card = await asks_for_a_quote(harness, sales, "王工"), await asks_for_a_quote(harness, sales, "赵总")
+
+    await harness.sim.staff_app_text("zhangsan", f"/accept {by_command.id}")
+    await harness.settle()
+    await harness.sim.staff_presses_card_button("zhangsan", (await Handoff.get(lead_id=by_card.id)).task_id,
+                                                "reject:no_budget")
+    await harness.settle()
+
+    rows = await audit_rows(harness, clock)
+    assert rows[:2] == [
+        ("张三（企业微信 zhangsan）", f"销售拒绝线索 #{by_card.id}：阶段：MQL（市场认可） → 培育池；原因：暂无预算"),
+        ("张三（企业微信 zhangsan）", f"销售接受线索 #{by_command.id}：阶段：MQL（市场认可） → SQL（销售认可）"),
+    ]

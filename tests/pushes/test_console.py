@@ -74,3 +74,28 @@ async def test_the_library_shows_each_item_and_who_read_it(client, clock):
                                 data={"name": "x", "rules": "{tag: y}", "csrf_token": csrf_of(await page.text())},
                                 allow_redirects=False)
     assert refused.status == 403
+
+
+async def test_the_dashboard_shows_recent_campaigns_with_their_open_rate(client, clock, monkeypatch):
+    from types import SimpleNamespace
+
+    from bot.config import Settings
+    from console.access.permissions import MATRIX, Role
+    from handlers.pushes.seed import seed_pushes
+
+    await Lead.all().delete()  # the demo's campaigns go to its own expo visitors
+    await seed_pushes(SimpleNamespace(clock=clock, settings=Settings()))
+    finished = await Campaign.filter(sequence=None, state="finished").first()
+    await sign_in(client, "support1")
+
+    html = await (await client.get("/console/")).text()
+
+    panel = html.split('id="panel-pushes"')[1].split("</section>")[0]
+    row = panel.split(f'href="/console/content/campaigns#campaign-{finished.id}"')[1].split("</tr>")[0]
+    assert finished.name in row and "已完成" in row and "打开率" in panel
+    assert re.findall(r"<td>([^<]*)</td>", row) == ["4", "4", "4", "2", "50%"]
+    campaigns = await (await client.get("/console/content/campaigns")).text()
+    assert f'id="campaign-{finished.id}"' in campaigns
+
+    monkeypatch.setitem(MATRIX, Role.SUPPORT, MATRIX[Role.SUPPORT] - {"content.read"})
+    assert 'id="panel-pushes"' not in await (await client.get("/console/")).text()

@@ -74,3 +74,24 @@ async def test_support_cannot_import(client):
     await sign_in(client, "support1")
     refused = await upload(client, (DEMO / "nps.yaml").read_text())
     assert refused.status == 403 and not await Survey.exists()
+
+
+async def test_the_dashboard_shows_the_latest_nps_linking_to_its_results(client, monkeypatch, clock):
+    from console.access.permissions import MATRIX, Role
+    from handlers.surveys.results import survey_results
+
+    await seed_surveys(datetime(2026, 12, 7, tzinfo=timezone.utc), customers=40)
+    survey = await Survey.get(key="nps")
+    results = await survey_results(survey)
+    await sign_in(client, "support1")
+
+    html = await (await client.get("/console/")).text()
+
+    panel = html.split('id="panel-nps"')[1].split("</section>")[0]
+    assert f'href="/console/surveys/{survey.id}"' in panel and "最新 NPS：年度客户满意度调查" in panel
+    assert "%+.1f" % results["nps"] in panel and results["responses"] > 0
+    assert f"推荐者 {results['promoters']} · 被动者 {results['passives']} · 贬损者 {results['detractors']}" in panel
+    assert f"共 {results['responses']} 份回复" in panel
+
+    monkeypatch.setitem(MATRIX, Role.SUPPORT, MATRIX[Role.SUPPORT] - {"surveys.read"})
+    assert 'id="panel-nps"' not in await (await client.get("/console/")).text()
