@@ -258,7 +258,7 @@ class PushDispatcher:
         for task in await PushTask.filter(state="pending", campaign__state="cancelled").select_related("campaign") \
                 .limit(self.settings.follow_up_batch):
             await self._cancel(task)
-        unchecked = PushTask.filter(state="pending", checked_at=None)
+        unchecked = PushTask.filter(state="pending", checked_at=None).order_by("id")  # oldest first, on every database
         stale = PushTask.filter(state="pending", checked_at__lte=due).order_by("checked_at")
         for query in (unchecked, stale):
             for task in await query.limit(self.settings.follow_up_batch):

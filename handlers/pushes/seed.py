@@ -44,7 +44,7 @@ async def seed_pushes(bot: Any = None) -> None:
     if bot is None:
         return
     now = bot.clock.now()
-    if not await Lead.exists():
+    if not await LeadIdentity.exists(value__startswith="wmDemoExpo"):  # other features seed leads too
         await _demo_leads(now)
     await _finished_campaign(now - timedelta(days=FINISHED_DAYS_AGO), bot.settings.base_url)
     await _scheduled_campaign(now)

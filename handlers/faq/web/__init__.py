@@ -26,9 +26,11 @@ async def answers_panel(ctx: Any) -> dict[str, Any]:
 
     from tortoise.functions import Count
 
+    from leads.queries import owned_rows
     from models import FaqHit
 
-    hits = FaqHit.filter(asked_at__gte=ctx.clock.now() - timedelta(days=DASHBOARD_DAYS), chat_kind="single")
+    hits = FaqHit.filter(owned_rows(ctx.actor), asked_at__gte=ctx.clock.now() - timedelta(days=DASHBOARD_DAYS),
+                         chat_kind="single")  # a sales rep's card counts their own customers' questions
     asked = await hits.count()
     answered = await hits.filter(outcome="answer").count()
     misses = await (hits.filter(outcome="miss", review="open").annotate(n=Count("id")).group_by("normalised_query")
