@@ -3,8 +3,6 @@ schedules a campaign from a file in 内容与推送, and a customer opens its tr
 Screenshots under test-output/pushes/."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -29,10 +27,11 @@ from tests.support.live_console import PASSWORD, LiveConsole
 
 from .test_content import LIBRARY
 
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("SIYU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytest.importorskip("playwright.sync_api")
+
+from tests.support.browser import INSTALLED, launched_chromium  # noqa: E402
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "pushes"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+pytestmark = pytest.mark.skipif(not INSTALLED, reason="Chromium is not installed")
 
 CAMPAIGN = """\
 name: 化工客户白皮书
@@ -81,10 +80,8 @@ def live(tmp_path_factory):
 @pytest.fixture
 def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_a_marketer_schedules_a_campaign_and_a_customer_opens_its_link(live, browser):

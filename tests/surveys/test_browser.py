@@ -4,8 +4,6 @@ question; a marketer sees the results with the chat preview. Screenshots are kep
 test-output/surveys/."""
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,10 +21,11 @@ from handlers.surveys.seed import seed_surveys
 from models import Lead, Survey, SurveyResponse
 from tests.support.live_console import PASSWORD, LiveConsole
 
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("SIYU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+pytest.importorskip("playwright.sync_api")
+
+from tests.support.browser import INSTALLED, launched_chromium  # noqa: E402
 SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "surveys"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+pytestmark = pytest.mark.skipif(not INSTALLED, reason="Chromium is not installed")
 
 
 class LiveSurveys(LiveConsole):
@@ -64,10 +63,8 @@ def live(tmp_path_factory):
 @pytest.fixture
 def browser():
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_a_customer_answers_on_a_phone_and_resumes_after_closing_the_page(live, browser):
